@@ -1,0 +1,31 @@
+import type { CommandDef } from '../src/core/command.js';
+import { UserError } from '../src/core/errors.js';
+import { validatePeerName } from '../src/core/names.js';
+import { code, paragraph } from '../src/core/reply.js';
+import { configDelivery } from './support/delivery.js';
+
+/** Admins get the peer at once; anyone else's request goes to the admins for approval. */
+export const addpeerCommand: CommandDef = {
+  name: 'addpeer',
+  summaryKey: 'commands.addpeer',
+  access: 'anyone',
+  args: [{ name: 'name', required: true }],
+  async run(ctx, args) {
+    const name = validatePeerName(args.name ?? '');
+    const { peers, approvals, settings, renderQr } = ctx.services;
+    if (peers.hasName(name)) throw new UserError('peer.exists', { name });
+
+    if (ctx.actor.role !== 'admin') {
+      if (peers.countOwnedBy(ctx.actor.key) >= settings.maxPeersPerUser) throw new UserError('peer.limit', { max: settings.maxPeersPerUser });
+      const request = await approvals.request(ctx.actor, name, ctx.now());
+      return { blocks: [paragraph(ctx.t('approval.requested', { name })), paragraph(ctx.t('approval.requestId'), ' ', code(request.id))] };
+    }
+
+    const result = await peers.add({ name, owner: ctx.actor.key }, renderQr);
+    return configDelivery(ctx.t, { name, address: result.entry.allowedIps.join(', ') }, result.clientConfig, result.extra, {
+      secretTtlSeconds: settings.secretTtlSeconds,
+      keptForQr: settings.keepClientKeys,
+      liveWarning: !result.live && !peers.offline,
+    });
+  },
+};

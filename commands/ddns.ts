@@ -1,0 +1,42 @@
+import type { CommandDef } from '../src/core/command.js';
+import { bold, list, paragraph, textReply, type Span } from '../src/core/reply.js';
+import { formatTime } from '../src/ddns/watch.js';
+
+/** /ddns: provider, last update and answer, next check. Admins: /ddns update forces one, /ddns confirmed restarts No-IP's 30 days. */
+export const ddnsCommand: CommandDef = {
+  name: 'ddns',
+  summaryKey: 'ddns.summary',
+  access: 'user',
+  args: [{ name: 'action', required: false }],
+  async run(ctx, args) {
+    const network = ctx.services.network;
+    if (!network) return textReply(ctx.t('ddns.off'));
+    const action = args.action?.toLowerCase();
+    if (action !== undefined && action !== 'update' && action !== 'confirmed') return textReply(ctx.t('ddns.usage'));
+    if (action !== undefined && ctx.actor.role !== 'admin') return textReply(ctx.t('ddns.adminOnly'));
+    const status = network.ddnsStatus();
+    if (status.provider === 'none') return textReply(ctx.t('ddns.noProvider'));
+
+    if (action === 'update') {
+      const r = await network.forceUpdate();
+      return textReply(ctx.t(`ddns.forced.${r.outcome}`, { answer: r.answer ?? '', time: r.retryAt ? formatTime(r.retryAt) : '' }));
+    }
+    if (action === 'confirmed') {
+      if (status.provider !== 'noip') return textReply(ctx.t('ddns.notNoip'));
+      await network.markConfirmed();
+      return textReply(ctx.t('ddns.confirmed'));
+    }
+
+    const lines: (Span | string)[][] = [[ctx.t('ddns.provider', { provider: status.provider, hostname: status.hostname ?? '-' })]];
+    lines.push([
+      status.lastAttempt
+        ? ctx.t('ddns.lastUpdate', { time: formatTime(status.lastAttempt), answer: status.lastAnswer ?? '' })
+        : ctx.t('ddns.never'),
+    ]);
+    if (status.blocked) lines.push([bold(ctx.t('ddns.blocked', { answer: status.lastAnswer ?? '' }))]);
+    if (status.retryAt) lines.push([ctx.t('ddns.retryAt', { time: formatTime(status.retryAt) })]);
+    if (status.nextCheck) lines.push([ctx.t('ddns.nextCheck', { time: formatTime(status.nextCheck) })]);
+    if (status.confirmBy) lines.push([ctx.t('ddns.confirmBy', { date: formatTime(status.confirmBy) })]);
+    return { blocks: [paragraph(bold(ctx.t('ddns.title'))), list(lines)] };
+  },
+};

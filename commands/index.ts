@@ -1,0 +1,35 @@
+/** The command table: every chat command, in the order /help lists them. */
+import type { CommandDef } from '../src/core/command.js';
+import { addpeerCommand } from './addpeer.js';
+import { approveCommand } from './approve.js';
+import { confCommand } from './conf.js';
+import { denyCommand } from './deny.js';
+import { disableCommand } from './disable.js';
+import { enableCommand } from './enable.js';
+import { helpCommand } from './help.js';
+import { peersCommand } from './peers.js';
+import { qrCommand } from './qr.js';
+import { removeuserCommand } from './removeuser.js';
+import { revokeCommand } from './revoke.js';
+import { startCommand } from './start.js';
+import { statusCommand } from './status.js';
+import { undoCommand } from './undo.js';
+import { usersCommand } from './users.js';
+
+export const commands: readonly CommandDef[] = [
+  helpCommand,
+  startCommand,
+  addpeerCommand,
+  peersCommand,
+  qrCommand,
+  confCommand,
+  revokeCommand,
+  disableCommand,
+  enableCommand,
+  statusCommand,
+  approveCommand,
+  denyCommand,
+  usersCommand,
+  removeuserCommand,
+  undoCommand,
+];

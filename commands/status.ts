@@ -1,0 +1,42 @@
+import type { CommandDef } from '../src/core/command.js';
+import { bold, code, list, paragraph, type Block, type Span } from '../src/core/reply.js';
+import { ONLINE_WINDOW_SECONDS } from './support/format.js';
+
+export const statusCommand: CommandDef = {
+  name: 'status',
+  summaryKey: 'commands.status',
+  access: 'user',
+  args: [],
+  async run(ctx) {
+    const { peers, network, doctor } = ctx.services;
+    const iface = await peers.liveState();
+    const all = peers.list();
+    const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
+    const online = iface?.peers.filter((p) => p.latestHandshake > 0 && nowSeconds - p.latestHandshake <= ONLINE_WINDOW_SECONDS).length ?? 0;
+    const disabled = all.filter((p) => !p.entry.enabled).length;
+
+    const lines: (Span | string)[][] = [];
+    if (peers.offline) lines.push([bold(ctx.t('status.offline'))]);
+    else if (!iface) lines.push([bold(ctx.t('status.interfaceDown', { name: peers.interfaceName ?? '' }))]);
+    else lines.push([ctx.t('status.interfaceUp', { name: peers.interfaceName ?? '', port: iface.listenPort })]);
+    const endpoint = peers.endpoint();
+    lines.push(endpoint ? [ctx.t('status.endpoint'), ' ', code(endpoint)] : [ctx.t('status.noEndpoint')]);
+    lines.push([ctx.t('status.peers', { count: all.length, online, disabled })]);
+    const unmanaged = peers.unmanagedCount();
+    if (unmanaged > 0) lines.push([ctx.t('status.unmanaged', { count: unmanaged })]);
+    const drift = peers.driftReport.findings.length;
+    if (drift > 0 && ctx.actor.role === 'admin') lines.push([ctx.t('status.drift', { count: drift })]);
+    lines.push([ctx.t('status.platforms', { platforms: ctx.services.platforms().join(', ') })]);
+
+    const blocks: Block[] = [paragraph(bold(ctx.t('status.title'))), list(lines)];
+    if (network) blocks.push(...(await network.statusLines(ctx.t)));
+    if (doctor && ctx.actor.role === 'admin') {
+      const problems = (await doctor.run()).filter((c) => c.status === 'fail' || c.status === 'warn');
+      if (problems.length > 0) {
+        blocks.push(paragraph(bold(ctx.t('status.problems', { count: problems.length }))));
+        blocks.push(list(problems.slice(0, 5).map((c) => [ctx.t(c.key, c.params), ...(c.fixKey ? [` → ${ctx.t(c.fixKey, c.fixParams)}`] : [])])));
+      }
+    }
+    return { blocks };
+  },
+};

@@ -1,0 +1,21 @@
+import type { CommandDef } from '../src/core/command.js';
+import { UserError } from '../src/core/errors.js';
+import { textReply } from '../src/core/reply.js';
+
+/** Reached through the Undo button of /revoke: restores the same peer (same keys and address). */
+export const undoCommand: CommandDef = {
+  name: 'undo',
+  summaryKey: 'commands.undo',
+  access: 'user',
+  hidden: true,
+  args: [{ name: 'token', required: true }],
+  async run(ctx, args) {
+    const token = args.token ?? '';
+    const { peers, users } = ctx.services;
+    const item = ctx.services.peers.trashItem(token);
+    // Only whoever revoked it (or an admin) may bring it back; otherwise it looks expired.
+    if (!item || (item.revokedBy !== ctx.actor.key && !users.isAdmin(ctx.actor.key))) throw new UserError('peer.undoExpired');
+    const view = await peers.undo(token);
+    return textReply(ctx.t('peer.restored', { name: view.entry.name }));
+  },
+};

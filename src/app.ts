@@ -1,0 +1,193 @@
+/**
+ * Wires the services, the dispatcher and the chat hub from a parsed configuration. Used by the
+ * composition root (src/main.ts) and by tests that run the whole bot in-process; it reads no
+ * environment and starts no chat platform by itself.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { commands as defaultCommands } from '../commands/index.js';
+import { approvalMessages } from '../commands/support/approval-messages.js';
+import { ApprovalService } from './core/approval-service.js';
+import type { CommandDef } from './core/command.js';
+import type { DoctorService } from './core/doctor.js';
+import type { NetworkService } from './core/network.js';
+import { PeerService, type PeerSettings } from './core/peer-service.js';
+import type { LiveInterface, PeerFileMirror } from './core/ports.js';
+import { renderQrPng } from './core/qr.js';
+import { createRateLimiter } from './core/rate-limit.js';
+import type { CommandServices } from './core/services.js';
+import type { Locale } from './core/user.js';
+import { UserService } from './core/user-service.js';
+import type { Config } from './config/index.js';
+import type { CommandRunner } from './exec/runner.js';
+import { createI18n, toLocale } from './i18n/index.js';
+import type { Logger } from './log/logger.js';
+import { createAuditLog, type AuditLog } from './store/audit-log.js';
+import { openBotDb, type BotDb } from './store/bot-db.js';
+import { openJsonStore } from './store/json-store.js';
+import { interfaceConfigFile } from './wireguard/config-file.js';
+import { wgCliInterface } from './wireguard/wg-cli.js';
+import type { ChatAdapter } from './chat/adapter.js';
+import { Dispatcher } from './chat/dispatcher.js';
+import { ChatHub, type ScheduledDeletion } from './chat/hub.js';
+
+export interface AppDeps {
+  logger: Logger;
+  runner: CommandRunner;
+  /** Overrides for tests and the trial mode; defaults come from config. */
+  interfaceConfigPath?: string;
+  offline?: boolean;
+  /** The endpoint clients dial when WG_ENDPOINT is unset (the DDNS hostname). */
+  endpointFallback?: string;
+  mirror?: PeerFileMirror;
+  network?: NetworkService;
+  doctor?: DoctorService;
+  extraCommands?: readonly CommandDef[];
+  live?: LiveInterface;
+  now?: () => Date;
+}
+
+export interface App {
+  config: Config;
+  db: BotDb;
+  peers: PeerService;
+  users: UserService;
+  approvals: ApprovalService;
+  hub: ChatHub;
+  dispatcher: Dispatcher;
+  services: CommandServices;
+  audit: AuditLog;
+  translator: (locale: Locale) => (key: string, params?: Record<string, unknown>) => string;
+  defaultLocale: Locale;
+  /** Attach a chat platform (before start()). */
+  addAdapter(adapter: ChatAdapter): void;
+  /** Reconcile peers, start adapters and timers. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
+  const { logger } = deps;
+  const now = deps.now ?? (() => new Date());
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const db = await openBotDb(join(config.dataDir, 'db.json'));
+  const deletions = await openJsonStore<{ deletions: ScheduledDeletion[] }>(join(config.dataDir, 'deletions.json'), () => ({ deletions: [] }));
+  const audit = createAuditLog({ path: join(config.dataDir, 'audit.log'), onError: (error) => logger.warn('audit log write failed', { error }) });
+
+  const i18n = createI18n();
+  const translator = (locale: Locale) => i18n.t(locale) as (key: string, params?: Record<string, unknown>) => string;
+  const defaultLocale: Locale = config.bot.BOT_LANGUAGE ?? toLocale(config.bot.LANG, 'en');
+
+  const wg = config.wireguard;
+  const offline = deps.offline ?? wg.WG_OFFLINE;
+  const settings: PeerSettings = {
+    endpoint: wg.WG_ENDPOINT ?? deps.endpointFallback,
+    port: wg.WG_PORT,
+    subnet: wg.WG_SUBNET,
+    subnet6: wg.WG_SUBNET6,
+    dns: wg.WG_DNS,
+    clientAllowedIps: wg.WG_CLIENT_ALLOWED_IPS,
+    persistentKeepalive: wg.WG_PERSISTENT_KEEPALIVE ?? 25,
+    mtu: wg.WG_MTU,
+    keepClientKeys: wg.KEEP_CLIENT_KEYS,
+    undoSeconds: config.bot.UNDO_SECONDS ?? 300,
+  };
+  const peers = new PeerService({
+    file: interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath),
+    live: offline ? undefined : (deps.live ?? wgCliInterface(wg.WG_INTERFACE, deps.runner)),
+    db,
+    settings,
+    mirror: deps.mirror,
+    logger,
+    now,
+  });
+
+  const hub = new ChatHub({
+    translator,
+    localeOf: (key) => db.data.profiles[key]?.locale ?? defaultLocale,
+    deletions,
+    secretTtlSeconds: config.bot.SECRET_TTL_SECONDS ?? 900,
+    logger,
+  });
+  const extraAdmins = new Set(config.bot.ADMIN_KEYS);
+  const users = new UserService(db, () => new Set([...hub.adminKeys(), ...extraAdmins]));
+  const renderQr = async (text: string): Promise<Uint8Array> => renderQrPng(text);
+  const commandSettings = {
+    maxPeersPerUser: config.bot.MAX_PEERS_PER_USER ?? 3,
+    secretTtlSeconds: config.bot.SECRET_TTL_SECONDS ?? 900,
+    undoSeconds: settings.undoSeconds,
+    keepClientKeys: wg.KEEP_CLIENT_KEYS,
+  };
+  const approvals = new ApprovalService({
+    db,
+    peers,
+    users,
+    notifier: hub,
+    messages: approvalMessages(commandSettings),
+    renderQr,
+    ttlSeconds: config.bot.REQUEST_TTL_SECONDS ?? 86400,
+    logger,
+  });
+  const allCommands = [...defaultCommands, ...(deps.extraCommands ?? [])];
+  const services: CommandServices = {
+    peers,
+    users,
+    approvals,
+    settings: commandSettings,
+    commands: () => allCommands,
+    platforms: () => hub.platforms(),
+    ...(deps.network ? { network: deps.network } : {}),
+    ...(deps.doctor ? { doctor: deps.doctor } : {}),
+    renderQr,
+  };
+  const dispatcher = new Dispatcher({
+    commands: () => allCommands,
+    services,
+    translator,
+    defaultLocale,
+    rateLimiter: createRateLimiter(config.bot.RATE_LIMIT_PER_MINUTE ?? 10, 60_000),
+    deliverPrivately: async (key, reply) => (await hub.sendPrivate(key, reply)).length > 0,
+    audit,
+    logger,
+    now,
+  });
+
+  const adapters: ChatAdapter[] = [];
+  let expiryTimer: NodeJS.Timeout | undefined;
+  return {
+    config,
+    db,
+    peers,
+    users,
+    approvals,
+    hub,
+    dispatcher,
+    services,
+    audit,
+    translator,
+    defaultLocale,
+    addAdapter(adapter) {
+      adapters.push(adapter);
+      hub.register(adapter);
+    },
+    async start() {
+      await peers.start();
+      for (const a of adapters) await a.start();
+      hub.startDeletionClock();
+      await hub.deleteDue();
+      // Requests time out even when nobody presses a button.
+      expiryTimer = setInterval(() => {
+        approvals.expireDue(now()).catch((error) => logger.warn('request expiry failed', { error }));
+      }, 60_000);
+      expiryTimer.unref();
+    },
+    async stop() {
+      if (expiryTimer) clearInterval(expiryTimer);
+      hub.stop();
+      for (const a of [...adapters].reverse()) {
+        await a.stop().catch((error) => logger.warn(`stopping ${a.platform} failed`, { error }));
+      }
+      await audit.flush();
+    },
+  };
+}

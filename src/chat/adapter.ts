@@ -1,0 +1,25 @@
+/**
+ * What every chat platform adapter provides. An adapter turns platform events into
+ * `Dispatcher.handle()` calls and Reply models into platform messages.
+ */
+import type { SentRef } from '../core/approval.js';
+import type { Reply } from '../core/reply.js';
+
+export interface ChatAdapter {
+  /** "telegram", "slack", "console": the prefix of this platform's user keys. */
+  readonly platform: string;
+  start(): Promise<void>;
+  /** Stop taking new events, finish what is in flight. */
+  stop(): Promise<void>;
+  /** Platform user ids of the admins configured for this platform. */
+  adminIds(): readonly string[];
+  /**
+   * Deliver to one person's private chat with the bot (secrets allowed). Returns the messages sent,
+   * or an empty list when that person cannot be reached privately (e.g. never opened a chat with the bot).
+   */
+  sendPrivate(userId: string, reply: Reply): Promise<SentRef[]>;
+  /** Replace a message sent earlier. */
+  edit(ref: SentRef, reply: Reply): Promise<void>;
+  /** Delete a message sent earlier (secret deliveries expire). Missing messages are not an error. */
+  deleteMessage(ref: SentRef): Promise<void>;
+}

@@ -1,0 +1,145 @@
+/**
+ * Platform-neutral command dispatch: parse the command line, work out who is asking, check the
+ * command's access rule (deny by default), rate-limit non-admins, run the handler, and turn errors
+ * into short answers. Secrets asked for outside a private chat are delivered privately instead.
+ */
+import type { CommandDef, CommandContext } from '../core/command.js';
+import { usage } from '../core/command.js';
+import { UserError } from '../core/errors.js';
+import { paragraph, code, textReply, type Reply } from '../core/reply.js';
+import type { RateLimiter } from '../core/rate-limit.js';
+import type { CommandServices } from '../core/services.js';
+import type { Translate } from '../core/translate.js';
+import { userKey, type Actor, type Locale } from '../core/user.js';
+import type { Logger } from '../log/logger.js';
+import type { AuditLog } from '../store/audit-log.js';
+import { toLocale } from '../i18n/index.js';
+import type { IncomingCommand } from './incoming.js';
+
+export interface ParsedLine {
+  name: string;
+  args: string[];
+}
+
+/** "/addpeer@my_bot  laptop" → { name: "addpeer", args: ["laptop"] }. Undefined if it is not a command line. */
+export function parseCommandLine(text: string): ParsedLine | undefined {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('/')) return undefined;
+  const [head = '', ...args] = trimmed.slice(1).split(/\s+/);
+  const name = head.split('@')[0]!.toLowerCase();
+  if (!/^[a-z][a-z0-9_]{0,31}$/.test(name)) return undefined;
+  return { name, args };
+}
+
+export function bindArgs(command: CommandDef, args: string[]): Record<string, string | undefined> | undefined {
+  const out: Record<string, string | undefined> = {};
+  const specs = command.args;
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    const value = spec.rest ? args.slice(i).join(' ') || undefined : args[i];
+    if (spec.required && value === undefined) return undefined;
+    out[spec.name] = value;
+  }
+  const last = specs[specs.length - 1];
+  if (args.length > specs.length && !last?.rest) return undefined;
+  return out;
+}
+
+interface Deps {
+  commands: () => readonly CommandDef[];
+  services: CommandServices;
+  translator: (locale: Locale) => Translate;
+  defaultLocale: Locale;
+  rateLimiter: RateLimiter;
+  /** Deliver a secret reply to the person's private chat; returns false if they cannot be reached there. */
+  deliverPrivately: (key: string, reply: Reply) => Promise<boolean>;
+  audit: AuditLog;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export class Dispatcher {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: Deps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** Commands a person may see in /help and platform menus. */
+  visibleCommands(role: Actor['role']): CommandDef[] {
+    return this.deps.commands().filter((c) => !c.hidden && allowed(c.access, role));
+  }
+
+  actorFor(msg: IncomingCommand): Actor {
+    const key = userKey(msg.platform, msg.userId);
+    const remembered = this.deps.services.users.profile(key)?.locale;
+    return {
+      key,
+      platform: msg.platform,
+      id: msg.userId,
+      displayName: msg.displayName,
+      ...(msg.username ? { username: msg.username } : {}),
+      role: this.deps.services.users.roleOf(key),
+      locale: msg.languageTag ? toLocale(msg.languageTag, this.deps.defaultLocale) : (remembered ?? this.deps.defaultLocale),
+    };
+  }
+
+  /**
+   * Handle one command line. Returns the reply for the chat the command came from, or null when
+   * everything was already delivered (a secret sent privately).
+   */
+  async handle(msg: IncomingCommand): Promise<Reply | null> {
+    const actor = this.actorFor(msg);
+    const t = this.deps.translator(actor.locale);
+    const line = parseCommandLine(msg.text);
+    if (!line) return textReply(t('dispatch.notACommand'));
+
+    const command = this.deps.commands().find((c) => c.name === line.name);
+    if (!command) return { blocks: [paragraph(t('dispatch.unknown', { name: line.name.slice(0, 32) }), ' ', code('/help'))] };
+
+    if (!allowed(command.access, actor.role)) {
+      this.deps.audit.record({ actor: actor.key, action: command.name, outcome: 'refused', detail: 'access' });
+      return textReply(actor.role === 'stranger' ? t('access.stranger', { id: actor.key }) : t('access.adminOnly'));
+    }
+    if (actor.role !== 'admin' && !this.deps.rateLimiter.take(actor.key, this.now().getTime())) {
+      this.deps.audit.record({ actor: actor.key, action: command.name, outcome: 'refused', detail: 'rate limit' });
+      return textReply(t('dispatch.rateLimited'));
+    }
+    const args = bindArgs(command, line.args);
+    if (!args) return { blocks: [paragraph(t('dispatch.usage'), ' ', code(usage(command)))] };
+
+    await this.deps.services.users
+      .rememberProfile(actor.key, { name: actor.displayName, ...(actor.username ? { username: actor.username } : {}), locale: actor.locale })
+      .catch((error) => this.deps.logger.warn('could not save a profile', { error }));
+
+    const ctx: CommandContext = { actor, t, services: this.deps.services, isPrivateChat: msg.isPrivateChat, now: this.now };
+    const target = Object.values(args).filter(Boolean).join(' ').slice(0, 64) || undefined;
+    let reply: Reply;
+    try {
+      reply = await command.run(ctx, args);
+      this.deps.audit.record({ actor: actor.key, action: command.name, ...(target ? { target } : {}), outcome: 'ok' });
+    } catch (error) {
+      if (error instanceof UserError) {
+        this.deps.audit.record({ actor: actor.key, action: command.name, ...(target ? { target } : {}), outcome: 'refused', detail: error.key });
+        return textReply(t(error.key, error.params));
+      }
+      this.deps.logger.error(`/${command.name} failed for ${actor.key}`, { error });
+      this.deps.audit.record({ actor: actor.key, action: command.name, ...(target ? { target } : {}), outcome: 'error' });
+      return textReply(t('dispatch.failed'));
+    }
+
+    if (reply.secret) {
+      // Secrets always travel through the private channel (which also schedules their deletion).
+      const delivered = await this.deps.deliverPrivately(actor.key, reply);
+      if (msg.isPrivateChat) return delivered ? null : textReply(t('dispatch.failed'));
+      return textReply(delivered ? t('dispatch.sentPrivately') : t('dispatch.openPrivateChat'));
+    }
+    return reply;
+  }
+}
+
+function allowed(access: CommandDef['access'], role: Actor['role']): boolean {
+  if (access === 'anyone') return true;
+  if (access === 'user') return role === 'admin' || role === 'user';
+  return role === 'admin';
+}

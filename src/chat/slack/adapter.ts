@@ -1,0 +1,102 @@
+/**
+ * The Slack adapter: a Bolt app in Socket Mode when SLACK_APP_TOKEN is set (no inbound port behind
+ * a home router), in HTTP mode on SLACK_PORT otherwise. Every Web API call, including Socket Mode's
+ * apps.connections.open, goes to SLACK_API_URL when it is set (a test server).
+ */
+import { App, SocketModeReceiver, type webApi } from '@slack/bolt';
+import type { Config } from '../../config/index.js';
+import type { SentRef } from '../../core/approval.js';
+import type { Reply } from '../../core/reply.js';
+import type { Translate } from '../../core/translate.js';
+import { userKey, type Locale } from '../../core/user.js';
+import type { Logger } from '../../log/logger.js';
+import type { ChatAdapter } from '../adapter.js';
+import type { Dispatcher } from '../dispatcher.js';
+import { boltLogger } from './bolt-logger.js';
+import { registerEvents } from './events.js';
+import { SlackMessenger } from './messenger.js';
+
+export const PLATFORM = 'slack';
+
+export interface SlackAdapterDeps {
+  config: Config['slack'];
+  dispatcher: Dispatcher;
+  translator: (locale: Locale) => Translate;
+  logger: Logger;
+}
+
+/** Web API client options shared by the bot's client and the Socket Mode client. */
+export function webClientOptions(config: Config['slack']): webApi.WebClientOptions {
+  return {
+    ...(config.SLACK_API_URL ? { slackApiUrl: `${config.SLACK_API_URL}/` } : {}),
+    // On HTTP 429 the client waits the Retry-After seconds Slack sends, then tries again.
+    rejectRateLimitedCalls: false,
+    retryConfig: { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 30_000, randomize: true },
+    timeout: 30_000,
+  };
+}
+
+export class SlackAdapter implements ChatAdapter {
+  readonly platform = PLATFORM;
+  private readonly app: App;
+  private readonly messenger: SlackMessenger;
+  private started = false;
+
+  constructor(private readonly deps: SlackAdapterDeps) {
+    const { config, logger } = deps;
+    const token = config.SLACK_BOT_TOKEN;
+    if (!token) throw new Error('SLACK_BOT_TOKEN is not set');
+    const slackLogger = boltLogger(logger);
+    const clientOptions = webClientOptions(config);
+    if (config.SLACK_APP_TOKEN) {
+      const receiver = new SocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN,
+        logger: slackLogger,
+        autoReconnectEnabled: true,
+        // A copy without retryConfig: the Socket Mode client then keeps retrying apps.connections.open its own (long) way.
+        installerOptions: { clientOptions: { ...clientOptions, retryConfig: undefined } },
+      });
+      this.app = new App({ token, receiver, socketMode: true, logger: slackLogger, clientOptions });
+    } else {
+      this.app = new App({ token, signingSecret: config.SLACK_SIGNING_SECRET, logger: slackLogger, clientOptions });
+    }
+    this.messenger = new SlackMessenger(this.app.client, logger);
+    registerEvents(this.app, { dispatcher: deps.dispatcher, messenger: this.messenger, translator: deps.translator, logger });
+    // Errors that escape a listener: log them, never crash the process.
+    this.app.error(async (error) => {
+      logger.error('slack: unhandled error in an event listener', { error });
+    });
+  }
+
+  adminIds(): readonly string[] {
+    return this.deps.config.SLACK_ADMIN_IDS;
+  }
+
+  async start(): Promise<void> {
+    if (this.deps.config.SLACK_APP_TOKEN) await this.app.start();
+    else await this.app.start(this.deps.config.SLACK_PORT ?? 3000);
+    this.started = true;
+    this.deps.logger.info(`slack: connected (${this.deps.config.SLACK_APP_TOKEN ? 'Socket Mode' : `HTTP on port ${this.deps.config.SLACK_PORT}`})`);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    await this.app.stop();
+  }
+
+  async sendPrivate(userId: string, reply: Reply): Promise<SentRef[]> {
+    const channel = await this.messenger.dmChannel(userId);
+    if (!channel) return [];
+    const ids = await this.messenger.post(channel, reply);
+    return ids.map((messageId) => ({ platform: PLATFORM, chatId: channel, messageId, recipient: userKey(PLATFORM, userId) }));
+  }
+
+  edit(ref: SentRef, reply: Reply): Promise<void> {
+    return this.messenger.update(ref.chatId, ref.messageId, reply);
+  }
+
+  deleteMessage(ref: SentRef): Promise<void> {
+    return this.messenger.remove(ref.chatId, ref.messageId);
+  }
+}

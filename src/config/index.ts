@@ -1,0 +1,69 @@
+/**
+ * Configuration: parsed and validated once, at start, by the composition root.
+ * Sections keep the variables' own names as keys, so the README, .env.example and code say the same thing.
+ */
+import type { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+import { botSchema } from './bot.js';
+import { ddnsSchema } from './ddns.js';
+import { slackSchema } from './slack.js';
+import { telegramSchema } from './telegram.js';
+import { wireguardSchema } from './wireguard.js';
+import type { Env } from './load-env.js';
+
+const sections = {
+  wireguard: wireguardSchema,
+  bot: botSchema,
+  telegram: telegramSchema,
+  slack: slackSchema,
+  ddns: ddnsSchema,
+} as const;
+
+type Sections = typeof sections;
+export type Config = { [K in keyof Sections]: z.output<Sections[K]> } & {
+  /** Derived: where the database and audit log live. */
+  dataDir: string;
+  /** Derived: WG_CONFIG_DIR/WG_INTERFACE.conf */
+  interfaceConfigPath: string;
+};
+
+export interface ParseOptions {
+  /** True when running as root: the default DATA_DIR is then /var/lib/wg-chatops. */
+  isRoot: boolean;
+  cwd: string;
+}
+
+export function parseConfig(env: Env, options: ParseOptions): Config {
+  const out: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(sections)) {
+    const result = schema.safeParse(env);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      const variable = String(issue.path[0] ?? name);
+      throw new ConfigError(variable, issue.message);
+    }
+    out[name] = result.data;
+  }
+  const config = out as Omit<Config, 'dataDir' | 'interfaceConfigPath'>;
+  const dataDir = config.bot.DATA_DIR ?? (options.isRoot ? '/var/lib/wg-chatops' : `${options.cwd}/data`);
+  const interfaceConfigPath = `${config.wireguard.WG_CONFIG_DIR.replace(/\/+$/, '')}/${config.wireguard.WG_INTERFACE}.conf`;
+  crossCheck(config);
+  return { ...config, dataDir, interfaceConfigPath };
+}
+
+function crossCheck(config: Omit<Config, 'dataDir' | 'interfaceConfigPath'>): void {
+  const { slack } = config;
+  if (slack.SLACK_BOT_TOKEN && !slack.SLACK_APP_TOKEN && !slack.SLACK_SIGNING_SECRET) {
+    throw new ConfigError('SLACK_APP_TOKEN', 'Slack needs SLACK_APP_TOKEN (Socket Mode, recommended) or SLACK_SIGNING_SECRET (HTTP mode)');
+  }
+  if ((slack.SLACK_APP_TOKEN || slack.SLACK_SIGNING_SECRET) && !slack.SLACK_BOT_TOKEN) {
+    throw new ConfigError('SLACK_BOT_TOKEN', 'is required when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set');
+  }
+}
+
+/** Every value in the configuration that must never be logged. */
+export function configSecrets(config: Config): string[] {
+  return [config.telegram.TELEGRAM_BOT_TOKEN, config.slack.SLACK_BOT_TOKEN, config.slack.SLACK_APP_TOKEN, config.slack.SLACK_SIGNING_SECRET, config.ddns.DDNS_PASSWORD, config.ddns.DDNS_TOKEN].filter(
+    (s): s is string => typeof s === 'string',
+  );
+}

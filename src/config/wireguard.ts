@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { boolean, integer, list, optionalString } from './fields.js';
+
+export const wireguardSchema = z.object({
+  WG_INTERFACE: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== '' ? v.trim() : 'wg0'))
+    .pipe(z.string().regex(/^[A-Za-z0-9_=+.-]{1,15}$/, 'expected an interface name of 1-15 letters, digits or _=+.-')),
+  WG_CONFIG_DIR: optionalString.transform((v) => v ?? '/etc/wireguard'),
+  WG_ENDPOINT: optionalString.pipe(
+    z
+      .string()
+      .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+|[0-9A-Fa-f:]+)(:\d{1,5})?$/, 'expected a host name or IP address, optionally with :port')
+      .optional(),
+  ),
+  WG_PORT: integer(undefined, 1, 65535),
+  WG_SUBNET: optionalString.pipe(
+    z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'expected an IPv4 CIDR such as 10.6.0.0/24').optional(),
+  ),
+  WG_SUBNET6: optionalString,
+  WG_DNS: list([]),
+  WG_CLIENT_ALLOWED_IPS: list(['0.0.0.0/0', '::/0']),
+  WG_PERSISTENT_KEEPALIVE: integer(25, 0, 65535),
+  WG_MTU: integer(undefined, 1280, 9000),
+  /** Write configs without a live interface (trying the bot out); /status says so. */
+  WG_OFFLINE: boolean(false),
+  KEEP_CLIENT_KEYS: boolean(true),
+});

@@ -1,0 +1,456 @@
+/**
+ * The peers of one WireGuard interface: the interface config file decides which peers exist, the
+ * database adds what the file cannot hold (owner, creation time, client keys), and the live interface
+ * follows the file one `wg set` at a time.
+ *
+ * Every change is serialised and ordered for crash safety: database first (with the change recorded as
+ * pending), then the config file (atomic), then the live interface. A kill -9 anywhere leaves a readable
+ * database, and the next start finishes the pending change.
+ */
+import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { addressForV4, allocateAddress, tunnelSubnetFromAddresses, tunnelSubnetFromCidr, type TunnelSubnet } from './allocate.js';
+import { formatEndpoint, renderClientConfig } from './client-config.js';
+import { ConfigError, UserError } from './errors.js';
+import { generateKeyPair, generatePresharedKey, publicKeyFromPrivate } from './keys.js';
+import { isAddressableName, validatePeerName } from './names.js';
+import type { InterfaceLiveState, PeerEntry, PeerLiveState, PeerMeta } from './peer.js';
+import type { InterfaceConfigFile, LiveInterface, PeerFileMirror } from './ports.js';
+import {
+  addPeer as addPeerToDoc,
+  allAllowedIps,
+  listPeers,
+  parseServerConfig,
+  removePeer as removePeerFromDoc,
+  renderServerConfig,
+  setPeerEnabled,
+  unmanagedPeers,
+  type ServerConfigDoc,
+} from './server-config.js';
+import type { BotDb, PendingChange, TrashItem } from '../store/bot-db.js';
+import type { Logger } from '../log/logger.js';
+
+export interface PeerSettings {
+  /** Host or IP clients dial, optionally with :port (WG_ENDPOINT, else the DDNS hostname). */
+  endpoint?: string;
+  /** WG_PORT: what clients dial when the endpoint has no port; else the file's ListenPort, else 51820. */
+  port?: number;
+  /** WG_SUBNET / WG_SUBNET6 override the file's [Interface] Address. */
+  subnet?: string;
+  subnet6?: string;
+  dns: string[];
+  clientAllowedIps: string[];
+  persistentKeepalive: number;
+  mtu?: number;
+  keepClientKeys: boolean;
+  undoSeconds: number;
+}
+
+export interface PeerView {
+  entry: PeerEntry;
+  meta?: PeerMeta;
+}
+
+export interface PeerWithLive extends PeerView {
+  live?: PeerLiveState;
+}
+
+export interface DriftReport {
+  /** Human-readable findings for the log and /status (not translated: operator-facing detail). */
+  findings: string[];
+  /** Peers re-applied to the live interface at start. */
+  applied: number;
+}
+
+export interface AddResult<X> {
+  entry: PeerEntry;
+  meta: PeerMeta;
+  clientConfig: string;
+  /** What the caller computed from the client config while the change was committed (e.g. the QR PNG). */
+  extra: X;
+  /** False when the interface is not up: the peer is in the file and goes live when the interface starts. */
+  live: boolean;
+}
+
+interface Deps {
+  file: InterfaceConfigFile;
+  /** undefined in offline mode: configs are written, no live interface is touched. */
+  live?: LiveInterface;
+  db: BotDb;
+  settings: PeerSettings;
+  mirror?: PeerFileMirror;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export class PeerService {
+  private doc!: ServerConfigDoc;
+  private docStamp = '';
+  private subnet!: TunnelSubnet;
+  private serverPublicKey = '';
+  private lock: Promise<unknown> = Promise.resolve();
+  private drift: DriftReport = { findings: [], applied: 0 };
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: Deps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  get offline(): boolean {
+    return this.deps.live === undefined;
+  }
+
+  get interfaceName(): string | undefined {
+    return this.deps.live?.name;
+  }
+
+  get driftReport(): DriftReport {
+    return this.drift;
+  }
+
+  /** Load the config file, finish an interrupted change, bring the live interface in line. Writes nothing otherwise. */
+  async start(): Promise<DriftReport> {
+    await this.loadDoc(true);
+    const findings: string[] = [];
+    const pending = this.deps.db.data.pending;
+    if (pending) await this.finishPending(pending, findings);
+
+    for (const [name, meta] of Object.entries(this.deps.db.data.peers)) {
+      if (!this.findManaged(name)) findings.push(`the database knows peer "${name}" (${meta.publicKey.slice(0, 8)}…) but ${this.deps.file.path} does not: removed by hand? It is ignored.`);
+    }
+    const applied = await this.reconcileLive(findings, pending);
+    this.drift = { findings, applied };
+    for (const f of findings) this.deps.logger.warn(`reconcile: ${f}`);
+    return this.drift;
+  }
+
+  // ---- reading ----------------------------------------------------------------------------
+
+  list(): PeerView[] {
+    return listPeers(this.doc).map((entry) => ({ entry, meta: this.metaFor(entry) }));
+  }
+
+  /** Peers written by hand in the config file, outside any `### begin NAME ###` block. */
+  unmanagedCount(): number {
+    return unmanagedPeers(this.doc).length;
+  }
+
+  get(name: string): PeerView | undefined {
+    const entry = this.findManaged(name);
+    return entry ? { entry, meta: this.metaFor(entry) } : undefined;
+  }
+
+  async listWithLive(): Promise<{ peers: PeerWithLive[]; iface: InterfaceLiveState | undefined }> {
+    const iface = await this.liveState();
+    const byKey = new Map(iface?.peers.map((p) => [p.publicKey, p]));
+    return { peers: this.list().map((v) => ({ ...v, live: byKey.get(v.entry.publicKey) })), iface };
+  }
+
+  async liveState(): Promise<InterfaceLiveState | undefined> {
+    return this.deps.live ? this.deps.live.state() : undefined;
+  }
+
+  countOwnedBy(owner: string): number {
+    return this.list().filter((p) => p.meta?.owner === owner).length;
+  }
+
+  trashItem(token: string): TrashItem | undefined {
+    const item = this.deps.db.data.trash[token];
+    return item && Date.parse(item.expiresAt) > this.now().getTime() ? item : undefined;
+  }
+
+  hasName(name: string): boolean {
+    return this.findManaged(name) !== undefined;
+  }
+
+  endpoint(): string | undefined {
+    const { endpoint } = this.deps.settings;
+    if (!endpoint) return undefined;
+    if (/^\[.*\]:\d+$/.test(endpoint) || /^[^:]+:\d+$/.test(endpoint)) return endpoint;
+    return formatEndpoint(endpoint.replace(/^\[|\]$/g, ''), this.listenPort());
+  }
+
+  listenPort(): number {
+    return this.deps.settings.port ?? this.doc.iface.listenPort ?? 51820;
+  }
+
+  getServerPublicKey(): string {
+    return this.serverPublicKey;
+  }
+
+  /** The client config of a peer whose private key the bot kept (KEEP_CLIENT_KEYS). */
+  clientConfigFor(name: string): string | undefined {
+    const view = this.get(name);
+    if (!view?.meta?.privateKey) return undefined;
+    return this.renderClient(view.entry, view.meta.privateKey);
+  }
+
+  // ---- changes ----------------------------------------------------------------------------
+
+  /**
+   * Create a peer. `whileCommitting` receives the client config as soon as keys and address are chosen and
+   * runs while the database, file and interface are written (the QR image is made there, off the critical path).
+   */
+  add<X = undefined>(request: { name: string; owner: string }, whileCommitting?: (clientConfig: string) => Promise<X>): Promise<AddResult<X>> {
+    return this.serialised(async () => {
+      const name = validatePeerName(request.name);
+      await this.loadDoc(false);
+      if (this.findManaged(name)) throw new UserError('peer.exists', { name });
+      const endpoint = this.endpoint();
+      if (!endpoint) throw new UserError('peer.noEndpoint');
+      const address = allocateAddress(this.subnet, allAllowedIps(this.doc));
+      const keys = generateKeyPair();
+      this.deps.logger.addSecret(keys.privateKey);
+      const entry: PeerEntry = { name, publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: address.allowedIps, enabled: true };
+      this.deps.logger.addSecret(entry.presharedKey);
+      const meta: PeerMeta = {
+        name,
+        publicKey: keys.publicKey,
+        owner: request.owner,
+        createdAt: this.now().toISOString(),
+        ...(this.deps.settings.keepClientKeys ? { privateKey: keys.privateKey } : {}),
+      };
+      const clientConfig = this.renderClient(entry, keys.privateKey);
+      const extra = whileCommitting ? whileCommitting(clientConfig) : Promise.resolve(undefined as X);
+      extra.catch(() => undefined); // awaited below; never an unhandled rejection if the commit fails first
+      const live = await this.commitAdd(entry, meta, { privateKey: keys.privateKey, config: clientConfig });
+      return { entry, meta, clientConfig, extra: await extra, live };
+    });
+  }
+
+  /** Remove a peer; returns the undo token (valid for UNDO_SECONDS). */
+  revoke(name: string, by: string): Promise<TrashItem> {
+    return this.serialised(async () => {
+      await this.loadDoc(false);
+      const entry = this.requireManaged(name);
+      const now = this.now();
+      const item: TrashItem = {
+        token: randomBytes(6).toString('base64url'),
+        entry,
+        meta: this.deps.db.data.peers[entry.name],
+        revokedAt: now.toISOString(),
+        revokedBy: by,
+        expiresAt: new Date(now.getTime() + this.deps.settings.undoSeconds * 1000).toISOString(),
+      };
+      await this.deps.db.update((d) => {
+        for (const [token, t] of Object.entries(d.trash)) if (Date.parse(t.expiresAt) <= now.getTime()) delete d.trash[token];
+        if (this.deps.settings.undoSeconds > 0) d.trash[item.token] = item;
+        delete d.peers[entry.name];
+        d.pending = { op: 'remove', name: entry.name, publicKey: entry.publicKey };
+      });
+      await this.writeDoc(removePeerFromDoc(this.doc, entry.name));
+      if (entry.enabled) await this.applyLive(() => this.deps.live!.removePeer(entry.publicKey));
+      await this.deps.mirror?.removed(entry);
+      return item;
+    });
+  }
+
+  /** Restore a revoked peer with the same keys and address. */
+  undo(token: string): Promise<PeerView> {
+    return this.serialised(async () => {
+      const item = this.deps.db.data.trash[token];
+      if (!item || Date.parse(item.expiresAt) <= this.now().getTime()) throw new UserError('peer.undoExpired');
+      await this.loadDoc(false);
+      if (this.findManaged(item.entry.name)) throw new UserError('peer.exists', { name: item.entry.name });
+      const used = new Set(allAllowedIps(this.doc));
+      if (item.entry.allowedIps.some((ip) => used.has(ip))) throw new UserError('peer.undoAddressTaken', { name: item.entry.name });
+      const meta = item.meta ?? { name: item.entry.name, publicKey: item.entry.publicKey, owner: item.revokedBy, createdAt: item.revokedAt };
+      await this.commitAdd(item.entry, meta, { privateKey: meta.privateKey, createdAt: new Date(meta.createdAt) }, (d) => delete d.trash[token]);
+      return { entry: item.entry, meta };
+    });
+  }
+
+  setEnabled(name: string, enabled: boolean): Promise<{ entry: PeerEntry; changed: boolean }> {
+    return this.serialised(async () => {
+      await this.loadDoc(false);
+      const entry = this.requireManaged(name);
+      if (entry.enabled === enabled) return { entry, changed: false };
+      await this.deps.db.update((d) => {
+        d.pending = { op: enabled ? 'enable' : 'disable', name: entry.name };
+      });
+      const updated = { ...entry, enabled };
+      await this.writeDoc(setPeerEnabled(this.doc, entry.name, enabled));
+      await this.applyLive(() => (enabled ? this.deps.live!.setPeer(this.livePeer(updated)) : this.deps.live!.removePeer(entry.publicKey)));
+      await this.deps.mirror?.enabledChanged(updated);
+      return { entry: updated, changed: true };
+    });
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private async commitAdd(
+    entry: PeerEntry,
+    meta: PeerMeta,
+    client: { privateKey?: string; config?: string; createdAt?: Date },
+    alsoInDb?: (d: BotDb['data']) => void,
+  ): Promise<boolean> {
+    await this.deps.db.update((d) => {
+      d.peers[entry.name] = meta;
+      d.pending = { op: 'add', name: entry.name, entry };
+      alsoInDb?.(d);
+    });
+    await this.writeDoc(addPeerToDoc(this.doc, entry));
+    const live = entry.enabled ? await this.applyLive(() => this.deps.live!.setPeer(this.livePeer(entry))) : true;
+    await this.deps.mirror?.added(entry, { privateKey: client.privateKey, config: client.config, createdAt: client.createdAt ?? new Date(meta.createdAt) });
+    return live;
+  }
+
+  /** Run a live change; returns false (and logs) when the interface is not up, so the file change still stands. */
+  private async applyLive(change: () => Promise<void>): Promise<boolean> {
+    if (!this.deps.live) return false;
+    const state = await this.deps.live.state();
+    if (!state) {
+      this.deps.logger.warn(`interface ${this.deps.live.name} is not up: the change is in ${this.deps.file.path} and takes effect when it starts`);
+      return false;
+    }
+    await change();
+    return true;
+  }
+
+  private livePeer(entry: PeerEntry) {
+    return { publicKey: entry.publicKey, presharedKey: entry.presharedKey, allowedIps: entry.allowedIps };
+  }
+
+  private renderClient(entry: PeerEntry, privateKey: string): string {
+    const s = this.deps.settings;
+    const subnetAddresses = addressForV4(this.subnet, entry.allowedIps[0]!.split('/')[0]!).clientAddresses;
+    return renderClientConfig({
+      privateKey,
+      addresses: subnetAddresses,
+      dns: s.dns,
+      serverPublicKey: this.serverPublicKey,
+      presharedKey: entry.presharedKey,
+      endpoint: this.endpoint() ?? '',
+      allowedIps: s.clientAllowedIps,
+      persistentKeepalive: s.persistentKeepalive,
+      mtu: s.mtu,
+    });
+  }
+
+  private metaFor(entry: PeerEntry): PeerMeta | undefined {
+    const meta = this.deps.db.data.peers[entry.name];
+    // A record for a different key under the same name is stale (peer replaced by hand).
+    return meta && meta.publicKey === entry.publicKey ? meta : undefined;
+  }
+
+  private findManaged(name: string): PeerEntry | undefined {
+    return listPeers(this.doc).find((p) => p.name === name);
+  }
+
+  private requireManaged(name: string): PeerEntry {
+    if (!isAddressableName(name)) throw new UserError('peer.notFound', { name: name.slice(0, 20) });
+    const entry = this.findManaged(name);
+    if (!entry) throw new UserError('peer.notFound', { name });
+    return entry;
+  }
+
+  private async finishPending(pending: PendingChange, findings: string[]): Promise<void> {
+    let doc = this.doc;
+    const entry = this.findManaged(pending.name);
+    if (pending.op === 'add' && !entry) {
+      // Interrupted after the database write, before the file write: the database holds the whole entry.
+      const used = new Set(allAllowedIps(doc));
+      if (this.deps.db.data.peers[pending.name] && !pending.entry.allowedIps.some((ip) => used.has(ip))) doc = addPeerToDoc(doc, pending.entry);
+    } else if (pending.op === 'remove' && entry && entry.publicKey === pending.publicKey) {
+      doc = removePeerFromDoc(doc, pending.name);
+    } else if ((pending.op === 'enable' || pending.op === 'disable') && entry && entry.enabled !== (pending.op === 'enable')) {
+      doc = setPeerEnabled(doc, pending.name, pending.op === 'enable');
+    }
+    if (doc !== this.doc) {
+      await this.writeDoc(doc);
+      findings.push(`finished an interrupted ${pending.op} of ${pending.name}`);
+    }
+  }
+
+  private async reconcileLive(findings: string[], pending: PendingChange | undefined): Promise<number> {
+    if (!this.deps.live) return 0;
+    const state = await this.deps.live.state();
+    if (!state) {
+      findings.push(`interface ${this.deps.live.name} is not up (start it with: systemctl start wg-quick@${this.deps.live.name})`);
+      return 0;
+    }
+    const live = new Map(state.peers.map((p) => [p.publicKey, p]));
+    const inFile = new Set<string>();
+    let applied = 0;
+    const wanted = [...listPeers(this.doc), ...unmanagedPeers(this.doc).map((p) => ({ ...p, name: '' }))];
+    for (const peer of wanted) {
+      inFile.add(peer.publicKey);
+      const current = live.get(peer.publicKey);
+      if (!peer.enabled) {
+        if (current) {
+          await this.deps.live.removePeer(peer.publicKey);
+          applied++;
+        }
+        continue;
+      }
+      if (!current || !sameSet(current.allowedIps, peer.allowedIps)) {
+        await this.deps.live.setPeer(this.livePeer(peer));
+        applied++;
+      }
+    }
+    for (const key of live.keys()) {
+      if (inFile.has(key)) continue;
+      if (pending?.op === 'remove' && pending.publicKey === key) {
+        await this.deps.live.removePeer(key);
+        applied++;
+      } else {
+        findings.push(`peer ${key.slice(0, 8)}… is live on ${this.deps.live.name} but not in ${this.deps.file.path} (added by hand with wg set?); left alone`);
+      }
+    }
+    return applied;
+  }
+
+  /** (Re)parse the file when it changed on disk since we last read or wrote it (someone edited it by hand). */
+  private async loadDoc(initial: boolean): Promise<void> {
+    const stamp = await this.fileStamp();
+    if (!initial && stamp === this.docStamp) return;
+    const text = await this.deps.file.read();
+    if (text === undefined) {
+      throw new ConfigError('WG_CONFIG_DIR', `${this.deps.file.path} does not exist: run "wg-chatops install", or point WG_CONFIG_DIR/WG_INTERFACE at your WireGuard config`);
+    }
+    let doc: ServerConfigDoc;
+    try {
+      doc = parseServerConfig(text);
+    } catch (error) {
+      throw new ConfigError(this.deps.file.path, (error as Error).message, { cause: error });
+    }
+    if (!doc.iface.privateKey) throw new ConfigError(this.deps.file.path, 'has no [Interface] PrivateKey');
+    const s = this.deps.settings;
+    try {
+      this.subnet = s.subnet ? tunnelSubnetFromCidr(s.subnet, s.subnet6) : tunnelSubnetFromAddresses(doc.iface.addresses);
+    } catch (error) {
+      throw new ConfigError(s.subnet ? 'WG_SUBNET' : this.deps.file.path, `cannot tell the tunnel subnet: ${(error as Error).message} (set WG_SUBNET)`, { cause: error });
+    }
+    this.deps.logger.addSecret(doc.iface.privateKey);
+    this.serverPublicKey = publicKeyFromPrivate(doc.iface.privateKey);
+    this.doc = doc;
+    this.docStamp = stamp;
+  }
+
+  private async writeDoc(doc: ServerConfigDoc): Promise<void> {
+    await this.deps.file.write(renderServerConfig(doc));
+    this.doc = doc;
+    this.docStamp = await this.fileStamp();
+  }
+
+  private async fileStamp(): Promise<string> {
+    try {
+      const s = await stat(this.deps.file.path);
+      return `${s.mtimeMs}:${s.size}:${s.ino}`;
+    } catch {
+      return 'missing';
+    }
+  }
+
+  private serialised<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.lock.then(work);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  const s = new Set(a);
+  return b.every((x) => s.has(x));
+}

@@ -1,0 +1,39 @@
+/** A WireGuard peer as the bot knows it: what the interface config file holds, plus what only the database holds. */
+export interface PeerEntry {
+  name: string;
+  publicKey: string;
+  presharedKey?: string;
+  /** The peer's tunnel addresses, e.g. ["10.6.0.2/32", "fd11:5ee:bad:c0de::a06:2/128"]. */
+  allowedIps: string[];
+  enabled: boolean;
+}
+
+/** What the database adds to a peer (the file cannot hold these). */
+export interface PeerMeta {
+  name: string;
+  publicKey: string;
+  /** "platform:id" of the person the peer belongs to; admins own imported peers. */
+  owner: string;
+  createdAt: string;
+  /** Base64 client private key, kept only when KEEP_CLIENT_KEYS is true (so /qr can resend). */
+  privateKey?: string;
+}
+
+/** Live state of a peer, parsed from `wg show IFACE dump`. */
+export interface PeerLiveState {
+  publicKey: string;
+  endpoint?: string;
+  allowedIps: string[];
+  /** Unix seconds; 0 = never. */
+  latestHandshake: number;
+  rxBytes: number;
+  txBytes: number;
+  persistentKeepalive?: number;
+}
+
+export interface InterfaceLiveState {
+  privateKeyPresent: boolean;
+  publicKey: string;
+  listenPort: number;
+  peers: PeerLiveState[];
+}

@@ -1,0 +1,446 @@
+/**
+ * The server's interface file (wg0.conf) as a list of segments whose texts concatenate back to the file,
+ * byte for byte. The bot edits only PiVPN-style blocks ("### begin NAME ###" … "### end NAME ###");
+ * everything else, hand-written [Peer] sections included, is kept verbatim.
+ */
+import { isWireGuardKey } from './keys.js';
+import { isAddressableName } from './names.js';
+import { parseCidr } from './ip.js';
+import type { PeerEntry } from './peer.js';
+
+export interface InterfaceSection {
+  privateKey?: string;
+  listenPort?: number;
+  addresses: string[];
+  mtu?: number;
+}
+
+export type UnmanagedPeer = Omit<PeerEntry, 'name' | 'enabled'> & { enabled: true };
+
+export type Segment =
+  | { kind: 'text'; text: string }
+  | { kind: 'managed'; name: string; entry: PeerEntry; text: string }
+  | { kind: 'unmanaged'; entry: UnmanagedPeer; text: string };
+
+export interface ServerConfigDoc {
+  iface: InterfaceSection;
+  segments: Segment[];
+}
+
+type ManagedSegment = Extract<Segment, { kind: 'managed' }>;
+
+/** What PiVPN's disableCONF.sh puts in front of every line of a disabled block. */
+export const DISABLED_PREFIX = '#[disabled] ';
+
+// ---------------------------------------------------------------------------------------------------------
+// Line grammar shared by wg(8) and wg-quick(8) files (also used by client-config.ts).
+
+export type ConfLine =
+  | { kind: 'blank' }
+  | { kind: 'comment' }
+  | { kind: 'section'; name: string }
+  | { kind: 'entry'; key: string; value: string }
+  | { kind: 'invalid' };
+
+/** Classifies one line (without terminator). Like wg, "#" starts a comment and names are case-insensitive (returned lowercased). */
+export function classifyLine(line: string): ConfLine {
+  const hash = line.indexOf('#');
+  // Base64 keys, addresses and host names never contain "#", so cutting there is safe.
+  const content = (hash === -1 ? line : line.slice(0, hash)).trim();
+  if (content === '') return hash === -1 ? { kind: 'blank' } : { kind: 'comment' };
+  const section = /^\[\s*([A-Za-z]+)\s*\]$/.exec(content);
+  if (section) return { kind: 'section', name: (section[1] ?? '').toLowerCase() };
+  const eq = content.indexOf('=');
+  if (eq <= 0) return { kind: 'invalid' };
+  // wg ignores all whitespace in a key ("Allowed IPs" works), so we do too.
+  const key = content.slice(0, eq).replace(/\s+/g, '');
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) return { kind: 'invalid' };
+  return { kind: 'entry', key: key.toLowerCase(), value: content.slice(eq + 1).trim() };
+}
+
+/** "a, b,c" → ["a", "b", "c"]; empty items dropped. */
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+/** Lines with their terminators ("\n" or "\r\n"); the last line may have none. */
+export function splitLinesKeepEol(text: string): string[] {
+  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+
+export function stripEol(line: string): string {
+  if (line.endsWith('\r\n')) return line.slice(0, -2);
+  if (line.endsWith('\n')) return line.slice(0, -1);
+  return line;
+}
+
+export function parseDecimal(value: string, min: number, max: number, what: string): number {
+  if (!/^[0-9]{1,10}$/.test(value)) throw new Error(`${what} is not a number: ${JSON.stringify(value)}`);
+  const n = Number(value);
+  if (n < min || n > max) throw new Error(`${what} is out of range ${min}–${max}: ${n}`);
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Parsing
+
+const BEGIN_MARKER = /^### begin (\S+) ###[ \t]*$/;
+const END_MARKER = /^### end (\S+) ###[ \t]*$/;
+
+interface PeerFields {
+  publicKey?: string;
+  presharedKey?: string;
+  allowedIps: string[];
+}
+
+class ParseError extends Error {
+  constructor(lineNumber: number, message: string) {
+    super(`wg config line ${lineNumber}: ${message}`);
+  }
+}
+
+/** Applies one [Peer] key; wg allows AllowedIPs to repeat, and we keep every occurrence. */
+function applyPeerKey(fields: PeerFields, key: string, value: string, lineNumber: number): void {
+  if (key === 'publickey') {
+    if (!isWireGuardKey(value)) throw new ParseError(lineNumber, `PublicKey is not a WireGuard key`);
+    fields.publicKey = value;
+  } else if (key === 'presharedkey') {
+    if (!isWireGuardKey(value)) throw new ParseError(lineNumber, `PresharedKey is not a WireGuard key`);
+    fields.presharedKey = value;
+  } else if (key === 'allowedips') {
+    fields.allowedIps.push(...splitList(value));
+  }
+}
+
+function peerEntryFields(fields: PeerFields, lineNumber: number, what: string): Omit<PeerEntry, 'name' | 'enabled'> {
+  if (fields.publicKey === undefined) throw new ParseError(lineNumber, `${what} has no PublicKey`);
+  const entry: Omit<PeerEntry, 'name' | 'enabled'> = { publicKey: fields.publicKey, allowedIps: fields.allowedIps };
+  if (fields.presharedKey !== undefined) entry.presharedKey = fields.presharedKey;
+  return entry;
+}
+
+function applyInterfaceKey(iface: InterfaceSection, key: string, value: string, lineNumber: number): void {
+  try {
+    if (key === 'privatekey') iface.privateKey = value;
+    else if (key === 'address') iface.addresses.push(...splitList(value));
+    else if (key === 'listenport') iface.listenPort = parseDecimal(value, 0, 65535, 'ListenPort');
+    else if (key === 'mtu') iface.mtu = parseDecimal(value, 576, 65535, 'MTU');
+  } catch (error) {
+    throw new ParseError(lineNumber, (error as Error).message);
+  }
+}
+
+/** Parser state: where the line being read belongs. */
+type Context =
+  | { kind: 'top' } // before any section
+  | { kind: 'interface' }
+  | { kind: 'otherSection' }
+  | { kind: 'afterBlock'; name: string }
+  | { kind: 'unmanaged'; startLine: number; text: string; trailing: string; fields: PeerFields }
+  | { kind: 'managed'; name: string; disabled: boolean; startLine: number; text: string; sawPeer: boolean; fields: PeerFields };
+
+export function parseServerConfig(text: string): ServerConfigDoc {
+  const iface: InterfaceSection = { addresses: [] };
+  const segments: Segment[] = [];
+  const managedNames = new Set<string>();
+  let interfaceCount = 0;
+  let pendingText = '';
+  let context: Context = { kind: 'top' };
+
+  const flushText = (): void => {
+    if (pendingText !== '') segments.push({ kind: 'text', text: pendingText });
+    pendingText = '';
+  };
+  /** Closes a hand-written [Peer]: its text runs to its last non-comment line; trailing comments/blanks are text. */
+  const closeUnmanaged = (): void => {
+    if (context.kind !== 'unmanaged') return;
+    const entry = peerEntryFields(context.fields, context.startLine, '[Peer] section');
+    segments.push({ kind: 'unmanaged', entry: { ...entry, enabled: true }, text: context.text });
+    pendingText += context.trailing;
+  };
+
+  const lines = splitLinesKeepEol(text);
+  for (let index = 0; index < lines.length; index++) {
+    const rawLine = lines[index] ?? '';
+    const lineNumber = index + 1;
+    const line = stripEol(rawLine);
+
+    if (context.kind === 'managed') {
+      context = readManagedLine(context, rawLine, line, lineNumber, segments);
+      continue;
+    }
+
+    const disabled = line.startsWith(DISABLED_PREFIX);
+    const markerText = disabled ? line.slice(DISABLED_PREFIX.length) : line;
+    const begin = BEGIN_MARKER.exec(markerText);
+    if (begin) {
+      const name = begin[1] ?? '';
+      if (managedNames.has(name)) throw new ParseError(lineNumber, `a second block is named "${name}"`);
+      managedNames.add(name);
+      closeUnmanaged();
+      flushText();
+      context = { kind: 'managed', name, disabled, startLine: lineNumber, text: rawLine, sawPeer: false, fields: { allowedIps: [] } };
+      continue;
+    }
+    const end = END_MARKER.exec(markerText);
+    if (end) throw new ParseError(lineNumber, `end marker for "${end[1] ?? ''}" without its begin marker`);
+
+    const parsed = classifyLine(line);
+    switch (parsed.kind) {
+      case 'blank':
+      case 'comment':
+        if (context.kind === 'unmanaged') context.trailing += rawLine;
+        else pendingText += rawLine;
+        continue;
+      case 'invalid':
+        throw new ParseError(lineNumber, `neither a [Section], a Key = Value line nor a comment`);
+      case 'section':
+        closeUnmanaged();
+        if (parsed.name === 'peer') {
+          flushText();
+          context = { kind: 'unmanaged', startLine: lineNumber, text: rawLine, trailing: '', fields: { allowedIps: [] } };
+          continue;
+        }
+        if (parsed.name === 'interface') {
+          interfaceCount++;
+          if (interfaceCount > 1) throw new ParseError(lineNumber, 'a second [Interface] section');
+          context = { kind: 'interface' };
+        } else {
+          context = { kind: 'otherSection' };
+        }
+        pendingText += rawLine;
+        continue;
+      case 'entry':
+        if (context.kind === 'unmanaged') {
+          applyPeerKey(context.fields, parsed.key, parsed.value, lineNumber);
+          context.text += context.trailing + rawLine;
+          context.trailing = '';
+          continue;
+        }
+        if (context.kind === 'top') throw new ParseError(lineNumber, 'a key outside any [Section]');
+        if (context.kind === 'afterBlock') {
+          // wg would add it to the block's peer, but the block would no longer be self-contained.
+          throw new ParseError(lineNumber, `a key after "### end ${context.name} ###": move it inside the block`);
+        }
+        if (context.kind === 'interface') applyInterfaceKey(iface, parsed.key, parsed.value, lineNumber);
+        pendingText += rawLine;
+        continue;
+    }
+  }
+
+  if (context.kind === 'managed') {
+    throw new ParseError(context.startLine, `"### begin ${context.name} ###" has no "### end ${context.name} ###"`);
+  }
+  closeUnmanaged();
+  flushText();
+  return { iface, segments };
+}
+
+/** One line inside a managed block; returns the next context (afterBlock once the end marker is read). */
+function readManagedLine(
+  block: Extract<Context, { kind: 'managed' }>,
+  rawLine: string,
+  line: string,
+  lineNumber: number,
+  segments: Segment[],
+): Context {
+  const prefixed = line.startsWith(DISABLED_PREFIX);
+  const unprefixed = prefixed ? line.slice(DISABLED_PREFIX.length) : line;
+  if (block.disabled && !prefixed && line.trim() !== '') {
+    throw new ParseError(lineNumber, `line inside disabled block "${block.name}" lacks the "${DISABLED_PREFIX.trim()}" prefix`);
+  }
+  const inner = block.disabled ? unprefixed : line;
+  block.text += rawLine;
+
+  const end = END_MARKER.exec(unprefixed);
+  if (end) {
+    // (A disabled block's unprefixed end marker was refused above.)
+    if (prefixed && !block.disabled) {
+      throw new ParseError(lineNumber, `end marker of "${block.name}" is disabled but its begin marker (line ${block.startLine}) is not`);
+    }
+    if (end[1] !== block.name) {
+      throw new ParseError(lineNumber, `"### end ${end[1] ?? ''} ###" closes block "${block.name}" (begun on line ${block.startLine})`);
+    }
+    const entry: PeerEntry = {
+      name: block.name,
+      ...peerEntryFields(block.fields, block.startLine, `block "${block.name}"`),
+      enabled: !block.disabled,
+    };
+    segments.push({ kind: 'managed', name: block.name, entry, text: block.text });
+    return { kind: 'afterBlock', name: block.name };
+  }
+  if (BEGIN_MARKER.test(unprefixed)) {
+    throw new ParseError(block.startLine, `"### begin ${block.name} ###" has no "### end ${block.name} ###" before line ${lineNumber}`);
+  }
+
+  const parsed = classifyLine(inner);
+  switch (parsed.kind) {
+    case 'blank':
+    case 'comment':
+      break;
+    case 'invalid':
+      throw new ParseError(lineNumber, `neither a [Section], a Key = Value line nor a comment (block "${block.name}")`);
+    case 'section':
+      if (parsed.name !== 'peer' || block.sawPeer) {
+        throw new ParseError(lineNumber, `block "${block.name}" must hold exactly one [Peer] section`);
+      }
+      block.sawPeer = true;
+      break;
+    case 'entry':
+      if (!block.sawPeer) throw new ParseError(lineNumber, `a key before [Peer] in block "${block.name}"`);
+      applyPeerKey(block.fields, parsed.key, parsed.value, lineNumber);
+      break;
+  }
+  return block;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Rendering and editing (pure: every edit returns a new document and shares untouched segments)
+
+export function renderServerConfig(doc: ServerConfigDoc): string {
+  return doc.segments.map((segment) => segment.text).join('');
+}
+
+function assertRenderable(entry: PeerEntry): void {
+  // The name ends up in marker lines and file names: it must not be able to break either.
+  if (!isAddressableName(entry.name)) throw new Error(`peer name ${JSON.stringify(entry.name)} cannot be written to the config`);
+  if (!isWireGuardKey(entry.publicKey)) throw new Error(`peer ${entry.name}: public key is not a WireGuard key`);
+  if (entry.presharedKey !== undefined && !isWireGuardKey(entry.presharedKey)) {
+    throw new Error(`peer ${entry.name}: preshared key is not a WireGuard key`);
+  }
+  if (entry.allowedIps.length === 0) throw new Error(`peer ${entry.name}: no AllowedIPs`);
+  for (const cidr of entry.allowedIps) parseCidr(cidr);
+}
+
+/** PiVPN's block (makeCONF.sh), AllowedIPs joined by "," without space as PiVPN writes them; disabled form when !enabled. */
+export function renderPeerBlock(entry: PeerEntry, eol = '\n'): string {
+  assertRenderable(entry);
+  const lines = [
+    `### begin ${entry.name} ###`,
+    '[Peer]',
+    `PublicKey = ${entry.publicKey}`,
+    ...(entry.presharedKey === undefined ? [] : [`PresharedKey = ${entry.presharedKey}`]),
+    `AllowedIPs = ${entry.allowedIps.join(',')}`,
+    `### end ${entry.name} ###`,
+  ];
+  const prefix = entry.enabled ? '' : DISABLED_PREFIX;
+  return lines.map((line) => `${prefix}${line}${eol}`).join('');
+}
+
+/** The file's line terminator, judged by its first line (new blocks use the same). */
+function eolOf(doc: ServerConfigDoc): string {
+  for (const segment of doc.segments) {
+    const newline = segment.text.indexOf('\n');
+    if (newline !== -1) return newline > 0 && segment.text[newline - 1] === '\r' ? '\r\n' : '\n';
+  }
+  return '\n';
+}
+
+function copyEntry(entry: PeerEntry): PeerEntry {
+  return { ...entry, allowedIps: [...entry.allowedIps] };
+}
+
+function findManagedIndex(doc: ServerConfigDoc, name: string): number {
+  return doc.segments.findIndex((segment) => segment.kind === 'managed' && segment.name === name);
+}
+
+export function getPeer(doc: ServerConfigDoc, name: string): PeerEntry | undefined {
+  const segment = doc.segments[findManagedIndex(doc, name)];
+  return segment?.kind === 'managed' ? copyEntry(segment.entry) : undefined;
+}
+
+/** Appends a PiVPN block at the end of the file, as makeCONF.sh does. */
+export function addPeer(doc: ServerConfigDoc, entry: PeerEntry): ServerConfigDoc {
+  if (findManagedIndex(doc, entry.name) !== -1) throw new Error(`a peer named "${entry.name}" already exists`);
+  const eol = eolOf(doc);
+  const segments = [...doc.segments];
+  const lastText = segments[segments.length - 1]?.text ?? '';
+  if (lastText !== '' && !lastText.endsWith('\n')) segments.push({ kind: 'text', text: eol });
+  const stored = copyEntry(entry);
+  segments.push({ kind: 'managed', name: entry.name, entry: stored, text: renderPeerBlock(stored, eol) });
+  return { iface: doc.iface, segments };
+}
+
+export function removePeer(doc: ServerConfigDoc, name: string): ServerConfigDoc {
+  const index = findManagedIndex(doc, name);
+  if (index === -1) throw new Error(`no peer named "${name}" in the config`);
+  return { iface: doc.iface, segments: doc.segments.filter((_, i) => i !== index) };
+}
+
+/**
+ * Disables or enables a block the way PiVPN's disableCONF.sh/enableCONF.sh do: by adding or removing the
+ * "#[disabled] " prefix on each of its lines, which keeps any line someone added inside the block.
+ */
+export function setPeerEnabled(doc: ServerConfigDoc, name: string, enabled: boolean): ServerConfigDoc {
+  const index = findManagedIndex(doc, name);
+  const segment = doc.segments[index];
+  if (segment?.kind !== 'managed') throw new Error(`no peer named "${name}" in the config`);
+  if (segment.entry.enabled === enabled) return doc;
+  const lines = splitLinesKeepEol(segment.text);
+  const text = enabled
+    ? lines.map((line) => (line.startsWith(DISABLED_PREFIX) ? line.slice(DISABLED_PREFIX.length) : line)).join('')
+    : lines.map((line) => DISABLED_PREFIX + line).join('');
+  const updated: ManagedSegment = { kind: 'managed', name, entry: { ...copyEntry(segment.entry), enabled }, text };
+  const segments = [...doc.segments];
+  segments[index] = updated;
+  return { iface: doc.iface, segments };
+}
+
+/** Managed (PiVPN-style) peers in file order, disabled ones included. */
+export function listPeers(doc: ServerConfigDoc): PeerEntry[] {
+  const peers: PeerEntry[] = [];
+  for (const segment of doc.segments) if (segment.kind === 'managed') peers.push(copyEntry(segment.entry));
+  return peers;
+}
+
+/** Hand-written [Peer] sections (no markers): the bot shows them but never edits them. */
+export function unmanagedPeers(doc: ServerConfigDoc): UnmanagedPeer[] {
+  const peers: UnmanagedPeer[] = [];
+  for (const segment of doc.segments) {
+    if (segment.kind === 'unmanaged') peers.push({ ...segment.entry, allowedIps: [...segment.entry.allowedIps] });
+  }
+  return peers;
+}
+
+/** Every AllowedIPs entry of every peer, enabled, disabled or hand-written: none of them may be handed out again. */
+export function allAllowedIps(doc: ServerConfigDoc): string[] {
+  const all: string[] = [];
+  for (const segment of doc.segments) if (segment.kind !== 'text') all.push(...segment.entry.allowedIps);
+  return all;
+}
+
+/** A fresh [Interface] section in PiVPN's order (PrivateKey, Address, MTU, ListenPort), then PostUp/PostDown. */
+export function serverInterfaceText(opts: {
+  privateKey: string;
+  addresses: string[];
+  listenPort: number;
+  mtu?: number;
+  postUp?: string[];
+  postDown?: string[];
+}): string {
+  if (!isWireGuardKey(opts.privateKey)) throw new Error('server private key is not a WireGuard key');
+  if (opts.addresses.length === 0) throw new Error('the interface needs at least one Address');
+  for (const address of opts.addresses) parseCidr(address);
+  if (!Number.isInteger(opts.listenPort) || opts.listenPort < 1 || opts.listenPort > 65535) {
+    throw new Error(`ListenPort out of range: ${opts.listenPort}`);
+  }
+  if (opts.mtu !== undefined && (!Number.isInteger(opts.mtu) || opts.mtu < 576 || opts.mtu > 65535)) {
+    throw new Error(`MTU out of range: ${opts.mtu}`);
+  }
+  const commands = [...(opts.postUp ?? []), ...(opts.postDown ?? [])];
+  if (commands.some((command) => /[\r\n]/.test(command))) throw new Error('PostUp/PostDown commands must be single lines');
+
+  const lines = [
+    '[Interface]',
+    `PrivateKey = ${opts.privateKey}`,
+    `Address = ${opts.addresses.join(',')}`,
+    ...(opts.mtu === undefined ? [] : [`MTU = ${opts.mtu}`]),
+    `ListenPort = ${opts.listenPort}`,
+    ...(opts.postUp ?? []).map((command) => `PostUp = ${command}`),
+    ...(opts.postDown ?? []).map((command) => `PostDown = ${command}`),
+  ];
+  return lines.map((line) => `${line}\n`).join('');
+}

@@ -1,0 +1,30 @@
+/** Everything a command handler may use. Built once by src/main.ts. */
+import type { ApprovalService } from './approval-service.js';
+import type { CommandDef } from './command.js';
+import type { DoctorService } from './doctor.js';
+import type { NetworkService } from './network.js';
+import type { PeerService } from './peer-service.js';
+import type { UserService } from './user-service.js';
+
+export interface CommandSettings {
+  maxPeersPerUser: number;
+  /** Secret messages are deleted after this many seconds (0 = kept). */
+  secretTtlSeconds: number;
+  undoSeconds: number;
+  keepClientKeys: boolean;
+}
+
+export interface CommandServices {
+  peers: PeerService;
+  users: UserService;
+  approvals: ApprovalService;
+  settings: CommandSettings;
+  /** The command table, for /help. */
+  commands: () => readonly CommandDef[];
+  /** Which chat platforms are running (for /status). */
+  platforms: () => readonly string[];
+  /** The public-IP watch and DDNS; undefined when PUBLIC_IP_SOURCES=none. */
+  network?: NetworkService;
+  doctor?: DoctorService;
+  renderQr: (text: string) => Promise<Uint8Array>;
+}

@@ -1,0 +1,97 @@
+/**
+ * The one entry point for src/main.ts: builds the public IP watch and DDNS updater from the configuration.
+ */
+import { join } from 'node:path';
+import type { DdnsConfig } from '../config/ddns.js';
+import { isIPv4, isIPv6 } from '../core/ip.js';
+import type { Notifier } from '../core/notifier.js';
+import type { Logger } from '../log/logger.js';
+import { createProvider } from './providers/index.js';
+import { hasGlobalIPv6 } from './public-ip.js';
+import { dnsHostResolver, type HostResolver } from './resolver.js';
+import { DEFAULT_SOURCES, parseSourceSpec, type PublicIpSource } from './sources.js';
+import { openNetworkState } from './state.js';
+import { NetworkWatch, type Schedule } from './watch.js';
+import { defaultGateway, natPmpReader, type WanAddressReader } from './wan.js';
+
+export { NetworkWatch } from './watch.js';
+
+export interface CreateNetworkWatchOptions {
+  /** config.ddns */
+  ddns: DdnsConfig;
+  /** config.wireguard.WG_ENDPOINT as configured (may be undefined). */
+  endpoint: string | undefined;
+  /** config.dataDir: the state goes to DATA_DIR/network.json. */
+  dataDir: string;
+  notifier: Notifier;
+  logger: Logger;
+  /** The program's version, for No-IP's required User-Agent. */
+  version: string;
+  /** Seams for tests; production leaves them out. */
+  seams?: Partial<{
+    now: () => Date;
+    schedule: Schedule;
+    random: () => number;
+    hasIPv6: () => boolean;
+    resolver: HostResolver;
+    wan: WanAddressReader | null;
+    sources: PublicIpSource[];
+    sourceTimeoutMs: number;
+  }>;
+}
+
+/** Undefined when PUBLIC_IP_SOURCES=none (the watch is off). Call start() once the chat adapters run, stop() on shutdown. */
+export async function createNetworkWatch(options: CreateNetworkWatchOptions): Promise<NetworkWatch | undefined> {
+  const { ddns, seams = {} } = options;
+  if (ddns.PUBLIC_IP_SOURCES === 'none') {
+    options.logger.info('public IP watch is off (PUBLIC_IP_SOURCES=none)');
+    return undefined;
+  }
+  options.logger.addSecret(ddns.DDNS_PASSWORD);
+  options.logger.addSecret(ddns.DDNS_TOKEN);
+  const specs = ddns.PUBLIC_IP_SOURCES === 'default' ? DEFAULT_SOURCES : ddns.PUBLIC_IP_SOURCES;
+  const store = await openNetworkState(join(options.dataDir, 'network.json'));
+  return new NetworkWatch({
+    config: ddns,
+    hostname: watchedHostname(ddns, options.endpoint),
+    store,
+    sources: seams.sources ?? specs.map(parseSourceSpec),
+    provider: createProvider(ddns, options.version),
+    notifier: options.notifier,
+    logger: options.logger,
+    resolver: seams.resolver ?? dnsHostResolver(ddns.DDNS_RESOLVER),
+    wan: seams.wan === null ? undefined : (seams.wan ?? (await natPmpFromConfig(ddns.NATPMP_GATEWAY))),
+    hasIPv6: seams.hasIPv6 ?? hasGlobalIPv6,
+    now: seams.now ?? (() => new Date()),
+    schedule: seams.schedule ?? realSchedule,
+    random: seams.random ?? Math.random,
+    sourceTimeoutMs: seams.sourceTimeoutMs ?? 5000,
+  });
+}
+
+/** WG_ENDPOINT defaults to DDNS_HOSTNAME (the port is added by whoever builds client configs). */
+export function defaultEndpoint(endpoint: string | undefined, ddns: DdnsConfig): string | undefined {
+  return endpoint ?? ddns.DDNS_HOSTNAME;
+}
+
+/** The name clients use and whose DNS answer is checked: DDNS_HOSTNAME, else WG_ENDPOINT's host when it is a name. */
+export function watchedHostname(ddns: DdnsConfig, endpoint: string | undefined): string | undefined {
+  if (ddns.DDNS_HOSTNAME) return ddns.DDNS_HOSTNAME;
+  if (!endpoint) return undefined;
+  const host = endpoint.startsWith('[') ? endpoint.slice(1, endpoint.indexOf(']')) : endpoint.replace(/:\d+$/, '');
+  return isIPv4(host) || isIPv6(host) || isIPv6(endpoint) ? undefined : host;
+}
+
+async function natPmpFromConfig(setting: string | undefined): Promise<WanAddressReader | undefined> {
+  if (setting === 'none') return undefined;
+  const [host, port] = (setting ?? '').split(':');
+  const gateway = host || (await defaultGateway());
+  return gateway ? natPmpReader(gateway, port ? Number(port) : 5351) : undefined;
+}
+
+const realSchedule: Schedule = (fn, ms) => {
+  const timer = setTimeout(fn, ms);
+  // The chat adapters keep the process alive; the watch alone must not.
+  timer.unref();
+  return () => clearTimeout(timer);
+};

@@ -1,0 +1,69 @@
+/**
+ * The router's own WAN address, to tell carrier-grade NAT and double NAT apart from a plain home NAT.
+ * NAT-PMP (RFC 6886) is built in; UPnP IGD could be added behind the same interface.
+ */
+import { createSocket } from 'node:dgram';
+import { readFile } from 'node:fs/promises';
+import { isCgnatIPv4, isPrivateIPv4, isPublicIPv4 } from '../core/ip.js';
+
+export interface WanAddressReader {
+  /** The router's external IPv4 address, or undefined when the router does not say. */
+  read(): Promise<string | undefined>;
+}
+
+export type NatKind = 'cgnat' | 'double-nat' | 'upstream-nat';
+
+/** What the router's WAN address says about reachability from the Internet; undefined = port forwarding can work. */
+export function classifyNat(wan: string, publicIPv4: string): NatKind | undefined {
+  if (isCgnatIPv4(wan)) return 'cgnat';
+  if (isPrivateIPv4(wan)) return 'double-nat';
+  if (isPublicIPv4(wan) && wan !== publicIPv4) return 'upstream-nat';
+  return undefined;
+}
+
+/** NAT-PMP "external address" request: 2 bytes out (version 0, opcode 0), 12 bytes back. */
+export function natPmpReader(gateway: string, port = 5351, timeoutMs = 2000): WanAddressReader {
+  return {
+    read: () =>
+      new Promise((resolve) => {
+        const socket = createSocket('udp4');
+        const done = (address: string | undefined) => {
+          clearTimeout(timer);
+          socket.close();
+          resolve(address);
+        };
+        // Routers without NAT-PMP just stay silent (or answer ICMP unreachable): both mean "unknown".
+        const timer = setTimeout(() => done(undefined), timeoutMs);
+        socket.on('error', () => done(undefined));
+        socket.on('message', (msg, rinfo) => {
+          if (rinfo.address !== gateway || msg.length < 12) return;
+          // version 0, opcode 128 (= 0 + response bit), result code 0 = success
+          if (msg[0] !== 0 || msg[1] !== 128) return;
+          if (msg.readUInt16BE(2) !== 0) return done(undefined);
+          done(`${msg[8]}.${msg[9]}.${msg[10]}.${msg[11]}`);
+        });
+        socket.send(Buffer.from([0, 0]), port, gateway, (error) => {
+          if (error) done(undefined);
+        });
+      }),
+  };
+}
+
+/** The IPv4 default gateway from /proc/net/route (Linux), or undefined. */
+export async function defaultGateway(routeFile = '/proc/net/route'): Promise<string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(routeFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n').slice(1)) {
+    const [, destination, gateway] = line.trim().split(/\s+/);
+    if (destination === '00000000' && gateway && gateway !== '00000000') {
+      // little-endian hex
+      const n = parseInt(gateway, 16);
+      return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24].join('.');
+    }
+  }
+  return undefined;
+}

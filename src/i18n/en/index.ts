@@ -1,0 +1,5 @@
+import { core } from './core.js';
+import { ddns } from './ddns.js';
+
+/** English catalogue: each area's messages under its own top-level keys. */
+export const en = { ...core, ...ddns };

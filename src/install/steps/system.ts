@@ -1,0 +1,130 @@
+/** Unattended security upgrades, the bot's .env, and the bot as a hardened systemd service. */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path/posix';
+import { parseEnv } from 'node:util';
+import { lookupUser } from '../../wireguard/pivpn/fs-util.js';
+import { applyPlan, fileUpToDate, readText } from '../files.js';
+import { packageInstalled, probe } from '../probe.js';
+import { emptyPlan, type InstallContext, type Plan, type PlannedFile, type Step } from '../types.js';
+import { renderPivpnDropIn, renderUnit } from '../unit.js';
+import { wg } from './wireguard.js';
+
+const AUTO_UPGRADES = '/etc/apt/apt.conf.d/20auto-upgrades';
+const AUTO_UPGRADES_TEXT = 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n';
+
+export const unattendedUpgrades: Step = {
+  id: 'unattended-upgrades',
+  title: 'install.step.unattendedUpgrades',
+  async check(ctx) {
+    if (!ctx.answers.install.INSTALL_UNATTENDED_UPGRADES) return 'done';
+    const file = { path: AUTO_UPGRADES, mode: 0o644, content: AUTO_UPGRADES_TEXT };
+    return (await packageInstalled(ctx.runner, 'unattended-upgrades')) && (await fileUpToDate(ctx, file)) ? 'done' : 'todo';
+  },
+  async plan(ctx) {
+    const plan = emptyPlan();
+    if (!(await packageInstalled(ctx.runner, 'unattended-upgrades'))) {
+      plan.commands.push({ argv: ['apt-get', 'install', '-y', '--no-install-recommends', 'unattended-upgrades'], env: { DEBIAN_FRONTEND: 'noninteractive' } });
+    }
+    const file = { path: AUTO_UPGRADES, mode: 0o644, content: AUTO_UPGRADES_TEXT };
+    if (!(await fileUpToDate(ctx, file))) plan.files.push(file);
+    return plan;
+  },
+  apply: applyPlan,
+};
+
+const quoteEnv = (v: string): string => (/^[A-Za-z0-9_@%+=:,./-]*$/.test(v) ? v : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+
+/** The .env: values already there (hand edits) kept, answers and take-overs on top, sorted by name. */
+async function envFile(ctx: InstallContext): Promise<PlannedFile> {
+  const path = ctx.answers.install.INSTALL_ENV_FILE;
+  const existing = (await readText(ctx, path)) ?? '';
+  let current: Record<string, string> = {};
+  try {
+    current = parseEnv(existing) as Record<string, string>;
+  } catch {
+    current = {};
+  }
+  const values: Record<string, string> = { ...current, ...ctx.answers.envValues };
+  values.WG_INTERFACE ??= wg(ctx).iface;
+  values.WG_CONFIG_DIR ??= wg(ctx).dir;
+  values.DATA_DIR ??= ctx.answers.config.dataDir;
+  const lines = Object.keys(values)
+    .sort()
+    .map((k) => `${k}=${quoteEnv(values[k]!)}`);
+  return { path, mode: 0o600, content: `# wg-chatops settings, written by \`wg-chatops install\` (names as in .env.example).\n${lines.join('\n')}\n`, secret: true };
+}
+
+export const botEnv: Step = {
+  id: 'bot-env',
+  title: 'install.step.botEnv',
+  check: async (ctx) => ((await fileUpToDate(ctx, await envFile(ctx))) ? 'done' : 'todo'),
+  async plan(ctx) {
+    const plan = emptyPlan();
+    plan.files.push(await envFile(ctx));
+    return plan;
+  },
+  apply: applyPlan,
+};
+
+export const UNIT_PATH = '/etc/systemd/system/wg-chatops.service';
+export const PIVPN_DROP_IN = '/etc/systemd/system/wg-chatops.service.d/pivpn.conf';
+
+async function ownedBy(ctx: InstallContext, systemPath: string, uid: number | undefined): Promise<boolean> {
+  if (uid === undefined) return false;
+  const info = await stat(ctx.path(systemPath)).catch(() => undefined);
+  return info?.uid === uid;
+}
+
+async function servicePlan(ctx: InstallContext): Promise<Plan> {
+  const plan = emptyPlan();
+  const user = ctx.answers.install.INSTALL_SERVICE_USER;
+  const dataDir = ctx.answers.config.dataDir;
+  const { dir: configDir } = wg(ctx);
+  const ids = await lookupUser(ctx.root, user);
+  if (!ids) {
+    plan.commands.push({ argv: ['useradd', '--system', '--user-group', '--home-dir', dataDir, '--no-create-home', '--shell', '/usr/sbin/nologin', user] });
+  }
+  // The bot writes the interface config and PiVPN's keys/ and configs/: they become its own (root keeps access).
+  if (!(await ownedBy(ctx, configDir, ids?.uid)) || !(await ownedBy(ctx, dataDir, ids?.uid))) {
+    plan.commands.push({ argv: ['install', '-d', '-m', '0700', '-o', user, '-g', user, ctx.path(dataDir)] });
+    plan.commands.push({ argv: ['chown', '-R', `${user}:${user}`, ctx.path(configDir)] });
+    plan.commands.push({ argv: ['chmod', '0700', ctx.path(configDir)] });
+  }
+  const unit: PlannedFile = {
+    path: UNIT_PATH,
+    mode: 0o644,
+    content: renderUnit({ user, nodePath: ctx.nodePath, appDir: ctx.appDir, envFile: ctx.answers.install.INSTALL_ENV_FILE, configDir, dataDir }),
+  };
+  const files = [unit];
+  const pivpn = ctx.pivpn;
+  if (pivpn?.settings?.installUser && pivpn.settings.installHome) {
+    files.push({ path: PIVPN_DROP_IN, mode: 0o644, content: renderPivpnDropIn(pivpn.settings.installUser, pivpn.settings.installHome) });
+    const home = join(pivpn.settings.installHome, 'configs');
+    plan.commands.push({ argv: ['chmod', '2770', ctx.path(home)], mayFail: true });
+  }
+  let changed = false;
+  for (const f of files) {
+    if (!(await fileUpToDate(ctx, f))) {
+      plan.files.push(f);
+      changed = true;
+    }
+  }
+  if (changed) plan.commands.push({ argv: ['systemctl', 'daemon-reload'] });
+  const enabled = (await probe(ctx.runner, 'systemctl', ['is-enabled', '--quiet', 'wg-chatops']))?.exitCode === 0;
+  const active = (await probe(ctx.runner, 'systemctl', ['is-active', '--quiet', 'wg-chatops']))?.exitCode === 0;
+  if (!enabled || !active) plan.commands.push({ argv: ['systemctl', 'enable', '--now', 'wg-chatops'] });
+  else if (changed) plan.commands.push({ argv: ['systemctl', 'restart', 'wg-chatops'] });
+  return plan;
+}
+
+export const botService: Step = {
+  id: 'bot-service',
+  title: 'install.step.botService',
+  async check(ctx) {
+    if (!ctx.answers.install.INSTALL_BOT_SERVICE) return 'done';
+    const plan = await servicePlan(ctx);
+    return plan.files.length + plan.commands.length === 0 ? 'done' : 'todo';
+  },
+  plan: servicePlan,
+  apply: applyPlan,
+};

@@ -1,0 +1,84 @@
+/** The shape of an install step and what it plans; see runner.ts for how steps are run. */
+import type { Env } from '../config/load-env.js';
+import type { CommandRunner } from '../exec/runner.js';
+import type { Translate } from '../core/translate.js';
+import type { Answers } from './answers.js';
+import type { SystemFacts } from './facts.js';
+import type { NetworkProbe } from './network-probe.js';
+import type { Prompter } from './prompt.js';
+import type { InstallState } from './state.js';
+import type { PivpnLayout } from '../wireguard/pivpn/layout.js';
+
+export type StepStatus = 'done' | 'todo';
+
+export interface PlannedFile {
+  /** System path (as on the Pi); written under ctx.root. */
+  path: string;
+  mode: number;
+  content: string;
+  /** "user:group" to chown to after writing. */
+  owner?: string;
+  /** Never print the content (keys, tokens). */
+  secret?: boolean;
+}
+
+export interface PlannedCommand {
+  argv: string[];
+  env?: Record<string, string>;
+  /** Values masked when the command is printed. */
+  secrets?: string[];
+  /** Non-zero exit is acceptable (e.g. "already exists"). */
+  mayFail?: boolean;
+}
+
+export interface Note {
+  key: string;
+  params?: Record<string, string | number>;
+  level?: 'info' | 'warn';
+}
+
+export interface Plan {
+  files: PlannedFile[];
+  commands: PlannedCommand[];
+  notes: Note[];
+}
+
+export const emptyPlan = (): Plan => ({ files: [], commands: [], notes: [] });
+
+export interface InstallContext {
+  /** "/" on the Pi; every system path is resolved under it (tests use a temporary directory). */
+  root: string;
+  path(systemPath: string): string;
+  runner: CommandRunner;
+  /** The environment merged with the answers file and the wizard's answers: what .env will hold. */
+  env: Env;
+  answers: Answers;
+  facts: SystemFacts;
+  state: InstallState;
+  net: NetworkProbe;
+  prompt: Prompter;
+  t: Translate;
+  dryRun: boolean;
+  /** Accept defaults without asking. */
+  yes: boolean;
+  /** The built application (for the systemd unit), and the node binary that runs it. */
+  appDir: string;
+  nodePath: string;
+  random: () => number;
+  /** Set when an existing PiVPN install is being adopted. */
+  pivpn?: PivpnLayout;
+  /** Prints a line under the running step (what a step learnt while applying). */
+  say(line: string): void;
+}
+
+export interface Step {
+  id: string;
+  /** Catalogue key of the step's title. */
+  title: string;
+  check(ctx: InstallContext): Promise<StepStatus>;
+  plan(ctx: InstallContext): Promise<Plan>;
+  /** Makes the change the plan describes (most steps: applyPlan from runner.ts). */
+  apply(ctx: InstallContext, plan: Plan): Promise<void>;
+}
+
+export type { Env };

@@ -1,0 +1,68 @@
+/**
+ * A small leveled logger that never prints a secret: every registered secret (tokens, passwords,
+ * private keys) is masked in every line, whatever part of the program wrote it.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const order: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  /** Add a value that must never appear in output (e.g. a client private key created at run time). */
+  addSecret(secret: string | undefined): void;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  write?: (line: string) => void;
+  secrets?: (string | undefined)[];
+}
+
+export const MASK = '***';
+
+export function createLogger(options: LoggerOptions): Logger {
+  const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const secrets = new Set<string>();
+  const addSecret = (s: string | undefined) => {
+    // Very short values would mask ordinary words; real secrets are longer.
+    if (s && s.length >= 6) secrets.add(s);
+  };
+  options.secrets?.forEach(addSecret);
+
+  const mask = (text: string): string => {
+    let out = text;
+    for (const s of secrets) if (out.includes(s)) out = out.split(s).join(MASK);
+    // WireGuard keys are 44-char base64; mask any that slipped through unregistered.
+    return out.replace(/\b[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=/g, MASK);
+  };
+
+  const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
+    if (order[level] < order[options.level]) return;
+    let line = `${level.toUpperCase()} ${message}`;
+    if (fields && Object.keys(fields).length > 0) line += ` ${JSON.stringify(fields, errorReplacer)}`;
+    write(mask(line));
+  };
+  return {
+    debug: (m, f) => emit('debug', m, f),
+    info: (m, f) => emit('info', m, f),
+    warn: (m, f) => emit('warn', m, f),
+    error: (m, f) => emit('error', m, f),
+    addSecret,
+  };
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) {
+    return { name: value.name, message: value.message, cause: value.cause, stack: value.stack?.split('\n').slice(0, 6).join('\n') };
+  }
+  return value;
+}
+
+/** A logger that keeps lines in memory, for tests. */
+export function createMemoryLogger(level: LogLevel = 'debug'): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const logger = createLogger({ level, write: (l) => lines.push(l) });
+  return Object.assign(logger, { lines });
+}

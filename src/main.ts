@@ -1,0 +1,158 @@
+/**
+ * The composition root: the only place that reads process.env, parses the configuration (once),
+ * and wires services, chat adapters and background jobs. Chat libraries are imported only when
+ * their platform is configured, so an idle bot costs little memory on a 512 MiB Pi.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, type App } from './app.js';
+import { configSecrets, parseConfig, type Config } from './config/index.js';
+import { loadEnv, type Env } from './config/load-env.js';
+import { ConfigError } from './core/errors.js';
+import { generateKeyPair } from './core/keys.js';
+import { renderQrTerminal } from './core/qr.js';
+import { serverInterfaceText } from './core/server-config.js';
+import { createProcessRunner } from './exec/runner.js';
+import { toLocale } from './i18n/index.js';
+import { createLogger, type Logger } from './log/logger.js';
+import { writeFileAtomic } from './store/atomic-file.js';
+import { createConsoleAdapter } from './chat/console/adapter.js';
+
+const HELP = `wg-chatops — run your WireGuard VPN from Telegram, Slack or this console.
+
+Usage:
+  wg-chatops            run the bot (Telegram/Slack when their tokens are set, else the console)
+  wg-chatops console    run the bot with the console chat (commands from standard input)
+  wg-chatops install    first-time setup of this machine (run as root; --help for options)
+  wg-chatops uninstall  remove what install added
+  wg-chatops doctor     check the setup and explain what to fix
+  wg-chatops --help     this text
+
+Configuration comes from environment variables and ./.env (or the file named by WG_CHATOPS_ENV_FILE);
+see .env.example.`;
+
+export async function main(argv: string[], processEnv: Env): Promise<number> {
+  const [command, ...rest] = argv;
+  const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`);
+  try {
+    switch (command) {
+      case '-h':
+      case '--help':
+      case 'help':
+        out(HELP);
+        return 0;
+      case undefined:
+      case 'run':
+      case 'console':
+        if (rest.includes('--help') || rest.includes('-h')) {
+          out(HELP);
+          return 0;
+        }
+        return await runBot(processEnv, command === 'console');
+      default:
+        process.stderr.write(`unknown command "${command}"\n\n${HELP}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      return 78; // EX_CONFIG: systemd shows it and does not restart in a loop on it
+    }
+    throw error;
+  }
+}
+
+async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
+  const env = loadEnv(processEnv, processEnv.WG_CHATOPS_ENV_FILE ?? '.env');
+  const isRoot = process.getuid?.() === 0;
+  const config = parseConfig(env, { isRoot, cwd: process.cwd() });
+  // Whatever this process creates (database, configs, audit log) is private to it.
+  process.umask(0o077);
+  const logger = createLogger({ level: config.bot.LOG_LEVEL, secrets: configSecrets(config) });
+
+  const telegramOn = !!config.telegram.TELEGRAM_BOT_TOKEN;
+  const slackOn = !!config.slack.SLACK_BOT_TOKEN;
+  const useConsole = forceConsole || (!telegramOn && !slackOn);
+  const trial = await trialSetup(config, env, logger);
+
+  const runner = createProcessRunner(logger);
+  const app = await buildApp(config, {
+    logger,
+    runner,
+    ...(trial ? { interfaceConfigPath: trial.path, offline: true } : {}),
+  });
+
+  let consoleFinished: Promise<void> | undefined;
+  if (useConsole) {
+    const locale = toLocale(env.LANG, 'en');
+    const t = app.translator(locale);
+    const banner = [t('console.banner'), ...(trial ? [t('console.offlineTrial', { path: config.interfaceConfigPath, trial: trial.path })] : [])].join('\n');
+    const consoleAdapter = createConsoleAdapter({
+      dispatcher: app.dispatcher,
+      input: process.stdin,
+      output: process.stdout,
+      drawQr: renderQrTerminal,
+      userName: safeUserName(),
+      languageTag: env.LANG,
+      banner,
+    });
+    app.addAdapter(consoleAdapter);
+    consoleFinished = consoleAdapter.finished;
+  }
+  await attachChatPlatforms(app, config, logger);
+
+  await app.start();
+  logger.info(`wg-chatops ready: ${app.hub.platforms().join(', ')}; ${app.peers.list().length} peers${app.peers.offline ? ' (offline)' : ''}`);
+
+  const stopped = new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info(`${signal}: stopping`);
+      resolve();
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  await Promise.race([stopped, ...(consoleFinished ? [consoleFinished] : [])]);
+  await app.stop();
+  return 0;
+}
+
+/** Telegram and Slack are loaded only when configured (each library costs tens of MiB). */
+async function attachChatPlatforms(app: App, config: Config, logger: Logger): Promise<void> {
+  if (config.telegram.TELEGRAM_BOT_TOKEN) {
+    const { createTelegramAdapter } = await import('./chat/telegram/index.js');
+    app.addAdapter(createTelegramAdapter({ config: config.telegram, dispatcher: app.dispatcher, translator: app.translator, logger }));
+  }
+  if (config.slack.SLACK_BOT_TOKEN) {
+    const { createSlackAdapter } = await import('./chat/slack/index.js');
+    app.addAdapter(createSlackAdapter({ config: config.slack, dispatcher: app.dispatcher, translator: app.translator, logger }));
+  }
+}
+
+/**
+ * A fresh machine with no WireGuard server yet (and WG_CONFIG_DIR not set): run offline with a
+ * throwaway server config in DATA_DIR/trial, so `npm start` shows the bot working before install.
+ */
+async function trialSetup(config: Config, env: Env, logger: Logger): Promise<{ path: string } | undefined> {
+  if (env.WG_CONFIG_DIR || existsSync(config.interfaceConfigPath)) return undefined;
+  const dir = join(config.dataDir, 'trial');
+  const path = join(dir, `${config.wireguard.WG_INTERFACE}.conf`);
+  if (!existsSync(path)) {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const { privateKey } = generateKeyPair();
+    const subnet = (config.wireguard.WG_SUBNET ?? '10.6.0.0/24').replace(/\.0\/(\d+)$/, '.1/$1');
+    await writeFileAtomic(path, serverInterfaceText({ privateKey, addresses: [subnet], listenPort: config.wireguard.WG_PORT ?? 51820 }));
+  }
+  logger.warn(`no ${config.interfaceConfigPath}: offline trial mode with ${path}`);
+  return { path };
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'admin';
+  }
+}

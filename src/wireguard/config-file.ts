@@ -1,0 +1,18 @@
+import { readFile } from 'node:fs/promises';
+import type { InterfaceConfigFile } from '../core/ports.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+
+export function interfaceConfigFile(path: string): InterfaceConfigFile {
+  return {
+    path,
+    async read() {
+      try {
+        return await readFile(path, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+    write: (text) => writeFileAtomic(path, text, 0o600),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * The whole bot in-process (buildApp + the real Slack adapter) pointed at a fake Slack, with an
+ * offline WireGuard config in a temp directory. Shared by the Slack tests.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import { buildApp, type App } from '../../../src/app.js';
+import type { ChatAdapter } from '../../../src/chat/adapter.js';
+import { parseConfig } from '../../../src/config/index.js';
+import { generateKeyPair } from '../../../src/core/keys.js';
+import { serverInterfaceText } from '../../../src/core/server-config.js';
+import { createProcessRunner } from '../../../src/exec/runner.js';
+import { createMemoryLogger } from '../../../src/log/logger.js';
+import { FakeSlack, type FakeUser } from '../../fakes/slack-server.js';
+
+export const BOT_TOKEN = 'xoxb-1111-2222-testbottoken';
+export const APP_TOKEN = 'xapp-1-A0APP-3333-testapptoken';
+export const ADMIN = 'UADMIN001';
+export const ADMIN2 = 'UADMIN002';
+export const MEMBER = 'UMEMBER01';
+export const CHANNEL = 'C0GENERAL';
+
+export const USERS: FakeUser[] = [
+  { id: ADMIN, name: 'alice', realName: 'Alice Admin', locale: 'en-US' },
+  { id: ADMIN2, name: 'bob', realName: 'Bob Admin', locale: 'en-US' },
+  { id: MEMBER, name: 'carol', realName: 'Carol Member', locale: 'en-US' },
+];
+
+export interface SlackBot {
+  fake: FakeSlack;
+  app: App;
+  adapter: ChatAdapter;
+  logger: ReturnType<typeof createMemoryLogger>;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** Write a WireGuard server config for an offline test bot; returns WG_CONFIG_DIR. */
+export async function writeServerConfig(dir: string, iface = 'wg0', port = 51820): Promise<string> {
+  const wgDir = join(dir, 'wireguard');
+  await mkdir(wgDir, { recursive: true, mode: 0o700 });
+  const { privateKey } = generateKeyPair();
+  await writeFile(join(wgDir, `${iface}.conf`), serverInterfaceText({ privateKey, addresses: ['10.66.0.1/24'], listenPort: port }), { mode: 0o600 });
+  return wgDir;
+}
+
+export async function startSlackBot(options: { env?: Record<string, string>; fake?: FakeSlack } = {}): Promise<SlackBot> {
+  const fake = options.fake ?? (await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, users: USERS }));
+  const dir = await mkdtemp(join(tmpdir(), 'wg-chatops-slack-'));
+  const env = {
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_APP_TOKEN: APP_TOKEN,
+    SLACK_ADMIN_IDS: `${ADMIN},${ADMIN2}`,
+    SLACK_API_URL: fake.apiUrl,
+    DATA_DIR: join(dir, 'data'),
+    WG_CONFIG_DIR: await writeServerConfig(dir),
+    WG_ENDPOINT: 'vpn.example.test',
+    WG_OFFLINE: 'true',
+    PUBLIC_IP_SOURCES: 'none',
+    ...options.env,
+  };
+  const config = parseConfig(env, { isRoot: false, cwd: dir });
+  const logger = createMemoryLogger('debug');
+  const app = await buildApp(config, { logger, runner: createProcessRunner(logger), offline: true });
+  // The same dynamic import main uses: nothing imports the Slack module statically.
+  const { createSlackAdapter } = await import('../../../src/chat/slack/index.js');
+  const adapter = createSlackAdapter({ config: config.slack, dispatcher: app.dispatcher, translator: app.translator, logger });
+  app.addAdapter(adapter);
+  await app.start();
+  return {
+    fake,
+    app,
+    adapter,
+    logger,
+    dir,
+    async close() {
+      await app.stop();
+      if (!options.fake) await fake.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Decode the QR code in a PNG. */
+export function decodeQrPng(bytes: Buffer): string {
+  const png = PNG.sync.read(bytes);
+  const result = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.byteLength), png.width, png.height);
+  if (!result) throw new Error('no QR code found in the PNG');
+  return result.data;
+}
+
+/** Text of every section block of a message or response, joined. */
+export function blocksText(blocks: { type: string; text?: { text: string } }[] | undefined): string {
+  return (blocks ?? [])
+    .filter((b) => b.type === 'section')
+    .map((b) => b.text?.text ?? '')
+    .join('\n');
+}

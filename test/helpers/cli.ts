@@ -1,0 +1,44 @@
+/** Run the real program (compiled, as `npm start` does) with a piped console, for end-to-end tests. */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/wg-chatops.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Environment for the bot with nothing inherited that could point it at real services. */
+export function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LANG: 'en_US.UTF-8',
+    PUBLIC_IP_SOURCES: 'none',
+    WG_CHATOPS_ENV_FILE: '/nonexistent/.env',
+    ...extra,
+  };
+}
+
+export function runConsole(env: NodeJS.ProcessEnv, lines: string[], args: string[] = ['console']): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(lines.map((l) => `${l}\n`).join(''));
+  });
+}
+
+/** The files the console printed: between "# file: NAME" and "# end of file: NAME". */
+export function printedFiles(stdout: string): Map<string, string> {
+  const files = new Map<string, string>();
+  const re = /^# file: (\S+)\n([\s\S]*?)^# end of file: \1$/gm;
+  for (const m of stdout.matchAll(re)) files.set(m[1]!, m[2]!);
+  return files;
+}

@@ -1,0 +1,189 @@
+/**
+ * Real WireGuard for tests: network namespaces and wireguard-go interfaces that the test creates and
+ * removes itself. Traffic stays inside these namespaces. wireguard-go's control sockets live in
+ * /var/run/wireguard for every namespace, so every interface gets a unique name, and `wg` can drive
+ * them from the root namespace too (which is how the bot, running outside, reaches them).
+ */
+import { execFileSync, execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { generateKeyPair } from '../../src/core/keys.js';
+
+const run = promisify(execFile);
+
+/** Whether this machine can run the real-tunnel tests (root, wireguard-go, wg, ip). */
+export function canRunTunnels(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    execFileSync('sh', ['-c', 'command -v wireguard-go && command -v wg && command -v ip && command -v ping'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** CI sets WG_CHATOPS_REQUIRE_TUNNEL=1 so a machine that cannot run them fails instead of skipping. */
+export const tunnelTestsEnabled = (): boolean => {
+  const ok = canRunTunnels();
+  if (!ok && process.env.WG_CHATOPS_REQUIRE_TUNNEL === '1') throw new Error('real-tunnel tests required but this machine lacks root/wireguard-go/wg/ip');
+  return ok;
+};
+
+export const uniqueName = (prefix: string): string => `${prefix}${randomBytes(4).toString('hex')}`.slice(0, 15);
+
+export function sh(cmd: string, args: string[], env?: NodeJS.ProcessEnv): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export async function shAsync(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(cmd, args, { encoding: 'utf8' });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+const WG_GO_ENV = { WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1' };
+
+/** A wireguard-go interface inside a namespace. */
+export function createWgInterface(ns: string, name: string): void {
+  sh('ip', ['netns', 'exec', ns, 'wireguard-go', name], WG_GO_ENV);
+}
+
+export interface TestLab {
+  id: string;
+  serverNs: string;
+  clientNs: string;
+  /** The server's address on the veth link: what clients dial. */
+  serverLanIp: string;
+  clientLanIp: string;
+  serverIface: string;
+  /** Temp dir holding the server config (WG_CONFIG_DIR). */
+  configDir: string;
+  configPath: string;
+  serverPrivateKey: string;
+  listenPort: number;
+  tunnelCidr: string;
+  /** Every client interface created, removed by destroy(). */
+  clientIfaces: string[];
+  destroy(): void;
+}
+
+/**
+ * Two namespaces joined by a veth pair (10.231.X.1 ↔ 10.231.X.2), a wireguard-go server interface
+ * configured from a freshly written server config file (like wg-quick up would: setconf + address + up).
+ */
+export function createLab(opts: { listenPort?: number; tunnelCidr?: string; serverConfigExtra?: string } = {}): TestLab {
+  const id = randomBytes(3).toString('hex');
+  const serverNs = `wgcs${id}`;
+  const clientNs = `wgcc${id}`;
+  const octet = (parseInt(id.slice(0, 2), 16) % 250) + 1;
+  const serverLanIp = `10.231.${octet}.1`;
+  const clientLanIp = `10.231.${octet}.2`;
+  const serverIface = `wgs${id}`;
+  const listenPort = opts.listenPort ?? 51820;
+  const tunnelCidr = opts.tunnelCidr ?? '10.66.0.0/24';
+  const serverTunnelIp = tunnelCidr.replace(/\.0\/(\d+)$/, '.1/$1');
+  const { privateKey } = generateKeyPair();
+  const configDir = mkdtempSync(join(tmpdir(), 'wgc-lab-'));
+  const configPath = join(configDir, `${serverIface}.conf`);
+  writeFileSync(
+    configPath,
+    `# test server\n[Interface]\nPrivateKey = ${privateKey}\nAddress = ${serverTunnelIp}\nListenPort = ${listenPort}\n${opts.serverConfigExtra ?? ''}`,
+    { mode: 0o600 },
+  );
+
+  const lab: TestLab = {
+    id,
+    serverNs,
+    clientNs,
+    serverLanIp,
+    clientLanIp,
+    serverIface,
+    configDir,
+    configPath,
+    serverPrivateKey: privateKey,
+    listenPort,
+    tunnelCidr,
+    clientIfaces: [],
+    destroy() {
+      for (const ns of [serverNs, clientNs]) {
+        try {
+          sh('ip', ['netns', 'del', ns]);
+        } catch {
+          /* already gone */
+        }
+      }
+      // wireguard-go exits when its interface disappears with the namespace; its socket goes with it.
+    },
+  };
+  try {
+    sh('ip', ['netns', 'add', serverNs]);
+    sh('ip', ['netns', 'add', clientNs]);
+    sh('ip', ['link', 'add', `vs${id}`, 'netns', serverNs, 'type', 'veth', 'peer', 'name', `vc${id}`, 'netns', clientNs]);
+    sh('ip', ['-n', serverNs, 'addr', 'add', `${serverLanIp}/24`, 'dev', `vs${id}`]);
+    sh('ip', ['-n', clientNs, 'addr', 'add', `${clientLanIp}/24`, 'dev', `vc${id}`]);
+    for (const [ns, dev] of [
+      [serverNs, `vs${id}`],
+      [clientNs, `vc${id}`],
+    ] as const) {
+      sh('ip', ['-n', ns, 'link', 'set', dev, 'up']);
+      sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
+    }
+    createWgInterface(serverNs, serverIface);
+    const keyFile = join(configDir, 'server.key');
+    writeFileSync(keyFile, `${privateKey}\n`, { mode: 0o600 });
+    sh('wg', ['set', serverIface, 'private-key', keyFile, 'listen-port', String(listenPort)]);
+    sh('ip', ['-n', serverNs, 'addr', 'add', serverTunnelIp, 'dev', serverIface]);
+    sh('ip', ['-n', serverNs, 'link', 'set', serverIface, 'up']);
+  } catch (error) {
+    lab.destroy();
+    throw error;
+  }
+  return lab;
+}
+
+/**
+ * Bring a client config (as the bot produced it) up in the client namespace: what the WireGuard app
+ * does on a phone. wg-quick-only keys (Address, DNS, MTU) are applied with ip; the rest with wg setconf.
+ */
+export function bringUpClient(lab: TestLab, clientConfig: string): string {
+  const iface = uniqueName('wgk');
+  createWgInterface(lab.clientNs, iface);
+  lab.clientIfaces.push(iface);
+  const addresses: string[] = [];
+  const kept: string[] = [];
+  for (const line of clientConfig.split('\n')) {
+    const m = /^\s*(\w+)\s*=\s*(.*)$/.exec(line);
+    const key = m?.[1]?.toLowerCase();
+    if (key === 'address') addresses.push(...m![2]!.split(',').map((s) => s.trim()));
+    else if (key === 'dns' || key === 'mtu') continue;
+    else kept.push(line);
+  }
+  const file = join(lab.configDir, `${iface}.conf`);
+  writeFileSync(file, kept.join('\n'), { mode: 0o600 });
+  sh('wg', ['setconf', iface, file]);
+  for (const a of addresses) if (!a.includes(':')) sh('ip', ['-n', lab.clientNs, 'addr', 'add', a, 'dev', iface]);
+  sh('ip', ['-n', lab.clientNs, 'link', 'set', iface, 'up']);
+  return iface;
+}
+
+export function removeClient(lab: TestLab, iface: string): void {
+  try {
+    sh('ip', ['-n', lab.clientNs, 'link', 'del', iface]);
+  } catch {
+    /* gone */
+  }
+}
+
+/** One ping through the tunnel from the client namespace to the server's tunnel address. */
+export async function pingThroughTunnel(lab: TestLab, attempts = 3): Promise<boolean> {
+  const target = lab.tunnelCidr.replace(/\.0\/\d+$/, '.1');
+  const r = await shAsync('ip', ['netns', 'exec', lab.clientNs, 'ping', '-c', String(attempts), '-W', '1', '-i', '0.2', target]);
+  return r.code === 0 && / 0% packet loss|[1-9]\d* received/.test(r.stdout) && !/ 0 received/.test(r.stdout);
+}
