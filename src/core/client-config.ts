@@ -28,9 +28,12 @@ const MAX_KEEPALIVE = 65535;
 /** "host:port", with IPv6 literals bracketed as wg expects ("[2001:db8::1]:51820"). */
 export function formatEndpoint(host: string, port: number): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`port out of range: ${port}`);
-  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-  if (bare === '' || /[\s#,/]/.test(bare)) throw new Error(`not a usable endpoint host: ${JSON.stringify(host)}`);
-  return isIPv6(bare) ? `[${bare}]:${port}` : `${bare}:${port}`;
+  const unbracketed = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (isIPv6(unbracketed)) return `[${unbracketed}]:${port}`;
+  const bare = host;
+  // A colon left over means a malformed IPv6 literal or a host that already carries a port.
+  if (bare === '' || /[\s#,/:[\]]/.test(bare)) throw new Error(`not a usable endpoint host: ${JSON.stringify(host)}`);
+  return `${bare}:${port}`;
 }
 
 /** Checks "host:port" / "[v6]:port" (what formatEndpoint produces). */

@@ -164,6 +164,9 @@ describe('formatEndpoint', () => {
     ['', 51820],
     ['bad host', 51820],
     ['a\nb', 51820],
+    ['vpn.example.org:51820', 51820],
+    ['2001:db8::1::2', 51820],
+    ['[vpn.example.org]', 51820],
   ])('refuses %j port %d', (host, port) => {
     expect(() => formatEndpoint(host, port)).toThrow(Error);
   });

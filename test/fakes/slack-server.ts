@@ -398,7 +398,7 @@ export class FakeSlack {
     if (type.startsWith('multipart/form-data')) {
       // The Web API client posts the bytes as one multipart file field; let the platform parse it.
       const form = await new Request('http://upload.invalid/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
-      const part = [...form.values()].find((v): v is File => typeof v !== 'string');
+      const part = [...form.values()].find((v) => typeof v !== 'string') as Blob | undefined;
       f.bytes = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
     } else {
       f.bytes = body;

@@ -99,8 +99,6 @@ async function servicePlan(ctx: InstallContext): Promise<Plan> {
   const pivpn = ctx.pivpn;
   if (pivpn?.settings?.installUser && pivpn.settings.installHome) {
     files.push({ path: PIVPN_DROP_IN, mode: 0o644, content: renderPivpnDropIn(pivpn.settings.installUser, pivpn.settings.installHome) });
-    const home = join(pivpn.settings.installHome, 'configs');
-    plan.commands.push({ argv: ['chmod', '2770', ctx.path(home)], mayFail: true });
   }
   let changed = false;
   for (const f of files) {
@@ -108,6 +106,10 @@ async function servicePlan(ctx: InstallContext): Promise<Plan> {
       plan.files.push(f);
       changed = true;
     }
+  }
+  if (changed && pivpn?.settings?.installHome) {
+    // The bot reaches PiVPN's home copies through the install user's group.
+    plan.commands.push({ argv: ['chmod', '2770', ctx.path(join(pivpn.settings.installHome, 'configs'))], mayFail: true });
   }
   if (changed) plan.commands.push({ argv: ['systemctl', 'daemon-reload'] });
   const enabled = (await probe(ctx.runner, 'systemctl', ['is-enabled', '--quiet', 'wg-chatops']))?.exitCode === 0;

@@ -5,7 +5,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import { buildApp, type App } from '../../../src/app.js';
 import type { ChatAdapter } from '../../../src/chat/adapter.js';
@@ -15,6 +15,9 @@ import { serverInterfaceText } from '../../../src/core/server-config.js';
 import { createProcessRunner } from '../../../src/exec/runner.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { FakeSlack, type FakeUser } from '../../fakes/slack-server.js';
+
+// jsqr is CommonJS with an `exports.default`: under NodeNext the default import is the module object.
+const jsQR = jsQRModule.default;
 
 export const BOT_TOKEN = 'xoxb-1111-2222-testbottoken';
 export const APP_TOKEN = 'xapp-1-A0APP-3333-testapptoken';

@@ -1,0 +1,212 @@
+/**
+ * `wg-chatops install | uninstall | doctor`: the entry points src/main.ts dispatches to.
+ * Everything outside comes in through deps (env, runner, streams), so tests run the real thing
+ * against a temporary --root and a recording runner.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { parseEnv } from 'node:util';
+import type { Env } from '../config/load-env.js';
+import { ConfigError, UserError } from '../core/errors.js';
+import type { Translate } from '../core/translate.js';
+import type { CommandRunner } from '../exec/runner.js';
+import { createI18n, toLocale } from '../i18n/index.js';
+import { detectPivpnLayout, type PivpnLayout } from '../wireguard/pivpn/layout.js';
+import { underRoot } from '../wireguard/pivpn/fs-util.js';
+import { envFromPivpn, SetupVarsError } from '../wireguard/pivpn/setup-vars.js';
+import { parseAnswersText, validateAnswers, type Answers } from './answers.js';
+import { parseArgs, type CliOptions } from './args.js';
+import { createDoctor, formatDoctorReport } from './doctor.js';
+import { detectFacts } from './facts.js';
+import { defaultNetworkProbe, type NetworkProbe } from './network-probe.js';
+import { createReadlinePrompter, defaultsPrompter, type Prompter } from './prompt.js';
+import { runSteps } from './runner.js';
+import { loadState, saveState, STATE_PATH } from './state.js';
+import { installSteps } from './steps/index.js';
+import type { InstallContext } from './types.js';
+import { runUninstall } from './uninstall.js';
+import { runWizard } from './wizard.js';
+
+export interface Writer {
+  write(text: string): unknown;
+}
+
+export interface InstallCliDeps {
+  /** The merged environment (src/config/load-env.ts). */
+  env: Env;
+  runner: CommandRunner;
+  stdout: Writer;
+  stderr: Writer;
+  stdin: Readable & { isTTY?: boolean };
+  /** Optional; defaults: the real network, process facts, this package's directory. */
+  net?: NetworkProbe;
+  isRoot?: boolean;
+  nodeVersion?: string;
+  nodePath?: string;
+  appDir?: string;
+  random?: () => number;
+  version?: string;
+}
+
+/** The package root (…/dist/src/install/cli.js or …/src/install/cli.ts → the directory holding bin/). */
+function packageDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    if (dir.endsWith('/dist')) return dirname(dir);
+    if (dir.endsWith('/src')) return dirname(dir);
+    dir = dirname(dir);
+  }
+  return '/opt/wg-chatops';
+}
+
+function translator(env: Env): Translate {
+  const locale = toLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG);
+  return createI18n().t(locale) as unknown as Translate;
+}
+
+const line = (w: Writer) => (s: string) => void w.write(`${s}\n`);
+
+/** Prints an error the user can act on; returns the exit code. */
+function report(error: unknown, t: Translate, stderr: Writer): number {
+  if (error instanceof UserError) {
+    stderr.write(`${t('install.run.error')} ${t(error.key, error.params)}\n`);
+    return 1;
+  }
+  if (error instanceof ConfigError) {
+    stderr.write(`${t('install.run.badInput', { where: error.variable, problem: error.message.slice(error.variable.length + 2) })}\n${t('install.run.nothingWritten')}\n`);
+    return 2;
+  }
+  if (error instanceof SetupVarsError) {
+    stderr.write(`${t('install.run.badInput', { where: 'setupVars.conf', problem: error.message })}\n${t('install.run.nothingWritten')}\n`);
+    return 2;
+  }
+  stderr.write(`${t('install.run.failed', { message: (error as Error).message })}\n`);
+  return 1;
+}
+
+interface Prepared {
+  ctx: InstallContext;
+  options: CliOptions;
+}
+
+async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allowed: string[], wizard: boolean): Promise<Prepared | number> {
+  const options = parseArgs(argv, allowed);
+  if (options.help) return -1;
+  const root = options.root;
+  const path = (p: string) => underRoot(root, p);
+
+  // Lowest to highest: the .env already there, PiVPN's settings, the environment, the answers file.
+  const envFilePath = deps.env.INSTALL_ENV_FILE ?? '/etc/wg-chatops/.env';
+  let existing: Env = {};
+  const existingText = await readFile(path(envFilePath), 'utf8').catch(() => undefined);
+  if (existingText !== undefined) existing = parseEnv(existingText) as Env;
+  const fromFile = options.answers ? parseAnswersText(await readFile(options.answers, 'utf8').catch((e: Error) => {
+    throw new ConfigError(options.answers!, `cannot read: ${e.message}`);
+  }), options.answers) : {};
+  let values: Env = { ...existing, ...deps.env, ...fromFile };
+  let answers: Answers = validateAnswers(values, options.answers ?? 'environment');
+
+  let pivpn: PivpnLayout | undefined;
+  if (answers.install.INSTALL_ADOPT_PIVPN) {
+    pivpn = await detectPivpnLayout({ root, configDir: answers.config.wireguard.WG_CONFIG_DIR, interfaceName: answers.config.wireguard.WG_INTERFACE });
+    if (pivpn?.settings) {
+      values = { ...existing, ...envFromPivpn(pivpn.settings), ...deps.env, ...fromFile };
+      answers = validateAnswers(values, options.answers ?? 'environment');
+    }
+  }
+
+  const interactive = wizard && !options.answers && !options.yes && deps.stdin.isTTY === true;
+  const prompt: Prompter = interactive ? createReadlinePrompter(deps.stdin, deps.stdout as never, { yes: t('install.ask.yes'), no: t('install.ask.no') }) : defaultsPrompter();
+  if (interactive) answers = await runWizard(values, prompt, t);
+
+  const facts = await detectFacts(deps.runner, {
+    root,
+    path,
+    nodeVersion: deps.nodeVersion ?? process.versions.node,
+    isRoot: deps.isRoot ?? process.getuid?.() === 0,
+    ...(answers.install.INSTALL_LAN_INTERFACE ? { lanInterface: answers.install.INSTALL_LAN_INTERFACE } : {}),
+  });
+  const say = line(deps.stdout);
+  const ctx: InstallContext = {
+    root,
+    path,
+    runner: deps.runner,
+    env: values,
+    answers,
+    facts,
+    state: await loadState(path(STATE_PATH)),
+    net: deps.net ?? defaultNetworkProbe(deps.version ?? '0.0.0'),
+    prompt,
+    t,
+    dryRun: options.dryRun,
+    yes: options.yes,
+    appDir: deps.appDir ?? packageDir(),
+    nodePath: deps.nodePath ?? process.execPath,
+    random: deps.random ?? Math.random,
+    say: (s) => say(`    · ${s}`),
+    ...(pivpn ? { pivpn } : {}),
+  };
+  return { ctx, options };
+}
+
+export async function runInstallCli(argv: string[], deps: InstallCliDeps): Promise<number> {
+  const t = translator(deps.env);
+  const out = line(deps.stdout);
+  try {
+    const prepared = await prepare(argv, deps, t, ['--dry-run', '--answers', '--root', '--yes', '-y'], true);
+    if (prepared === -1) return (out(t('install.help.install')), 0);
+    if (typeof prepared === 'number') return prepared;
+    const { ctx } = prepared;
+    out(t(ctx.dryRun ? 'install.run.dryRunHeader' : 'install.run.header', { os: ctx.facts.prettyName, arch: ctx.facts.arch }));
+    if (ctx.pivpn) out(t('install.pivpn.found', { count: ctx.pivpn.peers.length, dir: ctx.answers.config.wireguard.WG_CONFIG_DIR }));
+    for (const p of ctx.pivpn?.problems ?? []) out(`  ! ${p}`);
+    try {
+      const reports = await runSteps(ctx, installSteps, out);
+      const changed = reports.filter((r) => r.status !== 'done').length;
+      out(t(ctx.dryRun ? 'install.run.dryRunSummary' : changed === 0 ? 'install.run.allDone' : 'install.run.summary', { changed, total: reports.length }));
+    } finally {
+      if (!ctx.dryRun) {
+        if (ctx.pivpn) ctx.state.pivpnAdopted = true;
+        await saveState(ctx.path(STATE_PATH), ctx.state);
+      }
+    }
+    return 0;
+  } catch (error) {
+    return report(error, t, deps.stderr);
+  }
+}
+
+export async function runUninstallCli(argv: string[], deps: InstallCliDeps): Promise<number> {
+  const t = translator(deps.env);
+  const out = line(deps.stdout);
+  try {
+    const prepared = await prepare(argv, deps, t, ['--dry-run', '--root', '--yes', '-y', '--purge'], false);
+    if (prepared === -1) return (out(t('install.help.uninstall')), 0);
+    if (typeof prepared === 'number') return prepared;
+    const interactive = !prepared.options.yes && deps.stdin.isTTY === true;
+    const prompt = interactive ? createReadlinePrompter(deps.stdin, deps.stdout as never, { yes: t('install.ask.yes'), no: t('install.ask.no') }) : defaultsPrompter();
+    await runUninstall(prepared.ctx, { purge: prepared.options.purge, prompt }, out);
+    return 0;
+  } catch (error) {
+    return report(error, t, deps.stderr);
+  }
+}
+
+export async function runDoctorCli(argv: string[], deps: InstallCliDeps): Promise<number> {
+  const t = translator(deps.env);
+  const out = line(deps.stdout);
+  try {
+    const prepared = await prepare(argv, deps, t, ['--root'], false);
+    if (prepared === -1) return (out(t('install.help.doctor')), 0);
+    if (typeof prepared === 'number') return prepared;
+    const results = await createDoctor(prepared.ctx).run();
+    out(formatDoctorReport(results, t));
+    return results.some((r) => r.status === 'fail') ? 1 : 0;
+  } catch (error) {
+    return report(error, t, deps.stderr);
+  }
+}
+
+export const _internal = { packageDir, join };

@@ -1,0 +1,90 @@
+/** The whole bot in-process (no chat platform), for command and service tests. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, type App, type AppDeps } from '../../src/app.js';
+import { parseConfig } from '../../src/config/index.js';
+import type { IncomingCommand } from '../../src/chat/incoming.js';
+import { generateKeyPair } from '../../src/core/keys.js';
+import { replyToPlainText, type Reply } from '../../src/core/reply.js';
+import { createProcessRunner } from '../../src/exec/runner.js';
+import { createMemoryLogger } from '../../src/log/logger.js';
+
+/** An offline bot with a fresh server config in a temp dir (no live interface needed). */
+export async function offlineApp(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}): Promise<App & { logger: ReturnType<typeof createMemoryLogger> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'wgc-app-'));
+  const { privateKey } = generateKeyPair();
+  writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${privateKey}\nAddress = 10.6.0.1/24, fd11:5ee:bad:c0de::1/64\nListenPort = 51820\n`, { mode: 0o600 });
+  const config = parseConfig(
+    { WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin', ...env },
+    { isRoot: false, cwd: dir },
+  );
+  const logger = createMemoryLogger();
+  const app = await buildApp(config, { logger, runner: createProcessRunner(logger), ...deps });
+  await app.start();
+  return Object.assign(app, { logger });
+}
+
+export const admin = (text: string, extra: Partial<IncomingCommand> = {}): IncomingCommand => ({
+  platform: 'test',
+  userId: 'admin',
+  displayName: 'Alice Admin',
+  text,
+  isPrivateChat: true,
+  ...extra,
+});
+
+export const stranger = (text: string, id = 'bob', extra: Partial<IncomingCommand> = {}): IncomingCommand => ({
+  platform: 'test',
+  userId: id,
+  displayName: `Bob ${id}`,
+  username: id,
+  text,
+  isPrivateChat: true,
+  ...extra,
+});
+
+export const plain = (reply: Reply | null): string => (reply ? replyToPlainText(reply) : '');
+
+import type { ChatAdapter } from '../../src/chat/adapter.js';
+import type { SentRef } from '../../src/core/approval.js';
+
+/** A chat platform that records what the bot sends privately and what it edits/deletes. */
+export class RecordingAdapter implements ChatAdapter {
+  readonly platform = 'test';
+  readonly sent: { userId: string; reply: Reply; ref: SentRef }[] = [];
+  readonly edits: { ref: SentRef; reply: Reply }[] = [];
+  readonly deleted: SentRef[] = [];
+  /** Users who never opened a private chat with the bot. */
+  readonly unreachable = new Set<string>();
+  private counter = 0;
+  constructor(private readonly admins: string[] = ['admin']) {}
+  async start() {}
+  async stop() {}
+  adminIds() {
+    return this.admins;
+  }
+  async sendPrivate(userId: string, reply: Reply): Promise<SentRef[]> {
+    if (this.unreachable.has(userId)) return [];
+    const ref = { platform: 'test', chatId: userId, messageId: String(++this.counter), recipient: `test:${userId}` };
+    this.sent.push({ userId, reply, ref });
+    return [ref];
+  }
+  async edit(ref: SentRef, reply: Reply) {
+    this.edits.push({ ref, reply });
+  }
+  async deleteMessage(ref: SentRef) {
+    this.deleted.push(ref);
+  }
+  to(userId: string): Reply[] {
+    return this.sent.filter((s) => s.userId === userId).map((s) => s.reply);
+  }
+}
+
+/** An offline app with a RecordingAdapter attached before start. */
+export async function appWithRecorder(env: Record<string, string> = {}): Promise<{ app: App; chat: RecordingAdapter }> {
+  const chat = new RecordingAdapter();
+  const app = await offlineApp(env, {});
+  app.addAdapter(chat);
+  return { app, chat };
+}
