@@ -30,10 +30,9 @@ export function formatEndpoint(host: string, port: number): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`port out of range: ${port}`);
   const unbracketed = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
   if (isIPv6(unbracketed)) return `[${unbracketed}]:${port}`;
-  const bare = host;
-  // A colon left over means a malformed IPv6 literal or a host that already carries a port.
-  if (bare === '' || /[\s#,/:[\]]/.test(bare)) throw new Error(`not a usable endpoint host: ${JSON.stringify(host)}`);
-  return `${bare}:${port}`;
+  // A colon or bracket left means a malformed IPv6 literal or a host that already carries a port.
+  if (host === '' || /[\s#,/:[\]]/.test(host)) throw new Error(`not a usable endpoint host: ${JSON.stringify(host)}`);
+  return `${host}:${port}`;
 }
 
 /** Checks "host:port" / "[v6]:port" (what formatEndpoint produces). */

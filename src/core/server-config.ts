@@ -133,91 +133,92 @@ function applyInterfaceKey(iface: InterfaceSection, key: string, value: string, 
   }
 }
 
-/** Parser state: where the line being read belongs. */
+/** Parser state: where the line being read belongs. Offsets index the original text, which segments slice. */
 type Context =
   | { kind: 'top' } // before any section
   | { kind: 'interface' }
   | { kind: 'otherSection' }
   | { kind: 'afterBlock'; name: string }
-  | { kind: 'unmanaged'; startLine: number; text: string; trailing: string; fields: PeerFields }
-  | { kind: 'managed'; name: string; disabled: boolean; startLine: number; text: string; sawPeer: boolean; fields: PeerFields };
+  | { kind: 'unmanaged'; startLine: number; start: number; lastEntryEnd: number; fields: PeerFields }
+  | { kind: 'managed'; name: string; disabled: boolean; startLine: number; start: number; sawPeer: boolean; fields: PeerFields };
 
 export function parseServerConfig(text: string): ServerConfigDoc {
   const iface: InterfaceSection = { addresses: [] };
   const segments: Segment[] = [];
   const managedNames = new Set<string>();
   let interfaceCount = 0;
-  let pendingText = '';
+  /** Where the text not yet assigned to a segment begins. */
+  let pendingStart = 0;
   let context: Context = { kind: 'top' };
 
-  const flushText = (): void => {
-    if (pendingText !== '') segments.push({ kind: 'text', text: pendingText });
-    pendingText = '';
+  const flushText = (upTo: number): void => {
+    if (upTo > pendingStart) segments.push({ kind: 'text', text: text.slice(pendingStart, upTo) });
+    pendingStart = upTo;
   };
-  /** Closes a hand-written [Peer]: its text runs to its last non-comment line; trailing comments/blanks are text. */
+  /** Closes a hand-written [Peer]: it runs to its last key line; comments and blanks after it are text. */
   const closeUnmanaged = (): void => {
     if (context.kind !== 'unmanaged') return;
     const entry = peerEntryFields(context.fields, context.startLine, '[Peer] section');
-    segments.push({ kind: 'unmanaged', entry: { ...entry, enabled: true }, text: context.text });
-    pendingText += context.trailing;
+    segments.push({ kind: 'unmanaged', entry: { ...entry, enabled: true }, text: text.slice(context.start, context.lastEntryEnd) });
+    pendingStart = context.lastEntryEnd;
   };
 
-  const lines = splitLinesKeepEol(text);
-  for (let index = 0; index < lines.length; index++) {
-    const rawLine = lines[index] ?? '';
-    const lineNumber = index + 1;
-    const line = stripEol(rawLine);
+  let lineNumber = 0;
+  for (let lineStart = 0; lineStart < text.length; ) {
+    lineNumber++;
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline === -1 ? text.length : newline + 1;
+    const contentEnd = newline > lineStart && text[newline - 1] === '\r' ? newline - 1 : newline === -1 ? text.length : newline;
+    const line = text.slice(lineStart, contentEnd);
+    const thisLineStart = lineStart;
+    lineStart = lineEnd;
 
     if (context.kind === 'managed') {
-      context = readManagedLine(context, rawLine, line, lineNumber, segments);
+      context = readManagedLine(context, line, lineNumber, lineEnd, text, segments);
+      if (context.kind !== 'managed') pendingStart = lineEnd;
       continue;
     }
 
     const disabled = line.startsWith(DISABLED_PREFIX);
     const markerText = disabled ? line.slice(DISABLED_PREFIX.length) : line;
-    const begin = BEGIN_MARKER.exec(markerText);
+    const maybeMarker = markerText.startsWith('### ');
+    const begin = maybeMarker ? BEGIN_MARKER.exec(markerText) : null;
     if (begin) {
       const name = begin[1] ?? '';
       if (managedNames.has(name)) throw new ParseError(lineNumber, `a second block is named "${name}"`);
       managedNames.add(name);
       closeUnmanaged();
-      flushText();
-      context = { kind: 'managed', name, disabled, startLine: lineNumber, text: rawLine, sawPeer: false, fields: { allowedIps: [] } };
+      flushText(thisLineStart);
+      context = { kind: 'managed', name, disabled, startLine: lineNumber, start: thisLineStart, sawPeer: false, fields: { allowedIps: [] } };
       continue;
     }
-    const end = END_MARKER.exec(markerText);
+    const end = maybeMarker ? END_MARKER.exec(markerText) : null;
     if (end) throw new ParseError(lineNumber, `end marker for "${end[1] ?? ''}" without its begin marker`);
 
     const parsed = classifyLine(line);
     switch (parsed.kind) {
       case 'blank':
       case 'comment':
-        if (context.kind === 'unmanaged') context.trailing += rawLine;
-        else pendingText += rawLine;
         continue;
       case 'invalid':
         throw new ParseError(lineNumber, `neither a [Section], a Key = Value line nor a comment`);
       case 'section':
         closeUnmanaged();
         if (parsed.name === 'peer') {
-          flushText();
-          context = { kind: 'unmanaged', startLine: lineNumber, text: rawLine, trailing: '', fields: { allowedIps: [] } };
-          continue;
-        }
-        if (parsed.name === 'interface') {
+          flushText(thisLineStart);
+          context = { kind: 'unmanaged', startLine: lineNumber, start: thisLineStart, lastEntryEnd: lineEnd, fields: { allowedIps: [] } };
+        } else if (parsed.name === 'interface') {
           interfaceCount++;
           if (interfaceCount > 1) throw new ParseError(lineNumber, 'a second [Interface] section');
           context = { kind: 'interface' };
         } else {
           context = { kind: 'otherSection' };
         }
-        pendingText += rawLine;
         continue;
       case 'entry':
         if (context.kind === 'unmanaged') {
           applyPeerKey(context.fields, parsed.key, parsed.value, lineNumber);
-          context.text += context.trailing + rawLine;
-          context.trailing = '';
+          context.lastEntryEnd = lineEnd;
           continue;
         }
         if (context.kind === 'top') throw new ParseError(lineNumber, 'a key outside any [Section]');
@@ -226,7 +227,6 @@ export function parseServerConfig(text: string): ServerConfigDoc {
           throw new ParseError(lineNumber, `a key after "### end ${context.name} ###": move it inside the block`);
         }
         if (context.kind === 'interface') applyInterfaceKey(iface, parsed.key, parsed.value, lineNumber);
-        pendingText += rawLine;
         continue;
     }
   }
@@ -235,16 +235,17 @@ export function parseServerConfig(text: string): ServerConfigDoc {
     throw new ParseError(context.startLine, `"### begin ${context.name} ###" has no "### end ${context.name} ###"`);
   }
   closeUnmanaged();
-  flushText();
+  flushText(text.length);
   return { iface, segments };
 }
 
 /** One line inside a managed block; returns the next context (afterBlock once the end marker is read). */
 function readManagedLine(
   block: Extract<Context, { kind: 'managed' }>,
-  rawLine: string,
   line: string,
   lineNumber: number,
+  lineEnd: number,
+  text: string,
   segments: Segment[],
 ): Context {
   const prefixed = line.startsWith(DISABLED_PREFIX);
@@ -253,9 +254,9 @@ function readManagedLine(
     throw new ParseError(lineNumber, `line inside disabled block "${block.name}" lacks the "${DISABLED_PREFIX.trim()}" prefix`);
   }
   const inner = block.disabled ? unprefixed : line;
-  block.text += rawLine;
 
-  const end = END_MARKER.exec(unprefixed);
+  const maybeMarker = unprefixed.startsWith('### ');
+  const end = maybeMarker ? END_MARKER.exec(unprefixed) : null;
   if (end) {
     // (A disabled block's unprefixed end marker was refused above.)
     if (prefixed && !block.disabled) {
@@ -269,10 +270,10 @@ function readManagedLine(
       ...peerEntryFields(block.fields, block.startLine, `block "${block.name}"`),
       enabled: !block.disabled,
     };
-    segments.push({ kind: 'managed', name: block.name, entry, text: block.text });
+    segments.push({ kind: 'managed', name: block.name, entry, text: text.slice(block.start, lineEnd) });
     return { kind: 'afterBlock', name: block.name };
   }
-  if (BEGIN_MARKER.test(unprefixed)) {
+  if (maybeMarker && BEGIN_MARKER.test(unprefixed)) {
     throw new ParseError(block.startLine, `"### begin ${block.name} ###" has no "### end ${block.name} ###" before line ${lineNumber}`);
   }
 

@@ -160,7 +160,7 @@ export async function runInstallCli(argv: string[], deps: InstallCliDeps): Promi
     if (typeof prepared === 'number') return prepared;
     const { ctx } = prepared;
     out(t(ctx.dryRun ? 'install.run.dryRunHeader' : 'install.run.header', { os: ctx.facts.prettyName, arch: ctx.facts.arch }));
-    if (ctx.pivpn) out(t('install.pivpn.found', { count: ctx.pivpn.peers.length, dir: ctx.answers.config.wireguard.WG_CONFIG_DIR }));
+    if (ctx.pivpn) out(t('pivpn.found', { count: ctx.pivpn.peers.length, dir: ctx.answers.config.wireguard.WG_CONFIG_DIR }));
     for (const p of ctx.pivpn?.problems ?? []) out(`  ! ${p}`);
     try {
       const reports = await runSteps(ctx, installSteps, out);

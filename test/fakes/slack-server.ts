@@ -23,6 +23,8 @@ export interface ApiCall {
   token: string | undefined;
   /** The HTTP status the fake answered with (429 when rate-limited). */
   status: number;
+  /** When it arrived (Date.now()). */
+  at: number;
 }
 
 export interface PostedMessage {
@@ -83,6 +85,7 @@ export class FakeSlack {
   private readonly events = new EventEmitter();
   private readonly sockets = new Set<WebSocket>();
   private readonly rateLimits = new Map<string, { times: number; retryAfter: number }>();
+  private readonly failures = new Map<string, { times: number; error: string }>();
   private seq = 0;
   private tsCounter = 0;
 
@@ -133,6 +136,11 @@ export class FakeSlack {
   /** Answer the next `times` calls to `method` with HTTP 429 and Retry-After. */
   rateLimit(method: string, retryAfterSeconds: number, times = 1): void {
     this.rateLimits.set(method, { times, retryAfter: retryAfterSeconds });
+  }
+
+  /** Answer the next `times` calls to `method` with { ok: false, error }. */
+  failWith(method: string, error: string, times = 1): void {
+    this.failures.set(method, { times, error });
   }
 
   /** Close every Socket Mode connection abruptly (as a dropped network would). */
@@ -312,14 +320,20 @@ export class FakeSlack {
     const limit = this.rateLimits.get(method);
     if (limit && limit.times > 0) {
       limit.times -= 1;
-      this.calls.push({ method, params, token, status: 429 });
+      this.calls.push({ method, params, token, status: 429, at: Date.now() });
       this.changed();
       res.setHeader('Retry-After', String(limit.retryAfter));
       return json(res, 429, { ok: false, error: 'ratelimited' });
     }
-    this.calls.push({ method, params, token, status: 200 });
+    this.calls.push({ method, params, token, status: 200, at: Date.now() });
     const expected = method === 'apps.connections.open' ? this.options.appToken : this.options.botToken;
-    const answer = token === expected ? this.api(method, params) : { ok: false, error: 'invalid_auth' };
+    const failure = this.failures.get(method);
+    let answer: Record<string, unknown>;
+    if (token !== expected) answer = { ok: false, error: 'invalid_auth' };
+    else if (failure && failure.times > 0) {
+      failure.times -= 1;
+      answer = { ok: false, error: failure.error };
+    } else answer = this.api(method, params);
     this.changed();
     return json(res, 200, answer);
   }

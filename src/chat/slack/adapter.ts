@@ -41,6 +41,7 @@ export class SlackAdapter implements ChatAdapter {
   private readonly app: App;
   private readonly messenger: SlackMessenger;
   private started = false;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: SlackAdapterDeps) {
     const { config, logger } = deps;
@@ -61,7 +62,7 @@ export class SlackAdapter implements ChatAdapter {
       this.app = new App({ token, signingSecret: config.SLACK_SIGNING_SECRET, logger: slackLogger, clientOptions });
     }
     this.messenger = new SlackMessenger(this.app.client, logger);
-    registerEvents(this.app, { dispatcher: deps.dispatcher, messenger: this.messenger, translator: deps.translator, logger });
+    registerEvents(this.app, { dispatcher: deps.dispatcher, messenger: this.messenger, translator: deps.translator, logger, inFlight: this.inFlight });
     // Errors that escape a listener: log them, never crash the process.
     this.app.error(async (error) => {
       logger.error('slack: unhandled error in an event listener', { error });
@@ -83,6 +84,8 @@ export class SlackAdapter implements ChatAdapter {
     if (!this.started) return;
     this.started = false;
     await this.app.stop();
+    // Commands already acknowledged still get their answer.
+    await Promise.allSettled([...this.inFlight]);
   }
 
   async sendPrivate(userId: string, reply: Reply): Promise<SentRef[]> {

@@ -19,6 +19,8 @@ export interface EventDeps {
   messenger: SlackMessenger;
   translator: (locale: Locale) => Translate;
   logger: Logger;
+  /** Commands being handled, so stop() can let them finish. */
+  inFlight: Set<Promise<void>>;
 }
 
 /** The umbrella command: `/wg addpeer laptop` runs `/addpeer laptop`; also the way to words Slack reserves (`/wg status`). */
@@ -44,7 +46,7 @@ interface Origin {
 export function registerEvents(app: App, deps: EventDeps): void {
   app.command(/^\/[a-z0-9_-]+$/i, async ({ command, ack, respond }) => {
     await ack();
-    await run(deps, commandLine(command.command, command.text ?? ''), {
+    await track(deps, commandLine(command.command, command.text ?? ''), {
       userId: command.user_id,
       userName: command.user_name,
       channelId: command.channel_id,
@@ -57,13 +59,23 @@ export function registerEvents(app: App, deps: EventDeps): void {
     // The button's value is only a command line to try; the command checks the presser and its own records.
     const value = 'value' in action && typeof action.value === 'string' ? action.value : undefined;
     if (!value) return;
-    await run(deps, value, {
+    await track(deps, value, {
       userId: body.user.id,
       userName: body.user.username ?? body.user.name ?? body.user.id,
       channelId: body.channel?.id ?? body.container?.channel_id,
       respond,
     });
   });
+}
+
+async function track(deps: EventDeps, text: string, origin: Origin): Promise<void> {
+  const job = run(deps, text, origin);
+  deps.inFlight.add(job);
+  try {
+    await job;
+  } finally {
+    deps.inFlight.delete(job);
+  }
 }
 
 async function run(deps: EventDeps, text: string, origin: Origin): Promise<void> {

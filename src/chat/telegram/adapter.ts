@@ -255,7 +255,8 @@ export class TelegramAdapter implements ChatAdapter {
     const isPrivate = chat?.type === 'private';
     const reply = await this.deps.dispatcher.handle(this.incoming(ctx, query.data ?? '', isPrivate));
     if (!reply) return;
-    if (chat) await this.deliver(chat.id, reply, { recipient: userKey(PLATFORM, query.from.id), privateChat: isPrivate });
+    // The answer goes where the button was, unless that is someone else's private chat (a forged press).
+    if (chat && (!isPrivate || chat.id === query.from.id)) await this.deliver(chat.id, reply, { recipient: userKey(PLATFORM, query.from.id), privateChat: isPrivate });
     else await this.sendPrivate(String(query.from.id), reply);
   }
 

@@ -1,5 +1,6 @@
 import { core } from './core.js';
 import { ddns } from './ddns.js';
+import { install } from './install.js';
 
 /** English catalogue: each area's messages under its own top-level keys. */
-export const en = { ...core, ...ddns };
+export const en = { ...core, ...ddns, ...install };

@@ -1,5 +1,6 @@
 import { core } from './core.js';
 import { ddns } from './ddns.js';
+import { install } from './install.js';
 
 /** Japanese catalogue: the same keys as English (a test checks they match). */
-export const ja = { ...core, ...ddns };
+export const ja = { ...core, ...ddns, ...install };

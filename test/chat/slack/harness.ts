@@ -82,7 +82,7 @@ export async function startSlackBot(options: { env?: Record<string, string>; fak
     async close() {
       await app.stop();
       if (!options.fake) await fake.close();
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

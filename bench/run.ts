@@ -1,0 +1,137 @@
+/**
+ * `npm run bench`: /addpeer through the command layer (keys, allocation, database, config file,
+ * `wg set`, QR PNG) at 10, 1,000 and 10,000 existing peers, /peers, start-up and RSS.
+ * Uses a live wireguard-go interface in a private network namespace when run as root with
+ * wireguard-go installed; otherwise measures offline (no `wg set`) and says so.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApp, type App } from '../src/app.js';
+import type { ChatAdapter } from '../src/chat/adapter.js';
+import { parseConfig } from '../src/config/index.js';
+import { addressForV4, tunnelSubnetFromCidr } from '../src/core/allocate.js';
+import { generateKeyPair, generatePresharedKey } from '../src/core/keys.js';
+import { renderPeerBlock } from '../src/core/server-config.js';
+import { formatIPv4, parseIPv4 } from '../src/core/ip.js';
+import { createProcessRunner } from '../src/exec/runner.js';
+import { createLogger } from '../src/log/logger.js';
+
+const SIZES = [10, 1_000, 10_000];
+const ADDS = 60;
+
+function canUseLive(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    execFileSync('sh', ['-c', 'command -v wireguard-go && command -v wg && command -v ip'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const sh = (cmd: string, args: string[], env?: Record<string, string>) =>
+  execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, maxBuffer: 64 * 2 ** 20 }).toString();
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+/** A server config with `count` peers in PiVPN blocks, in a /16 so 10,000 fit. */
+function populate(dir: string, iface: string, count: number, serverKey: string): string {
+  const subnet = tunnelSubnetFromCidr('10.80.0.0/16');
+  const blocks: string[] = [];
+  const base = parseIPv4('10.80.0.2');
+  for (let i = 0; i < count; i++) {
+    const addr = addressForV4(subnet, formatIPv4(base + i));
+    blocks.push(renderPeerBlock({ name: `seed${i}`, publicKey: generateKeyPair().publicKey, presharedKey: generatePresharedKey(), allowedIps: addr.allowedIps, enabled: true }));
+  }
+  const path = join(dir, `${iface}.conf`);
+  writeFileSync(path, `[Interface]\nPrivateKey = ${serverKey}\nAddress = 10.80.0.1/16\nListenPort = 51999\n\n${blocks.join('')}`, { mode: 0o600 });
+  return path;
+}
+
+class SilentAdapter implements ChatAdapter {
+  readonly platform = 'bench';
+  async start() {}
+  async stop() {}
+  adminIds() {
+    return ['admin'];
+  }
+  async sendPrivate() {
+    return [{ platform: 'bench', chatId: 'admin', messageId: '1', recipient: 'bench:admin' }];
+  }
+  async edit() {}
+  async deleteMessage() {}
+}
+
+async function measure(count: number, live: boolean) {
+  const id = randomBytes(3).toString('hex');
+  const ns = `wgcb${id}`;
+  const iface = `wgb${id}`;
+  const dir = mkdtempSync(join(tmpdir(), 'wgc-bench-'));
+  const serverKey = generateKeyPair().privateKey;
+  const confPath = populate(dir, iface, count, serverKey);
+  if (live) {
+    sh('ip', ['netns', 'add', ns]);
+    sh('ip', ['netns', 'exec', ns, 'wireguard-go', iface], { WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1' });
+    // Load the seed peers in one go (wg-quick strip drops Address).
+    const stripped = join(dir, 'stripped.conf');
+    writeFileSync(stripped, sh('wg-quick', ['strip', confPath]), { mode: 0o600 });
+    sh('wg', ['setconf', iface, stripped]);
+  }
+  const logger = createLogger({ level: 'error' });
+  const config = parseConfig(
+    { WG_INTERFACE: iface, WG_CONFIG_DIR: dir, WG_ENDPOINT: 'vpn.example.net', DATA_DIR: join(dir, 'data'), WG_OFFLINE: live ? 'false' : 'true', SECRET_TTL_SECONDS: '0' },
+    { isRoot: true, cwd: dir },
+  );
+  let app: App | undefined;
+  try {
+    const t0 = performance.now();
+    app = await buildApp(config, { logger, runner: createProcessRunner() });
+    app.addAdapter(new SilentAdapter());
+    await app.start();
+    const startup = performance.now() - t0;
+
+    const times: number[] = [];
+    for (let i = 0; i < ADDS; i++) {
+      const t = performance.now();
+      const reply = await app.dispatcher.handle({ platform: 'bench', userId: 'admin', displayName: 'bench', text: `/addpeer n${i}`, isPrivateChat: true });
+      times.push(performance.now() - t);
+      if (reply !== null) throw new Error(`unexpected reply: ${JSON.stringify(reply.blocks)}`);
+    }
+    const tp = performance.now();
+    await app.dispatcher.handle({ platform: 'bench', userId: 'admin', displayName: 'bench', text: '/peers', isPrivateChat: true });
+    const peersMs = performance.now() - tp;
+    (globalThis as { gc?: () => void }).gc?.();
+    const rss = process.memoryUsage().rss / 2 ** 20;
+    return { count, p50: percentile(times.slice(10), 50), p95: percentile(times.slice(10), 95), peersMs, startup, rss };
+  } finally {
+    await app?.stop();
+    if (live) {
+      try {
+        sh('ip', ['netns', 'del', ns]);
+      } catch {
+        /* gone */
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  const live = canUseLive();
+  console.log(`wg-chatops bench — node ${process.version}, ${live ? 'live wireguard-go interface' : 'OFFLINE (no wg set: run as root with wireguard-go for the full path)'}`);
+  console.log('peers   /addpeer p50   p95      /peers     start-up   RSS');
+  for (const n of SIZES) {
+    const r = await measure(n, live);
+    console.log(
+      `${String(n).padEnd(7)} ${r.p50.toFixed(1).padStart(7)} ms ${r.p95.toFixed(1).padStart(6)} ms ${r.peersMs.toFixed(1).padStart(7)} ms ${r.startup.toFixed(0).padStart(7)} ms ${r.rss.toFixed(0).padStart(5)} MiB`,
+    );
+  }
+}
+
+await main();
