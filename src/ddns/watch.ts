@@ -66,6 +66,8 @@ export class NetworkWatch implements NetworkService {
   private chain: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** The router is asked for its WAN address on the first check and whenever the public IPv4 changes. */
+  private firstCheck = true;
   private readonly fingerprint: string;
 
   constructor(private readonly o: NetworkWatchOptions) {
@@ -144,14 +146,12 @@ export class NetworkWatch implements NetworkService {
 
     if (o.provider && (current.ipv4 || current.ipv6)) await this.maybeUpdate(s, current, now, alerts, false);
     if (o.hostname && current.ipv4) await this.verifyDns(s, current.ipv4, v4Changed, alerts);
-    if (o.wan && current.ipv4 && (v4Changed || this.checkedAtFirst)) await this.checkNat(s, current.ipv4, alerts);
-    this.checkedAtFirst = false;
+    if (o.wan && current.ipv4 && (v4Changed || this.firstCheck)) await this.checkNat(s, current.ipv4, alerts);
+    this.firstCheck = false;
     this.remindNoipConfirmation(s, now, alerts);
 
     await this.sendAndPersist(s, alerts);
   }
-
-  private checkedAtFirst = true;
 
   /** Returns true when a known address changed. */
   private recordAddress(s: NetworkState, family: IpFamily, result: Consensus, now: Date, alerts: Alert[]): boolean {

@@ -5,8 +5,6 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQRModule from 'jsqr';
-import { PNG } from 'pngjs';
 import { buildApp, type App } from '../../../src/app.js';
 import type { ChatAdapter } from '../../../src/chat/adapter.js';
 import { parseConfig } from '../../../src/config/index.js';
@@ -15,9 +13,8 @@ import { serverInterfaceText } from '../../../src/core/server-config.js';
 import { createProcessRunner } from '../../../src/exec/runner.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
 import { FakeSlack, type FakeUser } from '../../fakes/slack-server.js';
-
-// jsqr is CommonJS with an `exports.default`: under NodeNext the default import is the module object.
-const jsQR = jsQRModule.default;
+import type { FakeBotApi } from '../../fakes/telegram-bot-api.js';
+import { decodeQrPng as decodePng } from '../../helpers/qr.js';
 
 export const BOT_TOKEN = 'xoxb-1111-2222-testbottoken';
 export const APP_TOKEN = 'xapp-1-A0APP-3333-testapptoken';
@@ -50,7 +47,10 @@ export async function writeServerConfig(dir: string, iface = 'wg0', port = 51820
   return wgDir;
 }
 
-export async function startSlackBot(options: { env?: Record<string, string>; fake?: FakeSlack } = {}): Promise<SlackBot> {
+/**
+ * Slack (and Telegram too when `telegram` is given: one process, one database, admins on both) against fakes.
+ */
+export async function startSlackBot(options: { env?: Record<string, string>; fake?: FakeSlack; telegram?: { fake: FakeBotApi; admins: number[] } } = {}): Promise<SlackBot> {
   const fake = options.fake ?? (await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, users: USERS }));
   const dir = await mkdtemp(join(tmpdir(), 'wg-chatops-slack-'));
   const env = {
@@ -63,6 +63,9 @@ export async function startSlackBot(options: { env?: Record<string, string>; fak
     WG_ENDPOINT: 'vpn.example.test',
     WG_OFFLINE: 'true',
     PUBLIC_IP_SOURCES: 'none',
+    ...(options.telegram
+      ? { TELEGRAM_BOT_TOKEN: options.telegram.fake.token, TELEGRAM_API_ROOT: options.telegram.fake.apiRoot, TELEGRAM_ADMIN_IDS: options.telegram.admins.join(',') }
+      : {}),
     ...options.env,
   };
   const config = parseConfig(env, { isRoot: false, cwd: dir });
@@ -72,6 +75,10 @@ export async function startSlackBot(options: { env?: Record<string, string>; fak
   const { createSlackAdapter } = await import('../../../src/chat/slack/index.js');
   const adapter = createSlackAdapter({ config: config.slack, dispatcher: app.dispatcher, translator: app.translator, logger });
   app.addAdapter(adapter);
+  if (options.telegram) {
+    const { createTelegramAdapter } = await import('../../../src/chat/telegram/index.js');
+    app.addAdapter(createTelegramAdapter({ config: config.telegram, dispatcher: app.dispatcher, translator: app.translator, logger, options: { retry: { baseDelayMs: 20 } } }));
+  }
   await app.start();
   return {
     fake,
@@ -87,12 +94,11 @@ export async function startSlackBot(options: { env?: Record<string, string>; fak
   };
 }
 
-/** Decode the QR code in a PNG. */
-export function decodeQrPng(bytes: Buffer): string {
-  const png = PNG.sync.read(bytes);
-  const result = jsQR(new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.byteLength), png.width, png.height);
-  if (!result) throw new Error('no QR code found in the PNG');
-  return result.data;
+/** Decode the QR code in a PNG (throws if there is none). */
+export function decodeQrPng(bytes: Uint8Array): string {
+  const text = decodePng(bytes);
+  if (text === undefined) throw new Error('no QR code found in the PNG');
+  return text;
 }
 
 /** Text of every section block of a message or response, joined. */
