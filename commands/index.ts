@@ -3,10 +3,12 @@ import type { CommandDef } from '../src/core/command.js';
 import { addpeerCommand } from './addpeer.js';
 import { approveCommand } from './approve.js';
 import { confCommand } from './conf.js';
+import { ddnsCommand } from './ddns.js';
 import { denyCommand } from './deny.js';
 import { disableCommand } from './disable.js';
 import { enableCommand } from './enable.js';
 import { helpCommand } from './help.js';
+import { ipCommand } from './ip.js';
 import { peersCommand } from './peers.js';
 import { qrCommand } from './qr.js';
 import { removeuserCommand } from './removeuser.js';
@@ -27,6 +29,8 @@ export const commands: readonly CommandDef[] = [
   disableCommand,
   enableCommand,
   statusCommand,
+  ipCommand,
+  ddnsCommand,
   approveCommand,
   denyCommand,
   usersCommand,

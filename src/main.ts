@@ -3,7 +3,7 @@
  * and wires services, chat adapters and background jobs. Chat libraries are imported only when
  * their platform is configured, so an idle bot costs little memory on a 512 MiB Pi.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { toLocale } from './i18n/index.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { writeFileAtomic } from './store/atomic-file.js';
 import { createConsoleAdapter } from './chat/console/adapter.js';
+import { createNetworkWatch } from './ddns/index.js';
 
 const HELP = `wg-chatops — run your WireGuard VPN from Telegram, Slack or this console.
 
@@ -81,8 +82,19 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   const app = await buildApp(config, {
     logger,
     runner,
+    // WG_ENDPOINT defaults to the dynamic DNS name.
+    endpointFallback: config.ddns.DDNS_HOSTNAME,
     ...(trial ? { interfaceConfigPath: trial.path, offline: true } : {}),
   });
+  const network = await createNetworkWatch({
+    ddns: config.ddns,
+    endpoint: config.wireguard.WG_ENDPOINT,
+    dataDir: config.dataDir,
+    notifier: app.hub,
+    logger,
+    version: packageVersion(),
+  });
+  if (network) app.services.network = network;
 
   let consoleFinished: Promise<void> | undefined;
   if (useConsole) {
@@ -104,6 +116,7 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   await attachChatPlatforms(app, config, logger);
 
   await app.start();
+  network?.start();
   logger.info(`wg-chatops ready: ${app.hub.platforms().join(', ')}; ${app.peers.list().length} peers${app.peers.offline ? ' (offline)' : ''}`);
 
   const stopped = new Promise<void>((resolve) => {
@@ -115,6 +128,7 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await Promise.race([stopped, ...(consoleFinished ? [consoleFinished] : [])]);
+  await network?.stop();
   await app.stop();
   return 0;
 }
@@ -147,6 +161,14 @@ async function trialSetup(config: Config, env: Env, logger: Logger): Promise<{ p
   }
   logger.warn(`no ${config.interfaceConfigPath}: offline trial mode with ${path}`);
   return { path };
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
 }
 
 function safeUserName(): string {

@@ -108,9 +108,7 @@ export class Dispatcher {
     const args = bindArgs(command, line.args);
     if (!args) return { blocks: [paragraph(t('dispatch.usage'), ' ', code(usage(command)))] };
 
-    await this.deps.services.users
-      .rememberProfile(actor.key, { name: actor.displayName, ...(actor.username ? { username: actor.username } : {}), locale: actor.locale })
-      .catch((error) => this.deps.logger.warn('could not save a profile', { error }));
+    this.deps.services.users.rememberProfile(actor.key, { name: actor.displayName, ...(actor.username ? { username: actor.username } : {}), locale: actor.locale });
 
     const ctx: CommandContext = { actor, t, services: this.deps.services, isPrivateChat: msg.isPrivateChat, now: this.now };
     const target = Object.values(args).filter(Boolean).join(' ').slice(0, 64) || undefined;

@@ -85,6 +85,7 @@ interface Deps {
 
 export class PeerService {
   private doc!: ServerConfigDoc;
+  private indexed: { doc: ServerConfigDoc; list: PeerEntry[]; byName: Map<string, PeerEntry> } | undefined;
   private docStamp = '';
   private subnet!: TunnelSubnet;
   private serverPublicKey = '';
@@ -127,7 +128,7 @@ export class PeerService {
   // ---- reading ----------------------------------------------------------------------------
 
   list(): PeerView[] {
-    return listPeers(this.doc).map((entry) => ({ entry, meta: this.metaFor(entry) }));
+    return this.index().list.map((entry) => ({ entry, meta: this.metaFor(entry) }));
   }
 
   /** Peers written by hand in the config file, outside any `### begin NAME ###` block. */
@@ -211,7 +212,8 @@ export class PeerService {
         ...(this.deps.settings.keepClientKeys ? { privateKey: keys.privateKey } : {}),
       };
       const clientConfig = this.renderClient(entry, keys.privateKey);
-      const extra = whileCommitting ? whileCommitting(clientConfig) : Promise.resolve(undefined as X);
+      // Started on the next turn of the event loop, so its CPU work overlaps the commit's disk and `wg` waits.
+      const extra = whileCommitting ? new Promise<void>((r) => setImmediate(r)).then(() => whileCommitting(clientConfig)) : Promise.resolve(undefined as X);
       extra.catch(() => undefined); // awaited below; never an unhandled rejection if the commit fails first
       const live = await this.commitAdd(entry, meta, { privateKey: keys.privateKey, config: clientConfig });
       return { entry, meta, clientConfig, extra: await extra, live };
@@ -239,7 +241,7 @@ export class PeerService {
         d.pending = { op: 'remove', name: entry.name, publicKey: entry.publicKey };
       });
       await this.writeDoc(removePeerFromDoc(this.doc, entry.name));
-      if (entry.enabled) await this.applyLive(() => this.deps.live!.removePeer(entry.publicKey));
+      if (entry.enabled) await this.applyLive((live) => live.removePeer(entry.publicKey));
       await this.deps.mirror?.removed(entry);
       return item;
     });
@@ -270,7 +272,7 @@ export class PeerService {
       });
       const updated = { ...entry, enabled };
       await this.writeDoc(setPeerEnabled(this.doc, entry.name, enabled));
-      await this.applyLive(() => (enabled ? this.deps.live!.setPeer(this.livePeer(updated)) : this.deps.live!.removePeer(entry.publicKey)));
+      await this.applyLive((live) => (enabled ? live.setPeer(this.livePeer(updated)) : live.removePeer(entry.publicKey)));
       await this.deps.mirror?.enabledChanged(updated);
       return { entry: updated, changed: true };
     });
@@ -290,21 +292,17 @@ export class PeerService {
       alsoInDb?.(d);
     });
     await this.writeDoc(addPeerToDoc(this.doc, entry));
-    const live = entry.enabled ? await this.applyLive(() => this.deps.live!.setPeer(this.livePeer(entry))) : true;
+    const live = entry.enabled ? await this.applyLive((live) => live.setPeer(this.livePeer(entry))) : true;
     await this.deps.mirror?.added(entry, { privateKey: client.privateKey, config: client.config, createdAt: client.createdAt ?? new Date(meta.createdAt) });
     return live;
   }
 
-  /** Run a live change; returns false (and logs) when the interface is not up, so the file change still stands. */
-  private async applyLive(change: () => Promise<void>): Promise<boolean> {
+  /** Run a live change; false (and a log line) when the interface is not up: the file change still stands. */
+  private async applyLive(change: (live: LiveInterface) => Promise<boolean>): Promise<boolean> {
     if (!this.deps.live) return false;
-    const state = await this.deps.live.state();
-    if (!state) {
-      this.deps.logger.warn(`interface ${this.deps.live.name} is not up: the change is in ${this.deps.file.path} and takes effect when it starts`);
-      return false;
-    }
-    await change();
-    return true;
+    const done = await change(this.deps.live);
+    if (!done) this.deps.logger.warn(`interface ${this.deps.live.name} is not up: the change is in ${this.deps.file.path} and takes effect when it starts`);
+    return done;
   }
 
   private livePeer(entry: PeerEntry) {
@@ -334,7 +332,16 @@ export class PeerService {
   }
 
   private findManaged(name: string): PeerEntry | undefined {
-    return listPeers(this.doc).find((p) => p.name === name);
+    return this.index().byName.get(name);
+  }
+
+  /** Peers of the current document, computed once per change (lookups stay O(1) at 10,000 peers). */
+  private index(): { list: PeerEntry[]; byName: Map<string, PeerEntry> } {
+    if (this.indexed?.doc !== this.doc) {
+      const list = listPeers(this.doc);
+      this.indexed = { doc: this.doc, list, byName: new Map(list.map((p) => [p.name, p])) };
+    }
+    return this.indexed;
   }
 
   private requireManaged(name: string): PeerEntry {

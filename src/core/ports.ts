@@ -25,9 +25,10 @@ export interface LiveInterface {
   readonly name: string;
   /** undefined when the interface does not exist (not up). */
   state(): Promise<InterfaceLiveState | undefined>;
-  /** Add or update one peer without touching the others. */
-  setPeer(peer: LivePeer): Promise<void>;
-  removePeer(publicKey: string): Promise<void>;
+  /** Add or update one peer without touching the others. False when the interface is not up. */
+  setPeer(peer: LivePeer): Promise<boolean>;
+  /** False when the interface is not up. */
+  removePeer(publicKey: string): Promise<boolean>;
 }
 
 /** Extra files kept in step with every peer change (PiVPN's keys/, configs/, clients.txt). */

@@ -3,11 +3,11 @@
  *
  * Choices, for the longest config the bot writes (~450 bytes: IPv4+IPv6 addresses, two DNS servers,
  * an IPv6 endpoint, a preshared key, keepalive):
- * - Error correction M (15%): a version 16–17 symbol (81–85 modules). L would save two versions but
- *   leaves little margin for glare and moiré when a phone films a screen; Q/H would push past version 20,
- *   with modules too small for a phone across a desk.
- * - 8 px per module (spec minimum we hold ourselves to: 6): ~750 px wide, sharp after the chat app
- *   recompresses the image and still fits a phone screen.
+ * - Error correction M (15%): version 17, 85 modules. L (version 14, 73 modules) leaves little margin
+ *   for glare and moiré when a phone films a screen; Q and H (versions 20 and 23) make the modules too
+ *   small for a phone held at a comfortable distance.
+ * - 8 px per module (at least 6 are needed so chat apps' downscaling and JPEG recompression keep module
+ *   edges sharp): ~750 px wide, which still fits on a phone screen.
  * - Quiet zone of 4 modules, the size ISO/IEC 18004 requires; chat apps show images on dark themes,
  *   so the white border must be part of the image.
  */

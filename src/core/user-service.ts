@@ -53,11 +53,14 @@ export class UserService {
     return this.db.data.profiles[key];
   }
 
-  /** Remember a person's name and language for messages the bot starts; writes only when something changed. */
-  async rememberProfile(key: string, profile: Profile): Promise<void> {
+  /**
+   * Remember a person's name and language for messages the bot starts (approval requests, alerts).
+   * Kept in memory and saved with the next real change, so a read-only command never writes a file.
+   */
+  rememberProfile(key: string, profile: Profile): void {
     const old = this.db.data.profiles[key];
     if (old && old.name === profile.name && old.username === profile.username && old.locale === profile.locale) return;
-    await this.db.update((d) => {
+    this.db.stage((d) => {
       d.profiles[key] = profile;
     });
   }

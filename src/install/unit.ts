@@ -9,6 +9,8 @@ export interface UnitOptions {
   envFile: string;
   configDir: string;
   dataDir: string;
+  /** WG_INTERFACE: the bot starts after its wg-quick service. */
+  iface: string;
 }
 
 export const DEFAULT_UNIT_OPTIONS: UnitOptions = {
@@ -18,6 +20,7 @@ export const DEFAULT_UNIT_OPTIONS: UnitOptions = {
   envFile: '/etc/wg-chatops/.env',
   configDir: '/etc/wireguard',
   dataDir: '/var/lib/wg-chatops',
+  iface: 'wg0',
 };
 
 export function renderUnit(o: UnitOptions): string {
@@ -26,7 +29,7 @@ export function renderUnit(o: UnitOptions): string {
 [Unit]
 Description=wg-chatops (WireGuard from Telegram/Slack)
 Documentation=file://${o.appDir}/deploy/README.md
-After=network-online.target wg-quick@.service
+After=network-online.target wg-quick@${o.iface}.service
 Wants=network-online.target
 
 [Service]

@@ -36,6 +36,11 @@ export interface JsonStore<T> {
   readonly data: T;
   /** Run one mutation at a time (never two /addpeer with the same address) and persist it. */
   update<R>(mutate: (data: T) => R | Promise<R>): Promise<R>;
+  /**
+   * Change something in memory only; it is saved with the next update(). For bookkeeping that must not
+   * make a read-only command write to disk (e.g. remembering a user's language).
+   */
+  stage(mutate: (data: T) => void): void;
 }
 
 export async function openJsonStore<T>(path: string, defaults: () => T, migrate: (raw: unknown) => T = (raw) => raw as T): Promise<JsonStore<T>> {
@@ -57,6 +62,9 @@ export async function openJsonStore<T>(path: string, defaults: () => T, migrate:
       // Keep the chain alive after a failure; the caller still sees the error.
       queue = run.catch(() => undefined);
       return run;
+    },
+    stage(mutate) {
+      mutate(db.data);
     },
   };
 }

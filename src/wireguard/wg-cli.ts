@@ -25,26 +25,18 @@ export function wgCliInterface(name: string, runner: CommandRunner, wgPath = 'wg
       const args = ['set', name, 'peer', peer.publicKey];
       const tail = ['allowed-ips', peer.allowedIps.join(',')];
       if (peer.persistentKeepalive !== undefined) tail.push('persistent-keepalive', String(peer.persistentKeepalive || 'off'));
-      const run = (extra: string[]) =>
-        runner.run(wgPath, [...args, ...extra, ...tail], { reject: false }).then((r) => {
-          if (r.exitCode !== 0) throw interfaceError(name, 'wg set', r.stderr);
-        });
-      if (peer.presharedKey) {
-        await withSecretFile(peer.presharedKey, (path) => run(['preshared-key', path]));
-      } else {
-        await run([]);
-      }
+      const run = (extra: string[]) => runner.run(wgPath, [...args, ...extra, ...tail], { reject: false }).then((r) => outcome(name, 'wg set', r));
+      return peer.presharedKey ? withSecretFile(peer.presharedKey, (path) => run(['preshared-key', path])) : run([]);
     },
     async removePeer(publicKey) {
-      const r = await runner.run(wgPath, ['set', name, 'peer', publicKey, 'remove'], { reject: false });
-      if (r.exitCode !== 0) throw interfaceError(name, 'wg set … remove', r.stderr);
+      return outcome(name, 'wg set … remove', await runner.run(wgPath, ['set', name, 'peer', publicKey, 'remove'], { reject: false }));
     },
   };
 }
 
-function interfaceError(name: string, what: string, stderr: string): ToolError {
-  const missing = MISSING.test(stderr);
-  return new ToolError(`${what} on ${name} failed: ${stderr.trim()}`, {
-    hint: missing ? `the interface ${name} is not up: start it with "systemctl start wg-quick@${name}"` : undefined,
-  });
+/** True when done, false when the interface is not there; any other failure is an error. */
+function outcome(name: string, what: string, r: { exitCode: number; stderr: string }): boolean {
+  if (r.exitCode === 0) return true;
+  if (MISSING.test(r.stderr)) return false;
+  throw new ToolError(`${what} on ${name} failed: ${r.stderr.trim()}`);
 }

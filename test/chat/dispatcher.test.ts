@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bindArgs, parseCommandLine } from '../../src/chat/dispatcher.js';
 import { peersCommand } from '../../commands/peers.js';
 import { admin, offlineApp, plain, stranger } from '../helpers/app.js';
-import type { App } from '../../src/app.js';
+
 
 describe('parseCommandLine', () => {
   it('reads the command and its words, dropping a @bot mention', () => {
@@ -30,7 +30,7 @@ describe('parseCommandLine', () => {
 });
 
 describe('Dispatcher', () => {
-  let app: App | undefined;
+  let app: Awaited<ReturnType<typeof offlineApp>> | undefined;
   afterEach(async () => app?.stop());
 
   it('denies admin commands to strangers and tells them their id', async () => {

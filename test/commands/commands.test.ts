@@ -211,3 +211,12 @@ describe('peer lifecycle', () => {
     expect(plain(await app.dispatcher.handle(admin('/status')))).toMatch(/Offline mode/);
   });
 });
+
+describe('delivery file names', () => {
+  it('are valid WireGuard tunnel names even for imported PiVPN names', async () => {
+    const { tunnelFileBase } = await import('../../commands/support/delivery.js');
+    expect(tunnelFileBase('laptop')).toBe('laptop');
+    expect(tunnelFileBase('bob@phone')).toBe('bob_phone');
+    expect(tunnelFileBase('a-very-long-imported-name')).toBe('a-very-long-imp');
+  });
+});

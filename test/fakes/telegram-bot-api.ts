@@ -90,6 +90,7 @@ export class FakeBotApi {
   private nextMessageId = 100;
   private nextQueryId = 1;
   private confirmedOffset = 0;
+  private suspendedPort = 0;
 
   private constructor(
     private readonly server: Server,
@@ -114,6 +115,20 @@ export class FakeBotApi {
     this.waiters.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The network goes away: open connections drop and new ones are refused until resume(). */
+  async suspend(): Promise<void> {
+    this.suspendedPort = (this.server.address() as AddressInfo).port;
+    for (const w of this.waiters) w.respond([]);
+    this.waiters.clear();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections();
+    await closed;
+  }
+
+  async resume(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(this.suspendedPort, '127.0.0.1', resolve));
   }
 
   // --- injecting what users do ---

@@ -3,7 +3,8 @@
  * translates: updates → IncomingCommand → Dispatcher, and Reply → Bot API calls. Every decision
  * (who may do what, what a button means) is the command layer's.
  */
-import { Bot, GrammyError, InputFile, type Context } from 'grammy';
+// grammY's web build on Node with our own small fetch: see http-fetch.ts for why.
+import { Bot, GrammyError, InputFile, type Context } from 'grammy/web';
 import type { BotCommand, BotCommandScope, Message, ReplyParameters } from 'grammy/types';
 import type { SentRef } from '../../core/approval.js';
 import { ConfigError } from '../../core/errors.js';
@@ -16,6 +17,7 @@ import type { ChatAdapter } from '../adapter.js';
 import type { Dispatcher } from '../dispatcher.js';
 import type { IncomingCommand } from '../incoming.js';
 import { CAPTION_LIMIT, inlineKeyboard, renderChunks, truncatePlain } from './render.js';
+import { createNodeFetch } from './http-fetch.js';
 import { abortableSleep, paceTransformer, retryTransformer, type PaceOptions, type RetryOptions } from './retry.js';
 
 export interface TelegramOptions {
@@ -73,7 +75,11 @@ export class TelegramAdapter implements ChatAdapter {
     this.log = deps.logger;
     const options = deps.options ?? {};
     this.bot = new Bot(token, {
-      client: { apiRoot: deps.config.TELEGRAM_API_ROOT, timeoutSeconds: options.requestTimeoutSeconds ?? (options.pollingTimeoutSeconds ?? 30) + 30 },
+      client: {
+        apiRoot: deps.config.TELEGRAM_API_ROOT,
+        timeoutSeconds: options.requestTimeoutSeconds ?? (options.pollingTimeoutSeconds ?? 30) + 30,
+        fetch: createNodeFetch() as unknown as typeof fetch,
+      },
     });
     // Installed first = innermost: every attempt (retries included) is paced.
     if (options.pace !== false) this.bot.api.config.use(paceTransformer(options.pace ?? {}));

@@ -2,7 +2,7 @@
  * grammY API transformers: retry what the Bot API asks us to retry, and pace our own sends to
  * Telegram's published limits. Written here rather than pulled in as plugins: a few lines each.
  */
-import type { RawApi, Transformer } from 'grammy';
+import type { RawApi, Transformer } from 'grammy/web';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -56,7 +56,7 @@ export function retryTransformer(options: RetryOptions = {}): Transformer<RawApi
       }
       options.onRetry?.({ method, attempt, errorCode: res.error_code, delayMs });
       try {
-        // grammY types its signal with the abort-controller polyfill; at run time it is a standard AbortSignal.
+        // grammY's typings name the abort-controller polyfill's signal; at run time it is a standard AbortSignal.
         await sleep(delayMs, signal as unknown as AbortSignal | undefined);
       } catch {
         return res; // stopped while waiting

@@ -82,6 +82,7 @@ Exit code 1 when a check fails.`,
       mapped: 'the router now forwards UDP {{port}} to {{lan}} ({{method}})',
       noUpnp: 'the router did not accept an automatic port forward (UPnP and NAT-PMP off or missing)',
       routerSetting: 'on the router, forward protocol UDP, external port {{port}}, to {{lan}} port {{port}}',
+      natCheck: 'compare the router’s WAN address with the public IP (carrier-grade NAT, double NAT)',
       ddnsCheck: 'one real update of {{hostname}} with {{provider}} to check the credentials',
       ddnsOk: '{{hostname}} updated to {{ip}}',
       nat: {

@@ -82,6 +82,7 @@ export const install = {
       mapped: 'ルーターが UDP {{port}} を {{lan}} へ転送するようになりました（{{method}}）',
       noUpnp: 'ルーターが自動のポート転送を受け付けませんでした（UPnP・NAT-PMP が無効か未対応）',
       routerSetting: 'ルーターで次のように転送してください: プロトコル UDP、外部ポート {{port}}、転送先 {{lan}} のポート {{port}}',
+      natCheck: 'ルーターの WAN アドレスと公開 IP を比べます（キャリアグレード NAT・二重 NAT の確認）',
       ddnsCheck: '認証情報の確認のため、{{provider}} で {{hostname}} を 1 回だけ実際に更新します',
       ddnsOk: '{{hostname}} を {{ip}} に更新しました',
       nat: {

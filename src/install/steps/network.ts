@@ -117,15 +117,13 @@ export function say(ctx: InstallContext, key: string, params: Record<string, str
 export const ddns: Step = {
   id: 'ddns',
   title: 'install.step.ddns',
-  async check(ctx) {
-    const d = ctx.answers.config.ddns;
-    if (d.DDNS_PROVIDER === 'none') return 'done';
-    return ctx.state.ddnsChecked?.hostname === d.DDNS_HOSTNAME ? 'done' : 'todo';
-  },
+  // Once per host name (none: "") — a repeated update would count against No-IP's abuse limits.
+  check: async (ctx) => (ctx.state.ddnsChecked?.hostname === (ctx.answers.config.ddns.DDNS_HOSTNAME ?? '') ? 'done' : 'todo'),
   async plan(ctx) {
     const plan = emptyPlan();
     const d = ctx.answers.config.ddns;
-    plan.notes.push({ key: 'install.note.ddnsCheck', params: { provider: d.DDNS_PROVIDER, hostname: d.DDNS_HOSTNAME ?? '' } });
+    plan.notes.push({ key: 'install.note.natCheck' });
+    if (d.DDNS_PROVIDER !== 'none') plan.notes.push({ key: 'install.note.ddnsCheck', params: { provider: d.DDNS_PROVIDER, hostname: d.DDNS_HOSTNAME ?? '' } });
     return plan;
   },
   async apply(ctx) {
@@ -137,7 +135,10 @@ export const ddns: Step = {
       if (nat) say(ctx, `install.note.nat.${nat}`, { wan, publicIp });
     }
     const result = await ctx.net.ddnsUpdate(config, publicIp);
-    if (!result) return;
+    if (!result) {
+      ctx.state.ddnsChecked = { hostname: '', at: new Date().toISOString() };
+      return;
+    }
     if (result.outcome !== 'good' && result.outcome !== 'nochg') {
       throw new UserError('install.ddns.failed', { provider: config.ddns.DDNS_PROVIDER, answer: result.answer });
     }

@@ -93,7 +93,7 @@ async function servicePlan(ctx: InstallContext): Promise<Plan> {
   const unit: PlannedFile = {
     path: UNIT_PATH,
     mode: 0o644,
-    content: renderUnit({ user, nodePath: ctx.nodePath, appDir: ctx.appDir, envFile: ctx.answers.install.INSTALL_ENV_FILE, configDir, dataDir }),
+    content: renderUnit({ user, nodePath: ctx.nodePath, appDir: ctx.appDir, envFile: ctx.answers.install.INSTALL_ENV_FILE, configDir, dataDir, iface: wg(ctx).iface }),
   };
   const files = [unit];
   const pivpn = ctx.pivpn;

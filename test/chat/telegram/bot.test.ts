@@ -279,6 +279,19 @@ describe('Telegram: faults, limits and languages', () => {
     expect(jaMenu[0]!.description).not.toBe(en[0]!.description);
   });
 
+  it('keeps polling through a lost network and answers once it returns', async () => {
+    bot = await startTelegramBot();
+    const { fake } = bot;
+    await fake.until(() => fake.callsOf('getUpdates').length > 0, 'a long poll');
+    const before = fake.callsOf('getUpdates').length;
+    await fake.suspend(); // the open long poll drops; reconnects are refused
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await fake.resume();
+    fake.sendText(ALICE, '/start');
+    await fake.until(() => fake.chatMessages(ALICE.id).find((m) => /This bot runs the WireGuard VPN/.test(m.text)), 'the reply after the outage');
+    expect(fake.callsOf('getUpdates').length).toBeGreaterThan(before);
+  });
+
   it('stops cleanly while a long poll is open', async () => {
     bot = await startTelegramBot();
     await bot.fake.until(() => bot!.fake.callsOf('getUpdates').length > 0, 'a long poll');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ApiCallFn, RawApi } from 'grammy';
+import type { ApiCallFn, RawApi } from 'grammy/web';
 import { paceTransformer, retryTransformer } from '../../../src/chat/telegram/retry.js';
 
 type Answer = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } };

@@ -1,0 +1,187 @@
+import { rm } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { listPeers, parseServerConfig } from '../../src/core/server-config.js';
+import { runInstallCli, runUninstallCli } from '../../src/install/cli.js';
+import { overlaps } from '../../src/install/tunnel.js';
+import { isQuery } from './fake-system.js';
+import { fakeNet, harness, makeRoot, OS_RELEASE, TOKEN, tree, writeAnswers } from './helpers.js';
+
+const roots: string[] = [];
+afterEach(async () => {
+  for (const r of roots.splice(0)) await rm(r, { recursive: true, force: true });
+});
+async function root(os?: string): Promise<string> {
+  const r = await makeRoot(os);
+  roots.push(r);
+  return r;
+}
+
+const ANSWERS = `# unattended install
+TELEGRAM_BOT_TOKEN=${TOKEN}
+TELEGRAM_ADMIN_IDS=11111111
+WG_ENDPOINT=vpn.example.org
+WG_PORT=51820
+INSTALL_STATIC_IP=no
+INSTALL_UNATTENDED_UPGRADES=yes
+`;
+
+describe('wg-chatops install', () => {
+  it('--dry-run prints the plan of a fresh install and changes nothing', async () => {
+    const r = await root();
+    const h = harness(r);
+    const before = await tree(r);
+    const code = await runInstallCli(['--root', r, '--dry-run', '--answers', await writeAnswers(r, ANSWERS)], h.deps);
+    const text = h.out.join('');
+    expect(h.err.join('')).toBe('');
+    expect(code).toBe(0);
+    expect(await tree(r)).toEqual(before);
+    expect(h.system.mutations()).toEqual([]);
+    for (const expected of [
+      '[1/11] Checking this machine',
+      'run: apt-get install -y --no-install-recommends wireguard-tools',
+      'write /etc/wireguard/wg0.conf (mode 0600)',
+      '(content not shown: it holds keys or tokens)',
+      'write /etc/sysctl.d/99-wg-chatops.conf (mode 0644)',
+      '| net.ipv4.ip_forward = 1',
+      'run: systemctl enable --now wg-quick@wg0',
+      'reserve it for this Pi in the router’s DHCP settings',
+      'ask the router (UPnP or NAT-PMP) to forward UDP 51820 to 192.168.1.23:51820',
+      'write /etc/wg-chatops/.env (mode 0600)',
+      'run: useradd --system',
+      'write /etc/systemd/system/wg-chatops.service (mode 0644)',
+      'run: systemctl enable --now wg-chatops',
+      'Nothing was changed.',
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(text).not.toContain(TOKEN);
+  });
+
+  it('installs, writing each file with its mode, then a second run has nothing to do', async () => {
+    const r = await root();
+    const net = fakeNet({ upnp: true });
+    const h = harness(r, { net });
+    const answers = await writeAnswers(r, ANSWERS);
+    expect(await runInstallCli(['--root', r, '--answers', answers], h.deps)).toBe(0);
+    expect(h.err.join('')).toBe('');
+    const files = await tree(r);
+    const modes = Object.fromEntries(Object.entries(files).map(([p, f]) => [p, f.mode]));
+    expect(modes).toMatchObject({
+      '/etc/wireguard/wg0.conf': '600',
+      '/etc/sysctl.d/99-wg-chatops.conf': '644',
+      '/etc/apt/apt.conf.d/20auto-upgrades': '644',
+      '/etc/wg-chatops/.env': '600',
+      '/etc/wg-chatops/install-state.json': '600',
+      '/etc/systemd/system/wg-chatops.service': '644',
+    });
+    // The server config: a free subnet away from the LAN, NAT for the detected firewall, no peers yet.
+    const doc = parseServerConfig(files['/etc/wireguard/wg0.conf']!.content);
+    expect(doc.iface.listenPort).toBe(51820);
+    const [address] = doc.iface.addresses;
+    expect(address).toMatch(/^10\.\d+\.\d+\.1\/24$/);
+    expect(overlaps(address!.replace(/\.1\/24$/, '.0/24'), '192.168.1.0/24')).toBe(false);
+    expect(files['/etc/wireguard/wg0.conf']!.content).toMatch(/^PostUp = nft add rule inet wgchatops_wg0 postrouting ip saddr 10\.\d+\.\d+\.0\/24 oifname "eth0" masquerade$/m);
+    expect(listPeers(doc)).toEqual([]);
+    expect(files['/etc/wg-chatops/.env']!.content).toContain(`TELEGRAM_BOT_TOKEN=${TOKEN}`);
+    expect(files['/etc/wg-chatops/.env']!.content).toContain('WG_ENDPOINT=vpn.example.org');
+    expect(files['/etc/wg-chatops/.env']!.content).not.toContain('INSTALL_');
+    expect(files['/etc/systemd/system/wg-chatops.service']!.content).toContain('ExecStart=/usr/bin/node /opt/wg-chatops/bin/wg-chatops.js');
+    expect(net.mapped).toEqual(['51820->192.168.1.23']);
+    const ran = h.system.mutations().map((c) => c.argv.join(' '));
+    expect(ran).toContain('apt-get install -y --no-install-recommends wireguard-tools unattended-upgrades'.replace(' unattended-upgrades', ''));
+    expect(ran).toContain('systemctl enable --now wg-quick@wg0');
+    expect(ran).toContain('systemctl enable --now wg-chatops');
+    expect(ran.find((c) => c.startsWith('useradd'))).toMatch(/ wg-chatops$/);
+    expect(h.out.join('')).not.toContain(TOKEN);
+
+    // Second run: every step says so, nothing is written or run.
+    const h2 = harness(r, { net });
+    Object.assign(h2.system, { packages: h.system.packages, enabled: h.system.enabled, active: h.system.active, sysctl: h.system.sysctl });
+    expect(await runInstallCli(['--root', r, '--answers', answers], h2.deps)).toBe(0);
+    expect(h2.system.calls.filter((c) => !isQuery(c.argv))).toEqual([]);
+    expect(h2.out.join('').match(/nothing to do/g)).toHaveLength(11);
+    expect(h2.out.join('')).toContain('Everything was already in place: nothing changed.');
+    const after = await tree(r);
+    for (const p of Object.keys(files)) if (p !== '/etc/wg-chatops/install-state.json') expect(after[p]).toEqual(files[p]);
+  });
+
+  it('refuses an answers file with a bad value, clearly, and writes nothing', async () => {
+    const r = await root();
+    const h = harness(r);
+    const before = await tree(r);
+    const answers = await writeAnswers(r, ANSWERS.replace('WG_PORT=51820', 'WG_PORT=70000'));
+    expect(await runInstallCli(['--root', r, '--answers', answers], h.deps)).toBe(2);
+    expect(h.err.join('')).toContain(`Invalid input in ${answers}: WG_PORT: expected a whole number from 1 to 65535, got "70000"`);
+    expect(h.err.join('')).toContain('Nothing was written or changed.');
+    expect(await tree(r)).toEqual(before);
+    expect(h.system.calls).toEqual([]);
+
+    const h2 = harness(r);
+    const typo = await writeAnswers(r, `${ANSWERS}INSTALL_STATIC_IPP=yes\n`);
+    expect(await runInstallCli(['--root', r, '--answers', typo], h2.deps)).toBe(2);
+    expect(h2.err.join('')).toContain('line 8: INSTALL_STATIC_IPP: unknown key');
+    const bad = await writeAnswers(r, `${ANSWERS}INSTALL_STATIC_IP=maybe\n`.replace('INSTALL_STATIC_IP=no\n', ''));
+    expect(await runInstallCli(['--root', r, '--answers', bad], harness(r).deps)).toBe(2);
+    expect(await tree(r)).toEqual(before);
+  });
+
+  it('refuses another OS and an old Node with advice', async () => {
+    const r = await root(OS_RELEASE.ubuntu);
+    const h = harness(r);
+    expect(await runInstallCli(['--root', r, '--yes'], h.deps)).toBe(1);
+    expect(h.err.join('')).toContain('This is Ubuntu 24.04 LTS; install supports Raspberry Pi OS and Debian (bookworm, trixie) only.');
+    const r2 = await root();
+    const h2 = harness(r2, { nodeVersion: '18.19.0' });
+    expect(await runInstallCli(['--root', r2, '--yes'], h2.deps)).toBe(1);
+    expect(h2.err.join('')).toContain('Node.js 18.19.0 is too old');
+    expect(h2.err.join('')).toContain('deb.nodesource.com/setup_20.x');
+    expect(h2.system.mutations()).toEqual([]);
+  });
+
+  it('speaks Japanese when LANG says so', async () => {
+    const r = await root();
+    const h = harness(r);
+    h.deps.env = { LANG: 'ja_JP.UTF-8' };
+    await runInstallCli(['--root', r, '--dry-run', '--yes'], h.deps);
+    expect(h.out.join('')).toContain('このマシンの確認');
+  });
+
+  it('uses wireguard-go and hands its socket to the bot where the kernel has no module', async () => {
+    const r = await root();
+    const h = harness(r);
+    h.system.kernelWireguard = false;
+    expect(await runInstallCli(['--root', r, '--answers', await writeAnswers(r, ANSWERS)], h.deps)).toBe(0);
+    const files = await tree(r);
+    expect(files['/etc/systemd/system/wg-quick@wg0.service.d/wg-chatops.conf']!.content).toContain('ExecStartPost=/bin/chgrp wg-chatops /run/wireguard/%i.sock');
+    expect(h.system.mutations().map((c) => c.argv.join(' '))).toContain('apt-get install -y --no-install-recommends wireguard-tools wireguard-go');
+  });
+
+  it('uninstall keeps keys unless asked, --purge removes them', async () => {
+    const r = await root();
+    const h = harness(r);
+    await runInstallCli(['--root', r, '--answers', await writeAnswers(r, ANSWERS)], h.deps);
+    const u = harness(r);
+    Object.assign(u.system, { enabled: h.system.enabled, active: h.system.active });
+    expect(await runUninstallCli(['--root', r, '--yes'], u.deps)).toBe(0);
+    let files = await tree(r);
+    expect(files['/etc/systemd/system/wg-chatops.service']).toBeUndefined();
+    expect(files['/etc/sysctl.d/99-wg-chatops.conf']).toBeUndefined();
+    expect(files['/etc/wireguard/wg0.conf']).toBeDefined();
+    expect(files['/etc/wg-chatops/.env']).toBeDefined();
+    expect(u.system.active.has('wg-chatops')).toBe(false);
+    expect(await runUninstallCli(['--root', r, '--yes', '--purge'], harness(r).deps)).toBe(0);
+    files = await tree(r);
+    expect(files['/etc/wireguard/wg0.conf']).toBeUndefined();
+    expect(files['/etc/wg-chatops/.env']).toBeUndefined();
+  });
+
+  it('every subcommand answers --help', async () => {
+    const { runDoctorCli } = await import('../../src/install/cli.js');
+    for (const run of [runInstallCli, runUninstallCli, runDoctorCli]) {
+      const h = harness('/');
+      expect(await run(['--help'], h.deps)).toBe(0);
+      expect(h.out.join('')).toMatch(/Usage: (sudo )?wg-chatops (install|uninstall|doctor)/);
+      expect(h.system.calls).toEqual([]);
+    }
+  });
+});
