@@ -119,7 +119,14 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
 
   const interactive = wizard && !options.answers && !options.yes && deps.stdin.isTTY === true;
   const prompt: Prompter = interactive ? createReadlinePrompter(deps.stdin, deps.stdout as never, { yes: t('install.ask.yes'), no: t('install.ask.no') }) : defaultsPrompter();
-  if (interactive) answers = await runWizard(values, prompt, t);
+  if (interactive) {
+    try {
+      answers = await runWizard(values, prompt, t);
+    } catch (error) {
+      prompt.close?.();
+      throw error;
+    }
+  }
 
   const facts = await detectFacts(deps.runner, {
     root,
@@ -167,6 +174,7 @@ export async function runInstallCli(argv: string[], deps: InstallCliDeps): Promi
       const changed = reports.filter((r) => r.status !== 'done').length;
       out(t(ctx.dryRun ? 'install.run.dryRunSummary' : changed === 0 ? 'install.run.allDone' : 'install.run.summary', { changed, total: reports.length }));
     } finally {
+      ctx.prompt.close?.();
       if (!ctx.dryRun) {
         if (ctx.pivpn) ctx.state.pivpnAdopted = true;
         await saveState(ctx.path(STATE_PATH), ctx.state);
@@ -187,7 +195,11 @@ export async function runUninstallCli(argv: string[], deps: InstallCliDeps): Pro
     if (typeof prepared === 'number') return prepared;
     const interactive = !prepared.options.yes && deps.stdin.isTTY === true;
     const prompt = interactive ? createReadlinePrompter(deps.stdin, deps.stdout as never, { yes: t('install.ask.yes'), no: t('install.ask.no') }) : defaultsPrompter();
-    await runUninstall(prepared.ctx, { purge: prepared.options.purge, prompt }, out);
+    try {
+      await runUninstall(prepared.ctx, { purge: prepared.options.purge, prompt }, out);
+    } finally {
+      prompt.close?.();
+    }
     return 0;
   } catch (error) {
     return report(error, t, deps.stderr);

@@ -2,7 +2,7 @@
  * `wg-chatops doctor` and /status: checks the setup and says how to fix each failure. Read-only.
  * Usable from the CLI (with an install context) and from the bot (createDoctor with its own deps).
  */
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path/posix';
 import type { Config } from '../config/index.js';
 import type { CheckResult, CheckStatus, DoctorService } from '../core/doctor.js';
@@ -65,13 +65,16 @@ export function createDoctorService(deps: DoctorDeps): DoctorService {
     async () => {
       const nft = (await stdoutOf(deps.runner, 'nft', ['list', 'ruleset'])) ?? '';
       const ipt = (await stdoutOf(deps.runner, 'iptables', ['-t', 'nat', '-S', 'POSTROUTING'])) ?? '';
-      const found = /masquerade/i.test(nft) || /MASQUERADE/.test(ipt);
+      const subnet = await tunnelSubnetOf(path(confPath));
+      // A masquerade rule for the tunnel's subnet (ours from PostUp, or PiVPN's in iptables); any, if the file is unreadable.
+      const found = [...nft.split('\n'), ...ipt.split('\n')].some((l) => /masquerade/i.test(l) && (subnet === undefined || l.includes(subnet)));
       return found ? result('nat', 'ok', 'doctor.nat.ok') : result('nat', 'fail', 'doctor.nat.missing', { iface }, 'doctor.fix.nat');
     },
     async () => {
       const lan = deps.lan;
       if (!lan) return result('lan', 'skip', 'doctor.lan.unknown');
       if (!lan.dynamic) return result('lan', 'ok', 'doctor.lan.static', { address: lan.address });
+      if (deps.state?.lanAddress?.decision === 'static') return result('lan', 'ok', 'doctor.lan.static', { address: lan.address });
       if (deps.state?.lanAddress?.decision === 'reserved') return result('lan', 'ok', 'doctor.lan.reserved', { address: lan.address });
       return result('lan', 'warn', 'doctor.lan.dynamic', { address: lan.address }, 'doctor.fix.lan');
     },
@@ -145,6 +148,19 @@ function networkChecks(deps: DoctorDeps): (() => Promise<CheckResult | undefined
       return result('upnp', ok ? 'ok' : 'skip', ok ? 'doctor.upnp.ok' : 'doctor.upnp.unknown', { port: m.port, lan: deps.lan.address });
     },
   ];
+}
+
+/** "10.84.12.0/24" from the interface config's IPv4 Address. */
+async function tunnelSubnetOf(file: string): Promise<string | undefined> {
+  try {
+    const { tunnelSubnetFromAddresses } = await import('../core/allocate.js');
+    const { parseServerConfig } = await import('../core/server-config.js');
+    const { formatIPv4 } = await import('../core/ip.js');
+    const subnet = tunnelSubnetFromAddresses(parseServerConfig(await readFile(file, 'utf8')).iface.addresses);
+    return `${formatIPv4(subnet.v4.network)}/${subnet.v4.prefix}`;
+  } catch {
+    return undefined;
+  }
 }
 
 const endpointHost = (endpoint: string | undefined) => endpoint?.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/:\d+$/, '');

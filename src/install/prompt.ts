@@ -1,8 +1,8 @@
 /**
- * The wizard's questions. node:readline/promises (no dependency); a prompts package can replace
+ * The wizard's questions. node:readline (no dependency); a prompts package can replace
  * createReadlinePrompter behind this interface. Non-interactive runs answer every question with its default.
  */
-import { createInterface } from 'node:readline/promises';
+import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 
 export interface Prompter {
@@ -10,6 +10,7 @@ export interface Prompter {
   /** Asks until `validate` returns undefined (it returns the problem to show). */
   text(question: string, fallback: string, validate?: (value: string) => string | undefined): Promise<string>;
   confirm(question: string, fallback: boolean): Promise<boolean>;
+  close?(): void;
 }
 
 export function defaultsPrompter(): Prompter {
@@ -17,13 +18,14 @@ export function defaultsPrompter(): Prompter {
 }
 
 export function createReadlinePrompter(input: Readable, output: Writable, yesNo: { yes: string; no: string }): Prompter {
+  // One interface for the whole session, read through its iterator: lines typed (or piped) ahead are queued, not lost.
+  const rl = createInterface({ input, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
   const ask = async (question: string): Promise<string> => {
-    const rl = createInterface({ input, output, terminal: false });
-    try {
-      return (await rl.question(question)).trim();
-    } finally {
-      rl.close();
-    }
+    output.write(question);
+    const next = await lines.next();
+    if (next.done) throw new Error('input ended before the wizard finished (use --answers FILE for unattended installs)');
+    return String(next.value).trim();
   };
   return {
     interactive: true,
@@ -43,5 +45,6 @@ export function createReadlinePrompter(input: Readable, output: Writable, yesNo:
         if (['n', 'no', yesNo.no.toLowerCase()].includes(answer)) return false;
       }
     },
+    close: () => rl.close(),
   };
 }

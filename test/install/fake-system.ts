@@ -82,7 +82,10 @@ export class FakeSystem implements CommandRunner {
         return this.kernelWireguard ? ok('1.0.0') : fail('modinfo: ERROR: Module wireguard not found.');
       case 'nft':
         if (a[0] === '--version') return this.packages.has('nftables') ? ok('nftables v1.0.6') : fail();
-        return ok(this.active.has('wg-quick@wg0') ? 'table inet wgchatops_wg0 {\n chain postrouting {\n ip saddr 10.0.0.0/24 masquerade\n }\n}' : '');
+        if (!this.active.has('wg-quick@wg0')) return ok('');
+        // What wg-quick's PostUp put in place: the rule text as nft lists it.
+        const conf = await readFile(join(this.root, 'etc/wireguard/wg0.conf'), 'utf8').catch(() => '');
+        return ok([...conf.matchAll(/^PostUp = nft add rule inet \S+ postrouting (.*masquerade)$/gm)].map((m) => `    ${m[1]}`).join('\n'));
       case 'iptables':
         return this.packages.has('iptables') ? ok(a[0] === '--version' ? 'iptables v1.8.9 (nf_tables)' : '-P POSTROUTING ACCEPT') : fail();
       case 'ip': {

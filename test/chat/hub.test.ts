@@ -1,0 +1,55 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ChatHub, type ScheduledDeletion } from '../../src/chat/hub.js';
+import { textReply } from '../../src/core/reply.js';
+import { createI18n } from '../../src/i18n/index.js';
+import { createMemoryLogger } from '../../src/log/logger.js';
+import { openJsonStore } from '../../src/store/json-store.js';
+import { RecordingAdapter } from '../helpers/app.js';
+
+async function hubAt(path: string, clock: { now: number }, ttl = 900) {
+  const i18n = createI18n();
+  const deletions = await openJsonStore<{ deletions: ScheduledDeletion[] }>(path, () => ({ deletions: [] }));
+  const hub = new ChatHub({ translator: (l) => i18n.t(l), localeOf: () => 'en', deletions, secretTtlSeconds: ttl, logger: createMemoryLogger(), now: () => clock.now });
+  const chat = new RecordingAdapter(['admin', 'admin2']);
+  hub.register(chat);
+  return { hub, chat };
+}
+
+describe('ChatHub', () => {
+  it('sends to every admin and only to the platform that knows them', async () => {
+    const { hub, chat } = await hubAt(join(mkdtempSync(join(tmpdir(), 'wgc-hub-')), 'd.json'), { now: 0 });
+    const refs = await hub.toAdmins((t) => textReply(t('peer.revoked', { name: 'x' })));
+    expect(refs.map((r) => r.recipient).sort()).toEqual(['test:admin', 'test:admin2']);
+    expect(await hub.toUser('slack:U1', () => textReply('hi'))).toEqual([]);
+    expect(chat.sent).toHaveLength(2);
+  });
+
+  it('deletes secret deliveries when their time is up, also after a restart', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'wgc-hub-')), 'd.json');
+    const clock = { now: 1_000_000 };
+    const first = await hubAt(path, clock);
+    await first.hub.toUser('test:bob', () => ({ ...textReply('config'), secret: true }));
+    await first.hub.toUser('test:bob', () => textReply('not secret'));
+    first.hub.stop();
+    expect(await first.hub.deleteDue()).toBe(0);
+
+    // "Restart" 16 minutes later: the schedule came from disk.
+    clock.now += 16 * 60 * 1000;
+    const second = await hubAt(path, clock);
+    expect(await second.hub.deleteDue()).toBe(1);
+    expect(second.chat.deleted.map((r) => r.messageId)).toEqual(['1']);
+    expect(await second.hub.deleteDue()).toBe(0);
+    second.hub.stop();
+  });
+
+  it('keeps secret messages when SECRET_TTL_SECONDS is 0', async () => {
+    const clock = { now: 0 };
+    const { hub } = await hubAt(join(mkdtempSync(join(tmpdir(), 'wgc-hub-')), 'd.json'), clock, 0);
+    await hub.toUser('test:bob', () => ({ ...textReply('config'), secret: true }));
+    clock.now += 10 ** 9;
+    expect(await hub.deleteDue()).toBe(0);
+  });
+});

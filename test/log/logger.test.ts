@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { generateKeyPair } from '../../src/core/keys.js';
+import { createMemoryLogger } from '../../src/log/logger.js';
+
+describe('logger', () => {
+  it('masks registered secrets and any WireGuard key, wherever they appear', () => {
+    const log = createMemoryLogger();
+    log.addSecret('123456:SECRETTOKENVALUE');
+    const key = generateKeyPair().privateKey;
+    log.error(`calling https://api.telegram.org/bot123456:SECRETTOKENVALUE/getMe failed`, { config: `PrivateKey = ${key}` });
+    expect(log.lines.join('\n')).not.toContain('SECRETTOKENVALUE');
+    expect(log.lines.join('\n')).not.toContain(key);
+    expect(log.lines[0]).toContain('***');
+  });
+
+  it('never prints a registered secret embedded in any text', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 8, maxLength: 40 }), fc.string(), fc.string(), (secret, before, after) => {
+        const log = createMemoryLogger();
+        log.addSecret(secret);
+        log.info(`${before}${secret}${after}`);
+        expect(log.lines[0]!.includes(secret)).toBe(false);
+      }),
+    );
+  });
+
+  it('respects the level', () => {
+    const log = createMemoryLogger('warn');
+    log.info('quiet');
+    log.warn('loud');
+    expect(log.lines).toEqual(['WARN loud']);
+  });
+});
