@@ -3,6 +3,7 @@ import { UserError } from '../src/core/errors.js';
 import type { PeerWithLive } from '../src/core/peer-service.js';
 import { bold, code, list, paragraph, type Button, type Reply, type Span } from '../src/core/reply.js';
 import type { Translate } from '../src/core/translate.js';
+import { ADMINS_OWNER } from '../src/core/peer.js';
 import { formatAge, formatBytes, ONLINE_WINDOW_SECONDS } from './support/format.js';
 
 /** Small enough for one Telegram message (4,096 characters) and a phone screen. */
@@ -56,6 +57,7 @@ function peerLine(t: Translate, p: PeerWithLive, nowSeconds: number, nameOf: (ke
   const hs = p.live?.latestHandshake ?? 0;
   spans.push({ text: `, ${hs > 0 ? t('peers.handshake', { age: formatAge(nowSeconds - hs) }) : t('peers.never')}` });
   if (p.live && (p.live.rxBytes > 0 || p.live.txBytes > 0)) spans.push({ text: `, ↓${formatBytes(p.live.txBytes)} ↑${formatBytes(p.live.rxBytes)}` });
-  spans.push({ text: `, ${t('peers.owner', { owner: p.meta ? nameOf(p.meta.owner) : t('peers.ownerAdmins') })}` });
+  const owner = !p.meta || p.meta.owner === ADMINS_OWNER ? t('peers.ownerAdmins') : nameOf(p.meta.owner);
+  spans.push({ text: `, ${t('peers.owner', { owner })}` });
   return spans;
 }

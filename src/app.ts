@@ -11,6 +11,7 @@ import { ApprovalService } from './core/approval-service.js';
 import type { CommandDef } from './core/command.js';
 import type { DoctorService } from './core/doctor.js';
 import type { NetworkService } from './core/network.js';
+import { ADMINS_OWNER } from './core/peer.js';
 import { PeerService, type PeerSettings } from './core/peer-service.js';
 import type { LiveInterface, PeerFileMirror } from './core/ports.js';
 import { renderQrPng } from './core/qr.js';
@@ -43,6 +44,8 @@ export interface AppDeps {
   network?: NetworkService;
   doctor?: DoctorService;
   extraCommands?: readonly CommandDef[];
+  /** Peers found in PiVPN's files: their metadata is taken over in memory (nothing is rewritten). */
+  importedPeers?: readonly { name: string; publicKey: string; createdAt: string; privateKey?: string }[];
   live?: LiveInterface;
   now?: () => Date;
 }
@@ -171,6 +174,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       hub.register(adapter);
     },
     async start() {
+      adoptImported(db, deps.importedPeers ?? [], wg.KEEP_CLIENT_KEYS);
       await peers.start();
       for (const a of adapters) await a.start();
       hub.startDeletionClock();
@@ -190,4 +194,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       await audit.flush();
     },
   };
+}
+
+/** Imported peers' metadata goes into the database in memory only; it is saved with the next real change. */
+function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']>, keepKeys: boolean): void {
+  const fresh = imported.filter((p) => db.data.peers[p.name]?.publicKey !== p.publicKey);
+  if (fresh.length === 0) return;
+  db.stage((d) => {
+    for (const p of fresh) {
+      d.peers[p.name] = {
+        name: p.name,
+        publicKey: p.publicKey,
+        owner: ADMINS_OWNER,
+        createdAt: p.createdAt,
+        ...(keepKeys && p.privateKey ? { privateKey: p.privateKey } : {}),
+      };
+    }
+  });
 }

@@ -91,7 +91,7 @@ function subnetText(subnet: TunnelSubnet): string {
  * /128 entries inside the IPv6 subnet (their last 32 bits), so a derived IPv6 is never handed out twice.
  * Anything else (routed networks, foreign addresses, unparsable text) cannot collide and is ignored.
  */
-function usedHostAddresses(subnet: TunnelSubnet, allowedIps: Iterable<string>): Set<number> {
+export function usedHostAddresses(subnet: TunnelSubnet, allowedIps: Iterable<string>): Set<number> {
   const used = new Set<number>();
   const { network, prefix } = subnet.v4;
   for (const raw of allowedIps) {
@@ -114,7 +114,11 @@ function usedHostAddresses(subnet: TunnelSubnet, allowedIps: Iterable<string>): 
 
 /** Lowest free client address (reusing freed ones). O(used + scanned), one Set built per call. */
 export function allocateAddress(subnet: TunnelSubnet, usedAllowedIps: Iterable<string>): AllocatedAddress {
-  const used = usedHostAddresses(subnet, usedAllowedIps);
+  return allocateFromUsed(subnet, usedHostAddresses(subnet, usedAllowedIps));
+}
+
+/** The same, from a set of used IPv4 host addresses that the caller keeps up to date (no re-parsing per add). */
+export function allocateFromUsed(subnet: TunnelSubnet, used: ReadonlySet<number>): AllocatedAddress {
   const last = broadcastOf(subnet) - 1;
   for (let candidate = subnet.v4.network + 2; candidate <= last; candidate++) {
     if (candidate !== subnet.v4.server && !used.has(candidate)) return describe(subnet, candidate);

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
-import { addressForV4, allocateAddress, tunnelSubnetFromAddresses, tunnelSubnetFromCidr, type TunnelSubnet } from './allocate.js';
+import { addressForV4, allocateFromUsed, tunnelSubnetFromAddresses, tunnelSubnetFromCidr, usedHostAddresses, type TunnelSubnet } from './allocate.js';
 import { formatEndpoint, renderClientConfig } from './client-config.js';
 import { ConfigError, UserError } from './errors.js';
 import { generateKeyPair, generatePresharedKey, publicKeyFromPrivate } from './keys.js';
@@ -85,7 +85,7 @@ interface Deps {
 
 export class PeerService {
   private doc!: ServerConfigDoc;
-  private indexed: { doc: ServerConfigDoc; list: PeerEntry[]; byName: Map<string, PeerEntry> } | undefined;
+  private indexed: DocIndex | undefined;
   private docStamp = '';
   private subnet!: TunnelSubnet;
   private serverPublicKey = '';
@@ -199,7 +199,7 @@ export class PeerService {
       if (this.findManaged(name)) throw new UserError('peer.exists', { name });
       const endpoint = this.endpoint();
       if (!endpoint) throw new UserError('peer.noEndpoint');
-      const address = allocateAddress(this.subnet, allAllowedIps(this.doc));
+      const address = allocateFromUsed(this.subnet, this.index().used);
       const keys = generateKeyPair();
       this.deps.logger.addSecret(keys.privateKey);
       const entry: PeerEntry = { name, publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: address.allowedIps, enabled: true };
@@ -240,7 +240,7 @@ export class PeerService {
         delete d.peers[entry.name];
         d.pending = { op: 'remove', name: entry.name, publicKey: entry.publicKey };
       });
-      await this.writeDoc(removePeerFromDoc(this.doc, entry.name));
+      await this.writeDoc(removePeerFromDoc(this.doc, entry.name), { removed: entry });
       if (entry.enabled) await this.applyLive((live) => live.removePeer(entry.publicKey));
       await this.deps.mirror?.removed(entry);
       return item;
@@ -254,8 +254,7 @@ export class PeerService {
       if (!item || Date.parse(item.expiresAt) <= this.now().getTime()) throw new UserError('peer.undoExpired');
       await this.loadDoc(false);
       if (this.findManaged(item.entry.name)) throw new UserError('peer.exists', { name: item.entry.name });
-      const used = new Set(allAllowedIps(this.doc));
-      if (item.entry.allowedIps.some((ip) => used.has(ip))) throw new UserError('peer.undoAddressTaken', { name: item.entry.name });
+      if (this.collides(item.entry)) throw new UserError('peer.undoAddressTaken', { name: item.entry.name });
       const meta = item.meta ?? { name: item.entry.name, publicKey: item.entry.publicKey, owner: item.revokedBy, createdAt: item.revokedAt };
       await this.commitAdd(item.entry, meta, { privateKey: meta.privateKey, createdAt: new Date(meta.createdAt) }, (d) => delete d.trash[token]);
       return { entry: item.entry, meta };
@@ -271,7 +270,7 @@ export class PeerService {
         d.pending = { op: enabled ? 'enable' : 'disable', name: entry.name };
       });
       const updated = { ...entry, enabled };
-      await this.writeDoc(setPeerEnabled(this.doc, entry.name, enabled));
+      await this.writeDoc(setPeerEnabled(this.doc, entry.name, enabled), { updated });
       await this.applyLive((live) => (enabled ? live.setPeer(this.livePeer(updated)) : live.removePeer(entry.publicKey)));
       await this.deps.mirror?.enabledChanged(updated);
       return { entry: updated, changed: true };
@@ -291,7 +290,7 @@ export class PeerService {
       d.pending = { op: 'add', name: entry.name, entry };
       alsoInDb?.(d);
     });
-    await this.writeDoc(addPeerToDoc(this.doc, entry));
+    await this.writeDoc(addPeerToDoc(this.doc, entry), { added: entry });
     const live = entry.enabled ? await this.applyLive((live) => live.setPeer(this.livePeer(entry))) : true;
     await this.deps.mirror?.added(entry, { privateKey: client.privateKey, config: client.config, createdAt: client.createdAt ?? new Date(meta.createdAt) });
     return live;
@@ -335,13 +334,21 @@ export class PeerService {
     return this.index().byName.get(name);
   }
 
-  /** Peers of the current document, computed once per change (lookups stay O(1) at 10,000 peers). */
-  private index(): { list: PeerEntry[]; byName: Map<string, PeerEntry> } {
+  /**
+   * Peers of the current document and the addresses they hold. Built once from the file, then kept up to
+   * date change by change, so an add at 10,000 peers neither re-lists nor re-parses them.
+   */
+  private index(): DocIndex {
     if (this.indexed?.doc !== this.doc) {
       const list = listPeers(this.doc);
-      this.indexed = { doc: this.doc, list, byName: new Map(list.map((p) => [p.name, p])) };
+      this.indexed = { doc: this.doc, list, byName: new Map(list.map((p) => [p.name, p])), used: usedHostAddresses(this.subnet, allAllowedIps(this.doc)) };
     }
     return this.indexed;
+  }
+
+  private collides(entry: PeerEntry): boolean {
+    const used = this.index().used;
+    return [...usedHostAddresses(this.subnet, entry.allowedIps)].some((a) => used.has(a));
   }
 
   private requireManaged(name: string): PeerEntry {
@@ -434,10 +441,30 @@ export class PeerService {
     this.docStamp = stamp;
   }
 
-  private async writeDoc(doc: ServerConfigDoc): Promise<void> {
+  private async writeDoc(doc: ServerConfigDoc, change?: { added?: PeerEntry; removed?: PeerEntry; updated?: PeerEntry }): Promise<void> {
     await this.deps.file.write(renderServerConfig(doc));
+    const index = this.indexed?.doc === this.doc ? this.indexed : undefined;
     this.doc = doc;
     this.docStamp = await this.fileStamp();
+    if (!index || !change) return; // rebuilt from the document on next use
+    // The old index belongs to the replaced document: update it in place.
+    const list = change.removed ? index.list.filter((p) => p.name !== change.removed!.name) : index.list;
+    const { byName, used } = index;
+    if (change.removed) {
+      byName.delete(change.removed.name);
+      for (const a of usedHostAddresses(this.subnet, change.removed.allowedIps)) used.delete(a);
+    }
+    if (change.added) {
+      list.push(change.added);
+      byName.set(change.added.name, change.added);
+      for (const a of usedHostAddresses(this.subnet, change.added.allowedIps)) used.add(a);
+    }
+    if (change.updated) {
+      const i = list.findIndex((p) => p.name === change.updated!.name);
+      if (i >= 0) list[i] = change.updated;
+      byName.set(change.updated.name, change.updated);
+    }
+    this.indexed = { doc, list, byName, used };
   }
 
   private async fileStamp(): Promise<string> {
@@ -454,6 +481,14 @@ export class PeerService {
     this.lock = run.catch(() => undefined);
     return run;
   }
+}
+
+interface DocIndex {
+  doc: ServerConfigDoc;
+  list: PeerEntry[];
+  byName: Map<string, PeerEntry>;
+  /** IPv4 host addresses held by any peer (managed, disabled or hand-written). */
+  used: Set<number>;
 }
 
 function sameSet(a: string[], b: string[]): boolean {

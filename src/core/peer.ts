@@ -8,6 +8,9 @@ export interface PeerEntry {
   enabled: boolean;
 }
 
+/** Owner of peers nobody asked for through the bot (imported from PiVPN, written by hand): the admins. */
+export const ADMINS_OWNER = 'admins';
+
 /** What the database adds to a peer (the file cannot hold these). */
 export interface PeerMeta {
   name: string;

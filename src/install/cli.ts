@@ -4,7 +4,7 @@
  * against a temporary --root and a recording runner.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -25,6 +25,7 @@ import { createReadlinePrompter, defaultsPrompter, type Prompter } from './promp
 import { runSteps } from './runner.js';
 import { loadState, saveState, STATE_PATH } from './state.js';
 import { installSteps } from './steps/index.js';
+import { serverConfig, tunnelSubnet } from './steps/wireguard.js';
 import type { InstallContext } from './types.js';
 import { runUninstall } from './uninstall.js';
 import { runWizard } from './wizard.js';
@@ -166,6 +167,8 @@ export async function runInstallCli(argv: string[], deps: InstallCliDeps): Promi
     if (prepared === -1) return (out(t('install.help.install')), 0);
     if (typeof prepared === 'number') return prepared;
     const { ctx } = prepared;
+    // Input that only the machine's facts can refute is checked before any step changes anything.
+    if (!(await serverConfig.check(ctx) === 'done')) tunnelSubnet(ctx);
     out(t(ctx.dryRun ? 'install.run.dryRunHeader' : 'install.run.header', { os: ctx.facts.prettyName, arch: ctx.facts.arch }));
     if (ctx.pivpn) out(t('pivpn.found', { count: ctx.pivpn.peers.length, dir: ctx.answers.config.wireguard.WG_CONFIG_DIR }));
     for (const p of ctx.pivpn?.problems ?? []) out(`  ! ${p}`);
@@ -214,6 +217,15 @@ export async function runDoctorCli(argv: string[], deps: InstallCliDeps): Promis
     if (prepared === -1) return (out(t('install.help.doctor')), 0);
     if (typeof prepared === 'number') return prepared;
     const results = await createDoctor(prepared.ctx).run();
+    const pivpn = prepared.ctx.pivpn;
+    if (pivpn) {
+      const problems = pivpn.problems.join('; ');
+      results.push(
+        problems
+          ? { id: 'pivpn', status: 'warn', key: 'doctor.pivpn.problems', params: { problems }, fixKey: 'doctor.fix.pivpn', fixParams: {} }
+          : { id: 'pivpn', status: 'ok', key: 'doctor.pivpn.ok', params: { count: pivpn.peers.length } },
+      );
+    }
     out(formatDoctorReport(results, t));
     return results.some((r) => r.status === 'fail') ? 1 : 0;
   } catch (error) {
@@ -221,4 +233,3 @@ export async function runDoctorCli(argv: string[], deps: InstallCliDeps): Promis
   }
 }
 
-export const _internal = { packageDir, join };

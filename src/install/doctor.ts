@@ -5,6 +5,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path/posix';
 import type { Config } from '../config/index.js';
+import { tunnelSubnetFromAddresses } from '../core/allocate.js';
+import { formatIPv4 } from '../core/ip.js';
+import { parseServerConfig } from '../core/server-config.js';
 import type { CheckResult, CheckStatus, DoctorService } from '../core/doctor.js';
 import type { Translate } from '../core/translate.js';
 import { classifyNat } from '../ddns/wan.js';
@@ -143,7 +146,7 @@ function networkChecks(deps: DoctorDeps): (() => Promise<CheckResult | undefined
     async () => {
       const m = deps.state?.portMapping;
       if (!m || m.method !== 'upnp' || !deps.lan) return undefined;
-      const ok = await net.portMapper(deps.lan.gateway).check({ method: 'upnp', externalPort: m.port, ...(m.controlUrl ? { controlUrl: m.controlUrl, serviceType: 'urn:schemas-upnp-org:service:WANIPConnection:1' } : {}) }, deps.lan.address);
+      const ok = await net.portMapper(deps.lan.gateway).check({ method: 'upnp', externalPort: m.port, ...(m.controlUrl ? { controlUrl: m.controlUrl, serviceType: m.serviceType ?? 'urn:schemas-upnp-org:service:WANIPConnection:1' } : {}) }, deps.lan.address);
       if (ok === false) return result('upnp', 'fail', 'doctor.upnp.gone', { port: m.port, lan: deps.lan.address }, 'doctor.fix.upnp');
       return result('upnp', ok ? 'ok' : 'skip', ok ? 'doctor.upnp.ok' : 'doctor.upnp.unknown', { port: m.port, lan: deps.lan.address });
     },
@@ -153,9 +156,6 @@ function networkChecks(deps: DoctorDeps): (() => Promise<CheckResult | undefined
 /** "10.84.12.0/24" from the interface config's IPv4 Address. */
 async function tunnelSubnetOf(file: string): Promise<string | undefined> {
   try {
-    const { tunnelSubnetFromAddresses } = await import('../core/allocate.js');
-    const { parseServerConfig } = await import('../core/server-config.js');
-    const { formatIPv4 } = await import('../core/ip.js');
     const subnet = tunnelSubnetFromAddresses(parseServerConfig(await readFile(file, 'utf8')).iface.addresses);
     return `${formatIPv4(subnet.v4.network)}/${subnet.v4.prefix}`;
   } catch {

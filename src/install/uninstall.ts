@@ -27,7 +27,7 @@ export async function runUninstall(ctx: InstallContext, options: { purge: boolea
   const mapping = ctx.state.portMapping;
   if (mapping && mapping.method !== 'manual') {
     await act(ctx.t('install.uninstall.unmap', { port: mapping.port }), () =>
-      ctx.net.portMapper(mapping.gateway).unmap({ method: mapping.method as 'upnp' | 'natpmp', externalPort: mapping.port, ...(mapping.controlUrl ? { controlUrl: mapping.controlUrl, serviceType: 'urn:schemas-upnp-org:service:WANIPConnection:1' } : {}), ...(mapping.gateway ? { gateway: mapping.gateway } : {}) }),
+      ctx.net.portMapper(mapping.gateway).unmap({ method: mapping.method as 'upnp' | 'natpmp', externalPort: mapping.port, ...(mapping.controlUrl ? { controlUrl: mapping.controlUrl, serviceType: mapping.serviceType ?? 'urn:schemas-upnp-org:service:WANIPConnection:1' } : {}), ...(mapping.gateway ? { gateway: mapping.gateway } : {}) }),
     );
   }
   for (const path of ctx.state.created) {

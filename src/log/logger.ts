@@ -33,9 +33,11 @@ export function createLogger(options: LoggerOptions): Logger {
 
   const mask = (text: string): string => {
     let out = text;
-    for (const s of secrets) if (out.includes(s)) out = out.split(s).join(MASK);
-    // WireGuard keys are 44-char base64; mask any that slipped through unregistered.
-    return out.replace(/\b[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=/g, MASK);
+    // Repeat: text around a masked secret could spell it again (e.g. a secret made of '*').
+    for (let pass = 0; pass < 3; pass++) for (const s of secrets) if (out.includes(s)) out = out.split(s).join(MASK);
+    for (const s of secrets) if (out.includes(s)) return `${MASK} (line withheld: it contained a secret)`;
+    // WireGuard keys are 44-char base64 (which may start with + or /); mask any that slipped through unregistered.
+    return out.replace(/(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=/g, MASK);
   };
 
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {

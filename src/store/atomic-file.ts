@@ -8,9 +8,16 @@ import { dirname } from 'node:path';
  * either the old or the new file, never a torn one.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'wx', mode);
+  let handle;
+  try {
+    handle = await open(tmp, 'wx', mode);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // First write into a new directory (kept off the hot path: most writes replace an existing file).
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    handle = await open(tmp, 'wx', mode);
+  }
   try {
     await handle.writeFile(data);
     await handle.chmod(mode); // an inherited umask may have narrowed or a reused path widened it

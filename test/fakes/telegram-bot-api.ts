@@ -281,22 +281,23 @@ export class FakeBotApi {
     if (offset > this.confirmedOffset) this.confirmedOffset = offset;
     const ready = this.pendingFrom(offset).slice(0, limit);
     if (ready.length > 0 || timeout === 0) return respond(ready);
+    // The client gave up (grammY aborts the long poll when it stops).
+    const onClose = () => {
+      clearTimeout(timer);
+      this.waiters.delete(waiter);
+    };
     const waiter: Waiter = {
       offset,
       limit,
       respond: (updates) => {
-        clearTimeout(timer);
-        this.waiters.delete(waiter);
+        onClose();
+        req.socket.off('close', onClose);
         respond(updates);
       },
     };
     const timer = setTimeout(() => waiter.respond([]), timeout * 1000);
     this.waiters.add(waiter);
-    // The client gave up (grammY aborts the long poll when it stops).
-    req.socket.once('close', () => {
-      clearTimeout(timer);
-      this.waiters.delete(waiter);
-    });
+    req.socket.once('close', onClose);
     this.notify();
   }
 

@@ -6,7 +6,7 @@
  */
 import { execFileSync, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -112,6 +112,9 @@ export function createLab(opts: { listenPort?: number; tunnelCidr?: string; serv
     tunnelCidr,
     clientIfaces: [],
     destroy() {
+      // wireguard-go keeps running (and keeps the namespace alive) until its control socket is removed,
+      // which is how wg-quick stops a userspace interface.
+      for (const iface of [serverIface, ...lab.clientIfaces]) stopWgInterface(iface);
       for (const ns of [serverNs, clientNs]) {
         try {
           sh('ip', ['netns', 'del', ns]);
@@ -119,7 +122,6 @@ export function createLab(opts: { listenPort?: number; tunnelCidr?: string; serv
           /* already gone */
         }
       }
-      // wireguard-go exits when its interface disappears with the namespace; its socket goes with it.
     },
   };
   try {
@@ -174,11 +176,17 @@ export function bringUpClient(lab: TestLab, clientConfig: string): string {
 }
 
 export function removeClient(lab: TestLab, iface: string): void {
+  stopWgInterface(iface);
   try {
     sh('ip', ['-n', lab.clientNs, 'link', 'del', iface]);
   } catch {
     /* gone */
   }
+}
+
+/** Stop a wireguard-go interface the way wg-quick does for userspace: remove its control socket. */
+export function stopWgInterface(iface: string): void {
+  rmSync(`/var/run/wireguard/${iface}.sock`, { force: true });
 }
 
 /** One ping through the tunnel from the client namespace to the server's tunnel address. */

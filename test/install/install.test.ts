@@ -125,6 +125,27 @@ describe('wg-chatops install', () => {
     expect(await tree(r)).toEqual(before);
   });
 
+  it('takes WG_SUBNET and WG_SUBNET6 when given, and refuses a subnet the LAN already uses', async () => {
+    const r = await root();
+    const h = harness(r);
+    const answers = await writeAnswers(r, `${ANSWERS}WG_SUBNET=10.77.5.0/24\nWG_SUBNET6=fd11:5ee:bad:c0de::/64\nINSTALL_FIREWALL=iptables\n`);
+    expect(await runInstallCli(['--root', r, '--answers', answers], h.deps)).toBe(0);
+    const conf = (await tree(r))['/etc/wireguard/wg0.conf']!.content;
+    expect(conf).toContain('Address = 10.77.5.1/24,fd11:5ee:bad:c0de::1/64\n');
+    expect(conf).toContain('PostUp = iptables -t nat -A POSTROUTING -s 10.77.5.0/24 -o eth0 -j MASQUERADE\n');
+    expect(conf).toContain('PostUp = ip6tables -t nat -A POSTROUTING -s fd11:5ee:bad:c0de::/64 -o eth0 -j MASQUERADE\n');
+    expect(conf).toContain('PostDown = iptables -t nat -D POSTROUTING -s 10.77.5.0/24 -o eth0 -j MASQUERADE\n');
+    expect((await tree(r))['/etc/sysctl.d/99-wg-chatops.conf']!.content).toContain('net.ipv6.conf.all.forwarding = 1');
+
+    const r2 = await root();
+    const h2 = harness(r2);
+    const clash = await writeAnswers(r2, `${ANSWERS}WG_SUBNET=192.168.1.0/24\n`);
+    expect(await runInstallCli(['--root', r2, '--answers', clash], h2.deps)).toBe(1);
+    expect(h2.err.join('')).toContain('WG_SUBNET 192.168.1.0/24 overlaps 192.168.1.0/24, a network this machine is on');
+    expect(h2.system.mutations()).toEqual([]);
+    expect(Object.keys(await tree(r2))).toEqual(['/etc/os-release', '/etc/passwd']);
+  });
+
   it('refuses another OS and an old Node with advice', async () => {
     const r = await root(OS_RELEASE.ubuntu);
     const h = harness(r);

@@ -32,3 +32,16 @@ describe('logger', () => {
     expect(log.lines).toEqual(['WARN loud']);
   });
 });
+
+describe('logger key pattern', () => {
+  it('masks unregistered WireGuard keys whatever character they start with', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (bytes) => {
+        const key = Buffer.from(bytes).toString('base64');
+        const log = createMemoryLogger();
+        log.info(`PrivateKey = ${key}`);
+        expect(log.lines[0]).toBe('INFO PrivateKey = ***');
+      }),
+    );
+  });
+});

@@ -103,15 +103,18 @@ export class TelegramAdapter implements ChatAdapter {
     let started!: () => void;
     const ready = new Promise<void>((resolve) => (started = resolve));
     this.polling = this.pollLoop(started);
+    const waiting = new AbortController();
+    this.stopController.signal.addEventListener('abort', () => waiting.abort(), { once: true });
     const outcome = await Promise.race([
       ready.then(() => 'ready' as const),
       this.polling.then(() => 'ended' as const),
-      abortableSleep(options.startTimeoutMs ?? 15_000, this.stopController.signal).then(
+      abortableSleep(options.startTimeoutMs ?? 15_000, waiting.signal).then(
         () => 'slow' as const,
         () => 'ended' as const,
       ),
     ]);
-    if (outcome === 'ended' && this.bot.botInfo === undefined) {
+    waiting.abort();
+    if (outcome === 'ended' && !this.bot.isInited()) {
       throw new ConfigError('TELEGRAM_BOT_TOKEN', 'Telegram refused this token (check it with @BotFather)');
     }
     if (outcome === 'slow') this.log.warn('Telegram is not reachable yet; the bot keeps trying in the background');

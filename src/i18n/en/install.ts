@@ -150,6 +150,10 @@ Exit code 1 when a check fails.`,
       noAdmins: 'no admins configured: nobody can approve or manage peers',
     },
     permissions: { ok: 'keys, configs and the database are private (0600)', loose: 'readable by others: {{files}}' },
+    pivpn: {
+      ok: 'PiVPN’s files are in step ({{count}} client(s))',
+      problems: 'PiVPN’s files disagree: {{problems}}',
+    },
     checkFailed: 'a check could not run: {{message}}',
     summary: { ok: 'No problems found.', failed: '{{count}} problem(s) found: see the fixes above.' },
     fix: {
@@ -168,6 +172,7 @@ Exit code 1 when a check fails.`,
       tokens: 'set TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN in the .env and restart the bot',
       admins: 'set TELEGRAM_ADMIN_IDS or SLACK_ADMIN_IDS in the .env and restart the bot',
       permissions: 'sudo chmod 600 {{files}}',
+      pivpn: 'compare /etc/wireguard/configs/clients.txt with the ### begin NAME ### blocks of the interface config and correct the odd one out (the bot trusts the interface config)',
     },
   },
   pivpn: {

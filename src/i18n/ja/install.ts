@@ -150,6 +150,10 @@ export const install = {
       noAdmins: '管理者が設定されていません。ピアの承認や管理ができる人がいません',
     },
     permissions: { ok: '鍵・設定・データベースは本人だけが読めます（0600）', loose: '他のユーザーも読めます: {{files}}' },
+    pivpn: {
+      ok: 'PiVPN のファイルは一致しています（クライアント {{count}} 件）',
+      problems: 'PiVPN のファイルに食い違いがあります: {{problems}}',
+    },
     checkFailed: '点検を実行できませんでした: {{message}}',
     summary: { ok: '問題は見つかりませんでした。', failed: '{{count}} 件の問題が見つかりました。上の対処方法を見てください。' },
     fix: {
@@ -168,6 +172,7 @@ export const install = {
       tokens: '.env に TELEGRAM_BOT_TOKEN か SLACK_BOT_TOKEN を設定して、ボットを再起動してください',
       admins: '.env に TELEGRAM_ADMIN_IDS か SLACK_ADMIN_IDS を設定して、ボットを再起動してください',
       permissions: 'sudo chmod 600 {{files}}',
+      pivpn: '/etc/wireguard/configs/clients.txt とインターフェース設定の ### begin NAME ### ブロックを見比べ、食い違っている方を直してください（ボットはインターフェース設定を正とします）',
     },
   },
   pivpn: {

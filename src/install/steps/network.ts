@@ -97,6 +97,7 @@ export const portForward: Step = {
           port,
           lanAddress: lan,
           ...(mapping.controlUrl ? { controlUrl: mapping.controlUrl } : {}),
+          ...(mapping.serviceType ? { serviceType: mapping.serviceType } : {}),
           ...(mapping.gateway ? { gateway: mapping.gateway } : {}),
         };
         say(ctx, 'install.note.mapped', { method: mapping.method === 'upnp' ? 'UPnP' : 'NAT-PMP', port, lan });

@@ -1,5 +1,7 @@
 /** WireGuard itself: packages, the server's interface config, IP forwarding, the wg-quick service. */
 import { join } from 'node:path/posix';
+import { tunnelSubnetFromCidr } from '../../core/allocate.js';
+import { formatIPv6 } from '../../core/ip.js';
 import { generateKeyPair } from '../../core/keys.js';
 import { serverInterfaceText } from '../../core/server-config.js';
 import { exists, fileUpToDate, applyPlan } from '../files.js';
@@ -76,7 +78,8 @@ export const serverConfig: Step = {
     const lanIface = ctx.facts.lan?.iface ?? 'eth0';
     const rules = firewallOf(ctx) === 'iptables' ? iptablesRules(subnet, subnet6, lanIface) : nftablesRules(subnet, subnet6, lanIface, iface);
     const keys = generateKeyPair();
-    const addresses = [serverAddress(subnet), ...(subnet6 ? [subnet6.replace(/::\/(\d+)$/, '::1/$1')] : [])];
+    const v6 = subnet6 ? tunnelSubnetFromCidr(subnet, subnet6).v6 : undefined;
+    const addresses = [serverAddress(subnet), ...(v6 ? [`${formatIPv6(v6.server)}/${v6.prefix}`] : [])];
     const content = serverInterfaceText({
       privateKey: keys.privateKey,
       addresses,
@@ -89,7 +92,6 @@ export const serverConfig: Step = {
     plan.files.push({ path, mode: 0o600, content, secret: true });
     plan.notes.push({ key: 'install.note.subnet', params: { subnet, lan: lanIface, firewall: firewallOf(ctx) } });
     plan.notes.push({ key: 'install.note.serverKey', params: { publicKey: keys.publicKey } });
-    void iface;
     return plan;
   },
   apply: applyPlan,
