@@ -20,6 +20,9 @@ import { createLogger, type Logger } from './log/logger.js';
 import { writeFileAtomic } from './store/atomic-file.js';
 import { createConsoleAdapter } from './chat/console/adapter.js';
 import { createNetworkWatch } from './ddns/index.js';
+import type { DoctorService } from './core/doctor.js';
+import { detectPivpnLayout, PIVPN_SETUP_VARS, type PivpnLayout } from './wireguard/pivpn/layout.js';
+import { envFromPivpn, SetupVarsError } from './wireguard/pivpn/setup-vars.js';
 
 const HELP = `wg-chatops — run your WireGuard VPN from Telegram, Slack or this console.
 
@@ -44,6 +47,10 @@ export async function main(argv: string[], processEnv: Env): Promise<number> {
       case 'help':
         out(HELP);
         return 0;
+      case 'install':
+      case 'uninstall':
+      case 'doctor':
+        return await runSetupCommand(command, rest, processEnv);
       case undefined:
       case 'run':
       case 'console':
@@ -65,13 +72,29 @@ export async function main(argv: string[], processEnv: Env): Promise<number> {
   }
 }
 
-async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
+/** install, uninstall and doctor: loaded only when asked for. */
+async function runSetupCommand(command: 'install' | 'uninstall' | 'doctor', argv: string[], processEnv: Env): Promise<number> {
   const env = loadEnv(processEnv, processEnv.WG_CHATOPS_ENV_FILE ?? '.env');
+  const cli = await import('./install/cli.js');
+  const logger = createLogger({ level: 'warn', secrets: [env.TELEGRAM_BOT_TOKEN, env.SLACK_BOT_TOKEN, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET, env.DDNS_PASSWORD, env.DDNS_TOKEN] });
+  const deps = { env, runner: createProcessRunner(logger), stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, version: packageVersion() };
+  if (command === 'install') return cli.runInstallCli(argv, deps);
+  if (command === 'uninstall') return cli.runUninstallCli(argv, deps);
+  return cli.runDoctorCli(argv, deps);
+}
+
+async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
+  const loaded = loadEnv(processEnv, processEnv.WG_CHATOPS_ENV_FILE ?? '.env');
   const isRoot = process.getuid?.() === 0;
-  const config = parseConfig(env, { isRoot, cwd: process.cwd() });
+  const first = parseConfig(loaded, { isRoot, cwd: process.cwd() });
   // Whatever this process creates (database, configs, audit log) is private to it.
   process.umask(0o077);
-  const logger = createLogger({ level: config.bot.LOG_LEVEL, secrets: configSecrets(config) });
+  const logger = createLogger({ level: first.bot.LOG_LEVEL, secrets: configSecrets(first) });
+
+  // An existing PiVPN install: its settings (endpoint, port, DNS, subnets) apply unless the environment says otherwise.
+  const pivpn = await detectPivpn(first, logger);
+  const env = pivpn?.settings ? { ...envFromPivpn(pivpn.settings), ...loaded } : loaded;
+  const config = pivpn?.settings ? parseConfig(env, { isRoot, cwd: process.cwd() }) : first;
 
   const telegramOn = !!config.telegram.TELEGRAM_BOT_TOKEN;
   const slackOn = !!config.slack.SLACK_BOT_TOKEN;
@@ -79,9 +102,15 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   const trial = await trialSetup(config, env, logger);
 
   const runner = createProcessRunner(logger);
+  // The checks (and their code) are loaded only when an admin asks for /status.
+  const doctor: DoctorService = {
+    run: async () => (await import('./install/doctor.js')).createDoctorService({ root: '/', runner, config, insideBot: true }).run(),
+  };
   const app = await buildApp(config, {
     logger,
     runner,
+    doctor,
+    ...(pivpn ? { mirror: pivpn.mirror, importedPeers: pivpn.peers } : {}),
     // WG_ENDPOINT defaults to the dynamic DNS name.
     endpointFallback: config.ddns.DDNS_HOSTNAME,
     ...(trial ? { interfaceConfigPath: trial.path, offline: true } : {}),
@@ -131,6 +160,20 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   await network?.stop();
   await app.stop();
   return 0;
+}
+
+async function detectPivpn(config: Config, logger: Logger): Promise<PivpnLayout | undefined> {
+  try {
+    const layout = await detectPivpnLayout({ configDir: config.wireguard.WG_CONFIG_DIR, interfaceName: config.wireguard.WG_INTERFACE, logger });
+    if (layout) {
+      logger.info(`PiVPN layout found in ${layout.configDir}: ${layout.peers.length} peers; its files are kept in step`);
+      for (const problem of layout.problems) logger.warn(`PiVPN: ${problem}`);
+    }
+    return layout;
+  } catch (error) {
+    if (error instanceof SetupVarsError) throw new ConfigError(PIVPN_SETUP_VARS, error.message, { cause: error });
+    throw error;
+  }
 }
 
 /** Telegram and Slack are loaded only when configured (each library costs tens of MiB). */

@@ -91,6 +91,14 @@ export class Dispatcher {
   async handle(msg: IncomingCommand): Promise<Reply | null> {
     const actor = this.actorFor(msg);
     const t = this.deps.translator(actor.locale);
+    // Everything a non-admin sends counts, answered or not (unknown commands and chatter too).
+    if (actor.role !== 'admin') {
+      const decision = this.deps.rateLimiter.take(actor.key, this.now().getTime());
+      if (decision !== 'ok') {
+        if (decision === 'limited') this.deps.audit.record({ actor: actor.key, action: 'rate-limit', outcome: 'refused' });
+        return decision === 'limited' ? textReply(t('dispatch.rateLimited')) : null;
+      }
+    }
     const line = parseCommandLine(msg.text);
     if (!line) return textReply(t('dispatch.notACommand'));
 
@@ -100,10 +108,6 @@ export class Dispatcher {
     if (!allowed(command.access, actor.role)) {
       this.deps.audit.record({ actor: actor.key, action: command.name, outcome: 'refused', detail: 'access' });
       return textReply(actor.role === 'stranger' ? t('access.stranger', { id: actor.key }) : t('access.adminOnly'));
-    }
-    if (actor.role !== 'admin' && !this.deps.rateLimiter.take(actor.key, this.now().getTime())) {
-      this.deps.audit.record({ actor: actor.key, action: command.name, outcome: 'refused', detail: 'rate limit' });
-      return textReply(t('dispatch.rateLimited'));
     }
     const args = bindArgs(command, line.args);
     if (!args) return { blocks: [paragraph(t('dispatch.usage'), ' ', code(usage(command)))] };

@@ -12,7 +12,7 @@
  *   so the white border must be part of the image.
  */
 import { deflateSync } from 'node:zlib';
-import QRCode from 'qrcode';
+import type QRCode from 'qrcode';
 
 export const QR_ERROR_CORRECTION = 'M' as const;
 export const QR_MODULE_PIXELS = 8;
@@ -20,8 +20,12 @@ export const QR_QUIET_ZONE_MODULES = 4;
 
 type Modules = QRCode.QRCode['modules'];
 
-function createModules(text: string): Modules {
-  return QRCode.create(text, { errorCorrectionLevel: QR_ERROR_CORRECTION }).modules;
+// qrcode costs ~10 MiB of memory once loaded: load it on the first QR, not at start (idle RSS on a 512 MiB Pi).
+let qrcode: Promise<typeof QRCode> | undefined;
+
+async function createModules(text: string): Promise<Modules> {
+  qrcode ??= import('qrcode').then((m) => m.default);
+  return (await qrcode).create(text, { errorCorrectionLevel: QR_ERROR_CORRECTION }).modules;
 }
 
 /** Dark module at (x, y); everything outside the symbol (the quiet zone) is light. */
@@ -35,7 +39,7 @@ function isDark(modules: Modules, x: number, y: number): boolean {
  * (several times that on a Pi), against ~5 ms in all this way. Image: ~750×750 px, ~2 KB.
  */
 export async function renderQrPng(text: string): Promise<Buffer> {
-  return encodeMonochromePng(createModules(text));
+  return encodeMonochromePng(await createModules(text));
 }
 
 function encodeMonochromePng(modules: Modules): Buffer {
@@ -107,7 +111,7 @@ const HALF_BLOCKS = { none: ' ', top: '▀', bottom: '▄', both: '█' } as con
  * scanners refuse; the quiet zone is 4 modules as on the PNG.
  */
 export async function renderQrTerminal(text: string): Promise<string> {
-  const modules = createModules(text);
+  const modules = await createModules(text);
   const size = modules.size;
   const quiet = QR_QUIET_ZONE_MODULES;
   const dark = (x: number, y: number): boolean => isDark(modules, x, y);

@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import type { execa as Execa } from 'execa';
 import { ToolError } from '../core/errors.js';
 import { MASK, type Logger } from '../log/logger.js';
 
@@ -40,12 +40,17 @@ export function describeCommand(file: string, args: readonly string[], secrets?:
   return maskSecrets([file, ...args].join(' '), secrets);
 }
 
+// execa costs ~15 MiB once loaded: load it when the first process runs, not at import.
+let execaModule: Promise<typeof Execa> | undefined;
+const loadExeca = () => (execaModule ??= import('execa').then((m) => m.execa));
+
 export function createProcessRunner(logger?: Logger): CommandRunner {
   return {
     async run(file, args, options = {}) {
       const shown = describeCommand(file, args, options.secrets);
       logger?.debug(`run ${shown}`);
       let result;
+      const execa = await loadExeca();
       try {
         result = await execa(file, [...args], {
           input: options.input,

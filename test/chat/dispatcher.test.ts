@@ -52,6 +52,8 @@ describe('Dispatcher', () => {
     for (let i = 0; i < 5; i++) answers.push(plain(await app.dispatcher.handle(stranger('/help'))));
     expect(answers.slice(0, 3).every((a) => /Commands/.test(a))).toBe(true);
     expect(answers[3]).toMatch(/Too many commands/);
+    expect(answers[4]).toBe(''); // told once, then silence: a flood gets no flood of answers
+    expect(plain(await app.dispatcher.handle(stranger('/nonsense')))).toBe('');
     for (let i = 0; i < 6; i++) expect(plain(await app.dispatcher.handle(admin('/help')))).toMatch(/Commands/);
   });
 
