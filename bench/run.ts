@@ -4,9 +4,10 @@
  * Uses a live wireguard-go interface in a private network namespace when run as root with
  * wireguard-go installed; otherwise measures offline (no `wg set`) and says so.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type App } from '../src/app.js';
@@ -18,6 +19,7 @@ import { renderPeerBlock } from '../src/core/server-config.js';
 import { formatIPv4, parseIPv4 } from '../src/core/ip.js';
 import { createProcessRunner } from '../src/exec/runner.js';
 import { createLogger } from '../src/log/logger.js';
+import { benchTelegramAddpeer } from './telegram-addpeer.js';
 
 const SIZES = [10, 1_000, 10_000];
 const ADDS = 60;
@@ -108,7 +110,10 @@ async function measure(count: number, live: boolean) {
     const peersMs = performance.now() - tp;
     (globalThis as { gc?: () => void }).gc?.();
     const rss = process.memoryUsage().rss / 2 ** 20;
-    return { count, p50: percentile(times.slice(10), 50), p95: percentile(times.slice(10), 95), peersMs, startup, rss };
+    await app.stop();
+    app = undefined;
+    const proc = await processStart({ WG_INTERFACE: iface, WG_CONFIG_DIR: dir, WG_ENDPOINT: 'vpn.example.net', DATA_DIR: join(dir, 'data'), WG_OFFLINE: live ? 'false' : 'true' });
+    return { count, p50: percentile(times.slice(10), 50), p95: percentile(times.slice(10), 95), peersMs, startup, rss, ...proc };
   } finally {
     await app?.stop();
     if (live) {
@@ -122,16 +127,50 @@ async function measure(count: number, live: boolean) {
   }
 }
 
+const BIN = fileURLToPath(new URL('../../bin/wg-chatops.js', import.meta.url));
+
+/** The real program (console mode, as a user starts it): time until it logs "ready", and its RSS then. */
+function processStart(env: Record<string, string>): Promise<{ processReadyMs: number; processRss: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [BIN, 'console'], {
+      env: { PATH: process.env.PATH, PUBLIC_IP_SOURCES: 'none', WG_CHATOPS_ENV_FILE: '/nonexistent', LOG_LEVEL: 'info', ...env },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    let err = '';
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (err.includes('wg-chatops ready')) {
+        const processReadyMs = performance.now() - t0;
+        // Let start-up garbage settle before reading the resident size.
+        setTimeout(() => {
+          const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+          const processRss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+          child.stdin.end();
+          resolve({ processReadyMs, processRss });
+        }, 1000);
+        err = '';
+      }
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) reject(new Error(`bot exited with ${code}: ${err}`));
+    });
+  });
+}
+
 async function main() {
   const live = canUseLive();
   console.log(`wg-chatops bench — node ${process.version}, ${live ? 'live wireguard-go interface' : 'OFFLINE (no wg set: run as root with wireguard-go for the full path)'}`);
-  console.log('peers   /addpeer p50   p95      /peers     start-up   RSS');
+  console.log('peers   /addpeer p50    p95     /peers   app start  bench RSS | process: ready    idle RSS');
   for (const n of SIZES) {
     const r = await measure(n, live);
     console.log(
-      `${String(n).padEnd(7)} ${r.p50.toFixed(1).padStart(7)} ms ${r.p95.toFixed(1).padStart(6)} ms ${r.peersMs.toFixed(1).padStart(7)} ms ${r.startup.toFixed(0).padStart(7)} ms ${r.rss.toFixed(0).padStart(5)} MiB`,
+      `${String(n).padEnd(7)} ${r.p50.toFixed(1).padStart(7)} ms ${r.p95.toFixed(1).padStart(6)} ms ${r.peersMs.toFixed(1).padStart(6)} ms ${r.startup.toFixed(0).padStart(6)} ms ${r.rss.toFixed(0).padStart(6)} MiB |  ${r.processReadyMs.toFixed(0).padStart(8)} ms ${r.processRss.toFixed(0).padStart(6)} MiB`,
     );
   }
+  const tg = await benchTelegramAddpeer(1_000);
+  console.log(`Telegram /addpeer at 1000 peers, update in → QR photo at the Bot API (${tg.live ? 'live' : 'offline'}): p50 ${tg.p50.toFixed(1)} ms, p95 ${tg.p95.toFixed(1)} ms`);
 }
 
 await main();

@@ -285,15 +285,39 @@ export class PeerService {
     client: { privateKey?: string; config?: string; createdAt?: Date },
     alsoInDb?: (d: BotDb['data']) => void,
   ): Promise<boolean> {
+    const before = { doc: this.doc, meta: this.deps.db.data.peers[entry.name] };
     await this.deps.db.update((d) => {
       d.peers[entry.name] = meta;
       d.pending = { op: 'add', name: entry.name, entry };
       alsoInDb?.(d);
     });
-    await this.writeDoc(addPeerToDoc(this.doc, entry), { added: entry });
-    const live = entry.enabled ? await this.applyLive((live) => live.setPeer(this.livePeer(entry))) : true;
+    // The database holds the whole change now (a crash is finished at the next start), so the file and the
+    // live interface can be written at the same time: their waits overlap instead of adding up.
+    const [file, live] = await Promise.allSettled([
+      this.writeDoc(addPeerToDoc(this.doc, entry), { added: entry }),
+      entry.enabled ? this.applyLive((l) => l.setPeer(this.livePeer(entry))) : Promise.resolve(true),
+    ]);
+    if (file.status === 'rejected' || live.status === 'rejected') {
+      await this.rollbackAdd(entry, before, file.status === 'fulfilled', live.status === 'fulfilled' && live.value);
+      throw file.status === 'rejected' ? file.reason : (live as PromiseRejectedResult).reason;
+    }
     await this.deps.mirror?.added(entry, { privateKey: client.privateKey, config: client.config, createdAt: client.createdAt ?? new Date(meta.createdAt) });
-    return live;
+    return live.value;
+  }
+
+  /** A failed add leaves nothing behind: not in the file, not live, not in the database (best effort, logged). */
+  private async rollbackAdd(entry: PeerEntry, before: { doc: ServerConfigDoc; meta: PeerMeta | undefined }, fileWritten: boolean, liveAdded: boolean): Promise<void> {
+    const undo = async (what: string, step: () => Promise<unknown>) =>
+      step().catch((error) => this.deps.logger.error(`rolling back the add of ${entry.name}: ${what} failed`, { error }));
+    if (liveAdded) await undo('live removal', () => this.deps.live!.removePeer(entry.publicKey));
+    if (fileWritten) await undo('config file', () => this.writeDoc(removePeerFromDoc(this.doc, entry.name), { removed: entry }));
+    await undo('database', () =>
+      this.deps.db.update((d) => {
+        if (before.meta) d.peers[entry.name] = before.meta;
+        else delete d.peers[entry.name];
+        d.pending = undefined;
+      }),
+    );
   }
 
   /** Run a live change; false (and a log line) when the interface is not up: the file change still stands. */

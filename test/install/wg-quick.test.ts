@@ -18,7 +18,7 @@ import { ipForwarding, serverConfig } from '../../src/install/steps/wireguard.js
 import type { InstallContext } from '../../src/install/types.js';
 import { underRoot } from '../../src/wireguard/pivpn/fs-util.js';
 import { botEnv, printedFiles, runConsole } from '../helpers/cli.js';
-import { bringUpClient, pingThroughTunnel, sh, shAsync, tunnelTestsEnabled, uniqueName, type TestLab } from '../helpers/netns.js';
+import { bringUpClient, pingThroughTunnel, sh, shAsync, stopWgInterface, tunnelTestsEnabled, uniqueName, type TestLab } from '../helpers/netns.js';
 import { fakeNet } from './helpers.js';
 
 const USERSPACE = { WG_QUICK_USERSPACE_IMPLEMENTATION: 'wireguard-go', WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1' };
@@ -53,6 +53,7 @@ describe.runIf(tunnelTestsEnabled())('install’s server config under wg-quick',
   });
 
   afterAll(async () => {
+    for (const client of lab?.clientIfaces ?? []) stopWgInterface(client);
     if (confPath) await shAsync('ip', ['netns', 'exec', serverNs, 'env', ...Object.entries(USERSPACE).map(([k, v]) => `${k}=${v}`), 'wg-quick', 'down', confPath]);
     for (const ns of [serverNs, clientNs]) await shAsync('ip', ['netns', 'del', ns]);
     rmSync(root, { recursive: true, force: true });

@@ -1,0 +1,93 @@
+/** PeerService through its ports, with the live interface replaced at that seam. */
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { ToolError } from '../../src/core/errors.js';
+import type { InterfaceLiveState } from '../../src/core/peer.js';
+import type { LiveInterface, LivePeer } from '../../src/core/ports.js';
+import { listPeers, parseServerConfig } from '../../src/core/server-config.js';
+import { admin, offlineApp, plain } from '../helpers/app.js';
+
+/** An interface in memory: up or down, and able to fail the way `wg` does. */
+class MemoryInterface implements LiveInterface {
+  readonly name = 'wgmem';
+  up = true;
+  failNext = false;
+  readonly peers = new Map<string, LivePeer>();
+  async state(): Promise<InterfaceLiveState | undefined> {
+    if (!this.up) return undefined;
+    return { privateKeyPresent: true, publicKey: 'x', listenPort: 51820, peers: [...this.peers.values()].map((p) => ({ publicKey: p.publicKey, allowedIps: p.allowedIps, latestHandshake: 0, rxBytes: 0, txBytes: 0 })) };
+  }
+  async setPeer(peer: LivePeer) {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new ToolError('wg set on wgmem failed: Invalid argument');
+    }
+    if (!this.up) return false;
+    this.peers.set(peer.publicKey, peer);
+    return true;
+  }
+  async removePeer(key: string) {
+    if (!this.up) return false;
+    this.peers.delete(key);
+    return true;
+  }
+}
+
+let app: App | undefined;
+afterEach(async () => app?.stop());
+
+describe('PeerService', () => {
+  it('rolls a failed add back completely: not live, not in the file, not in the database', async () => {
+    const live = new MemoryInterface();
+    app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
+    const before = readFileSync(app.config.interfaceConfigPath, 'utf8');
+    live.failNext = true;
+    expect(plain(await app.dispatcher.handle(admin('/addpeer laptop')))).toMatch(/did not work/);
+    expect(readFileSync(app.config.interfaceConfigPath, 'utf8')).toBe(before);
+    expect(app.db.data.peers.laptop).toBeUndefined();
+    expect(live.peers.size).toBe(0);
+    // And the next add works and takes the same address.
+    const r = await app.peers.add({ name: 'laptop', owner: 'test:admin' });
+    expect(r.entry.allowedIps[0]).toBe('10.6.0.2/32');
+    expect(live.peers.size).toBe(1);
+  });
+
+  it('with the interface down, keeps the peer in the file and says it goes live when the interface starts', async () => {
+    const live = new MemoryInterface();
+    live.up = false;
+    app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
+    const r = await app.peers.add({ name: 'laptop', owner: 'test:admin' });
+    expect(r.live).toBe(false);
+    expect(listPeers(parseServerConfig(readFileSync(app.config.interfaceConfigPath, 'utf8'))).map((p) => p.name)).toEqual(['laptop']);
+    expect(plain(await app.dispatcher.handle(admin('/status')))).toMatch(/wgmem is not running/);
+  });
+
+  it('at start, applies file peers missing from the interface and reports live peers it does not know', async () => {
+    const live = new MemoryInterface();
+    app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
+    await app.peers.add({ name: 'laptop', owner: 'test:admin' });
+    live.peers.clear();
+    live.peers.set('handmadeKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', { publicKey: 'handmadeKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', allowedIps: ['10.6.0.99/32'] });
+    const report = await app.peers.start();
+    expect(report.applied).toBe(1);
+    expect([...live.peers.keys()]).toContain(app.peers.get('laptop')!.entry.publicKey);
+    expect(report.findings.join('\n')).toMatch(/live on wgmem but not in/);
+    // The hand-made live peer was left alone.
+    expect(live.peers.has('handmadeKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=')).toBe(true);
+  });
+
+  it('starting and read-only commands write no file', async () => {
+    const live = new MemoryInterface();
+    app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
+    await app.peers.add({ name: 'laptop', owner: 'test:admin' });
+    const { statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const stamp = () => [app!.config.interfaceConfigPath, join(app!.config.dataDir, 'db.json')].map((p) => statSync(p).mtimeMs).join();
+    const before = stamp();
+    await new Promise((r) => setTimeout(r, 20));
+    await app.peers.start();
+    for (const cmd of ['/peers', '/status', '/help', '/start', '/users', '/peers 1']) await app.dispatcher.handle(admin(cmd, { languageTag: 'ja' }));
+    expect(stamp()).toBe(before);
+  });
+});
