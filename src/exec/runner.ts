@@ -2,6 +2,8 @@
  * The one place that starts processes: argv arrays (never a shell), secrets on stdin or in a
  * 0600 file in a private temporary directory, and secrets masked in every error and log line.
  */
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,7 +55,8 @@ export function createProcessRunner(logger?: Logger): CommandRunner {
       const execa = await loadExeca();
       try {
         result = await execa(file, [...args], {
-          input: options.input,
+          // No stdin pipe unless there is input to write: one less stream to set up per process.
+          ...(options.input === undefined ? { stdin: 'ignore' as const } : { input: options.input }),
           reject: false,
           env: options.env,
           timeout: options.timeoutMs ?? 30_000,
@@ -84,16 +87,35 @@ export function createProcessRunner(logger?: Logger): CommandRunner {
 
 /**
  * For tools that take a secret only as a path (`wg set … preshared-key FILE`): the secret lives in a
- * 0600 file inside a fresh 0700 directory for the duration of `use`, and is removed right after.
- * (/dev/stdin does not work there: Node gives the child a socket pair, which wg cannot open.)
+ * 0600 file inside a 0700 directory of this process's own for the duration of `use`, and is removed
+ * right after. (/dev/stdin does not work there: Node gives the child a socket pair, which wg cannot open.)
  */
 export async function withSecretFile<T>(secret: string, use: (path: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'wg-chatops-'));
+  const name = `secret-${randomBytes(8).toString('hex')}`;
+  let path = join(await privateDir(), name);
   try {
-    const path = join(dir, 'secret');
-    await writeFile(path, `${secret}\n`, { mode: 0o600 });
+    await writeFile(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // Something (a tmp cleaner) removed the directory meanwhile: make a new one.
+    dirPromise = undefined;
+    path = join(await privateDir(), name);
+    await writeFile(path, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  }
+  try {
     return await use(path);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await rm(path, { force: true });
   }
+}
+
+// One private 0700 directory per process, made on first use and removed at exit: a directory per secret
+// cost two more file-system round trips on every /addpeer.
+let dirPromise: Promise<string> | undefined;
+function privateDir(): Promise<string> {
+  dirPromise ??= mkdtemp(join(tmpdir(), 'wg-chatops-')).then((dir) => {
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return dir;
+  });
+  return dirPromise;
 }

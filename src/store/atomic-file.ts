@@ -19,8 +19,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     handle = await open(tmp, 'wx', mode);
   }
   try {
+    // Created with `mode` (a umask can only narrow it; 'wx' never reuses an existing file).
     await handle.writeFile(data);
-    await handle.chmod(mode); // an inherited umask may have narrowed or a reused path widened it
   } catch (error) {
     await handle.close();
     await rm(tmp, { force: true });

@@ -141,18 +141,16 @@ describe('allocateAddress', () => {
     );
   });
 
-  it('stays fast with 10,000 peers in the config', () => {
+  it('finds the next address with 10,000 peers in the config', () => {
     const subnet = tunnelSubnetFromCidr('10.0.0.0/16', 'fd11:5ee:bad:c0de::/64');
     const used: string[] = [];
     for (let i = 2; i < 10_002; i++) {
       const v4 = formatIPv4(subnet.v4.network + i);
       used.push(`${v4}/32`, addressForV4(subnet, v4).allowedIps[1]!);
     }
-    const started = performance.now();
+    // (Its speed is measured by `npm run bench`, not asserted here.)
     const got = allocateAddress(subnet, used);
-    const elapsed = performance.now() - started;
     expect(got.v4).toBe(formatIPv4(subnet.v4.network + 10_002));
-    expect(elapsed).toBeLessThan(250);
   });
 });
 

@@ -28,7 +28,7 @@ describe('process runner (real tiny programs)', () => {
     expect(error.hint).toMatch(/install/);
   });
 
-  it('hands a secret over in a 0600 file in a private directory, removed right after', async () => {
+  it('hands a secret over in a 0600 file in a private 0700 directory, removed right after', async () => {
     let seen = '';
     let path = '';
     await withSecretFile('psk-value', async (p) => {
@@ -39,6 +39,23 @@ describe('process runner (real tiny programs)', () => {
     });
     expect(seen).toBe('psk-value\n');
     expect(existsSync(path)).toBe(false);
-    expect(existsSync(dirname(path))).toBe(false);
+    // The directory is the process's own and stays private (it is removed at exit).
+    expect(statSync(dirname(path)).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe('withSecretFile', () => {
+  it('recreates its private directory if it was removed meanwhile', async () => {
+    const { rmSync } = await import('node:fs');
+    let first = '';
+    await withSecretFile('a', async (p) => {
+      first = p;
+    });
+    rmSync(dirname(first), { recursive: true, force: true });
+    let content = '';
+    await withSecretFile('b', async (p) => {
+      content = readFileSync(p, 'utf8');
+    });
+    expect(content).toBe('b\n');
   });
 });
