@@ -4,7 +4,7 @@
  * Uses a live wireguard-go interface in a private network namespace when run as root with
  * wireguard-go installed; otherwise measures offline (no `wg set`) and says so.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,28 +19,11 @@ import { renderPeerBlock } from '../src/core/server-config.js';
 import { formatIPv4, parseIPv4 } from '../src/core/ip.js';
 import { createProcessRunner } from '../src/exec/runner.js';
 import { createLogger } from '../src/log/logger.js';
+import { canUseLive, percentile, startLiveInterface } from './lab.js';
 import { benchTelegramAddpeer } from './telegram-addpeer.js';
 
 const SIZES = [10, 1_000, 10_000];
 const ADDS = 60;
-
-function canUseLive(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  try {
-    execFileSync('sh', ['-c', 'command -v wireguard-go && command -v wg && command -v ip'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const sh = (cmd: string, args: string[], env?: Record<string, string>) =>
-  execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, maxBuffer: 64 * 2 ** 20 }).toString();
-
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 
 /** A server config with `count` peers in PiVPN blocks, in a /16 so 10,000 fit. */
 function populate(dir: string, iface: string, count: number, serverKey: string): string {
@@ -71,20 +54,11 @@ class SilentAdapter implements ChatAdapter {
 }
 
 async function measure(count: number, live: boolean) {
-  const id = randomBytes(3).toString('hex');
-  const ns = `wgcb${id}`;
-  const iface = `wgb${id}`;
+  const iface = `wgb${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'wgc-bench-'));
   const serverKey = generateKeyPair().privateKey;
   const confPath = populate(dir, iface, count, serverKey);
-  if (live) {
-    sh('ip', ['netns', 'add', ns]);
-    sh('ip', ['netns', 'exec', ns, 'wireguard-go', iface], { WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD: '1' });
-    // Load the seed peers in one go (wg-quick strip drops Address).
-    const stripped = join(dir, 'stripped.conf');
-    writeFileSync(stripped, sh('wg-quick', ['strip', confPath]), { mode: 0o600 });
-    sh('wg', ['setconf', iface, stripped]);
-  }
+  const liveInterface = live ? startLiveInterface(iface, confPath, dir) : undefined;
   const logger = createLogger({ level: 'error' });
   const config = parseConfig(
     { WG_INTERFACE: iface, WG_CONFIG_DIR: dir, WG_ENDPOINT: 'vpn.example.net', DATA_DIR: join(dir, 'data'), WG_OFFLINE: live ? 'false' : 'true', SECRET_TTL_SECONDS: '0' },
@@ -116,13 +90,7 @@ async function measure(count: number, live: boolean) {
     return { count, p50: percentile(times.slice(10), 50), p95: percentile(times.slice(10), 95), peersMs, startup, rss, ...proc };
   } finally {
     await app?.stop();
-    if (live) {
-      try {
-        sh('ip', ['netns', 'del', ns]);
-      } catch {
-        /* gone */
-      }
-    }
+    liveInterface?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,16 +1,11 @@
 import type { CommandDef } from '../src/core/command.js';
-import { textReply } from '../src/core/reply.js';
-import { requireVisiblePeer } from './support/peer-access.js';
+import { setPeerEnabled } from './support/set-enabled.js';
 
-/** Cut a peer off without deleting it (its keys and address stay reserved), as `pivpn -off` does. */
+/** Cut a peer off without deleting it (its keys and address stay reserved). */
 export const disableCommand: CommandDef = {
   name: 'disable',
   summaryKey: 'commands.disable',
   access: 'admin',
   args: [{ name: 'name', required: true }],
-  async run(ctx, args) {
-    const view = requireVisiblePeer(ctx, args.name ?? '');
-    const { changed } = await ctx.services.peers.setEnabled(view.entry.name, false);
-    return textReply(ctx.t(changed ? 'peer.disabled' : 'peer.alreadyDisabled', { name: view.entry.name }));
-  },
+  run: (ctx, args) => setPeerEnabled(ctx, args.name ?? '', false),
 };

@@ -1,15 +1,10 @@
 import type { CommandDef } from '../src/core/command.js';
-import { textReply } from '../src/core/reply.js';
-import { requireVisiblePeer } from './support/peer-access.js';
+import { setPeerEnabled } from './support/set-enabled.js';
 
 export const enableCommand: CommandDef = {
   name: 'enable',
   summaryKey: 'commands.enable',
   access: 'admin',
   args: [{ name: 'name', required: true }],
-  async run(ctx, args) {
-    const view = requireVisiblePeer(ctx, args.name ?? '');
-    const { changed } = await ctx.services.peers.setEnabled(view.entry.name, true);
-    return textReply(ctx.t(changed ? 'peer.enabled' : 'peer.alreadyEnabled', { name: view.entry.name }));
-  },
+  run: (ctx, args) => setPeerEnabled(ctx, args.name ?? '', true),
 };

@@ -2,9 +2,9 @@
  * The router's own WAN address, to tell carrier-grade NAT and double NAT apart from a plain home NAT.
  * NAT-PMP (RFC 6886) is built in; UPnP IGD could be added behind the same interface.
  */
-import { createSocket } from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import { isCgnatIPv4, isPrivateIPv4, isPublicIPv4 } from '../core/ip.js';
+import { NAT_PMP_PORT, natPmpExchange } from '../net/nat-pmp.js';
 
 export interface WanAddressReader {
   /** The router's external IPv4 address, or undefined when the router does not say. */
@@ -22,30 +22,13 @@ export function classifyNat(wan: string, publicIPv4: string): NatKind | undefine
 }
 
 /** NAT-PMP "external address" request: 2 bytes out (version 0, opcode 0), 12 bytes back. */
-export function natPmpReader(gateway: string, port = 5351, timeoutMs = 2000): WanAddressReader {
+export function natPmpReader(gateway: string, port = NAT_PMP_PORT, timeoutMs = 2000): WanAddressReader {
   return {
-    read: () =>
-      new Promise((resolve) => {
-        const socket = createSocket('udp4');
-        const done = (address: string | undefined) => {
-          clearTimeout(timer);
-          socket.close();
-          resolve(address);
-        };
-        // Routers without NAT-PMP just stay silent (or answer ICMP unreachable): both mean "unknown".
-        const timer = setTimeout(() => done(undefined), timeoutMs);
-        socket.on('error', () => done(undefined));
-        socket.on('message', (msg, rinfo) => {
-          if (rinfo.address !== gateway || msg.length < 12) return;
-          // version 0, opcode 128 (= 0 + response bit), result code 0 = success
-          if (msg[0] !== 0 || msg[1] !== 128) return;
-          if (msg.readUInt16BE(2) !== 0) return done(undefined);
-          done(`${msg[8]}.${msg[9]}.${msg[10]}.${msg[11]}`);
-        });
-        socket.send(Buffer.from([0, 0]), port, gateway, (error) => {
-          if (error) done(undefined);
-        });
-      }),
+    async read() {
+      const msg = await natPmpExchange(gateway, Buffer.from([0, 0]), { port, timeoutMs });
+      if (!msg || msg.readUInt16BE(2) !== 0) return undefined; // result code 0 = success
+      return `${msg[8]}.${msg[9]}.${msg[10]}.${msg[11]}`;
+    },
   };
 }
 

@@ -4,6 +4,7 @@
  * must be renewed, so UPnP is tried first). Plain node:dgram and fetch: no dependency.
  */
 import { createSocket } from 'node:dgram';
+import { natPmpExchange } from '../net/nat-pmp.js';
 
 export interface PortMapping {
   method: 'upnp' | 'natpmp';
@@ -145,26 +146,6 @@ export function upnpMapper(discover: () => Promise<string[]> = () => ssdpDiscove
   };
 }
 
-/** One NAT-PMP request/response exchange (opcode 1 = UDP mapping). */
-export function natPmpRequest(gateway: string, port: number, request: Buffer, timeoutMs = 2000): Promise<Buffer | undefined> {
-  return new Promise((resolve) => {
-    const socket = createSocket('udp4');
-    const done = (b: Buffer | undefined) => {
-      clearTimeout(timer);
-      socket.close();
-      resolve(b);
-    };
-    const timer = setTimeout(() => done(undefined), timeoutMs);
-    socket.on('error', () => done(undefined));
-    socket.on('message', (msg) => {
-      if (msg.length >= 16 && msg[0] === 0 && msg[1] === (request[1]! | 0x80)) done(msg);
-    });
-    socket.send(request, port, gateway, (error) => {
-      if (error) done(undefined);
-    });
-  });
-}
-
 /** NAT-PMP mapping (lifetime in seconds; 0 deletes). */
 export function natPmpMapper(gateway: string, pmpPort = 5351, lifetime = 7 * 24 * 3600): PortMapper {
   const request = (port: number, life: number) => {
@@ -178,13 +159,13 @@ export function natPmpMapper(gateway: string, pmpPort = 5351, lifetime = 7 * 24 
   };
   return {
     async map(port) {
-      const r = await natPmpRequest(gateway, pmpPort, request(port, lifetime));
+      const r = await natPmpExchange(gateway, request(port, lifetime), { port: pmpPort });
       if (!r || r.readUInt16BE(2) !== 0) return undefined;
       return { method: 'natpmp', externalPort: r.readUInt16BE(10), gateway, lifetime: r.readUInt32BE(12) };
     },
     check: async () => undefined,
     async unmap(mapping) {
-      await natPmpRequest(gateway, pmpPort, request(mapping.externalPort, 0));
+      await natPmpExchange(gateway, request(mapping.externalPort, 0), { port: pmpPort });
     },
   };
 }
