@@ -91,3 +91,29 @@ describe('PeerService', () => {
     expect(stamp()).toBe(before);
   });
 });
+
+describe('PeerService file writes', () => {
+  it('keep the file identical to a full render after any mix of changes', async () => {
+    const live = new MemoryInterface();
+    app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
+    const { renderServerConfig } = await import('../../src/core/server-config.js');
+    const names = ['a', 'b', 'c', 'd', 'e'];
+    for (const n of names) await app.peers.add({ name: n, owner: 'test:admin' });
+    await app.peers.revoke('b', 'test:admin');
+    await app.peers.setEnabled('c', false);
+    await app.peers.add({ name: 'f', owner: 'test:admin' });
+    await app.peers.add({ name: 'g', owner: 'test:admin' });
+    const text = readFileSync(app.config.interfaceConfigPath, 'utf8');
+    const doc = parseServerConfig(text);
+    expect(renderServerConfig(doc)).toBe(text);
+    expect(listPeers(doc).map((p) => [p.name, p.allowedIps[0], p.enabled])).toEqual([
+      ['a', '10.6.0.2/32', true],
+      ['c', '10.6.0.4/32', false],
+      ['d', '10.6.0.5/32', true],
+      ['e', '10.6.0.6/32', true],
+      ['f', '10.6.0.3/32', true],
+      ['g', '10.6.0.7/32', true],
+    ]);
+    expect(app.peers.list().map((p) => p.entry.name)).toEqual(['a', 'c', 'd', 'e', 'f', 'g']);
+  });
+});
