@@ -12,7 +12,7 @@ import { dnsHostResolver, type HostResolver } from './resolver.js';
 import { DEFAULT_SOURCES, parseSourceSpec, type PublicIpSource } from './sources.js';
 import { openNetworkState } from './state.js';
 import { NetworkWatch, type Schedule } from './watch.js';
-import { defaultGateway, natPmpReader, type WanAddressReader } from './wan.js';
+import { defaultGateway, routerWanReader, type WanAddressReader } from './wan.js';
 
 export { NetworkWatch } from './watch.js';
 
@@ -60,7 +60,7 @@ export async function createNetworkWatch(options: CreateNetworkWatchOptions): Pr
     notifier: options.notifier,
     logger: options.logger,
     resolver: seams.resolver ?? dnsHostResolver(ddns.DDNS_RESOLVER),
-    wan: seams.wan === null ? undefined : (seams.wan ?? (await natPmpFromConfig(ddns.NATPMP_GATEWAY))),
+    wan: seams.wan === null ? undefined : (seams.wan ?? (await routerWanFromConfig(ddns.NATPMP_GATEWAY))),
     hasIPv6: seams.hasIPv6 ?? hasGlobalIPv6,
     now: seams.now ?? (() => new Date()),
     schedule: seams.schedule ?? realSchedule,
@@ -82,11 +82,12 @@ export function watchedHostname(ddns: DdnsConfig, endpoint: string | undefined):
   return isIPv4(host) || isIPv6(host) || isIPv6(endpoint) ? undefined : host;
 }
 
-async function natPmpFromConfig(setting: string | undefined): Promise<WanAddressReader | undefined> {
+/** UPnP, then NAT-PMP at NATPMP_GATEWAY (default: the default gateway); "none" skips reading the router. */
+async function routerWanFromConfig(setting: string | undefined): Promise<WanAddressReader | undefined> {
   if (setting === 'none') return undefined;
   const [host, port] = (setting ?? '').split(':');
   const gateway = host || (await defaultGateway());
-  return gateway ? natPmpReader(gateway, port ? Number(port) : 5351) : undefined;
+  return routerWanReader(gateway, port ? Number(port) : undefined);
 }
 
 const realSchedule: Schedule = (fn, ms) => {

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { isCgnatIPv4, isPrivateIPv4, isPublicIPv4 } from '../core/ip.js';
 import { NAT_PMP_PORT, natPmpExchange } from '../net/nat-pmp.js';
+import { upnpMapper } from '../net/port-mapping.js';
 
 export interface WanAddressReader {
   /** The router's external IPv4 address, or undefined when the router does not say. */
@@ -28,6 +29,19 @@ export function natPmpReader(gateway: string, port = NAT_PMP_PORT, timeoutMs = 2
       const msg = await natPmpExchange(gateway, Buffer.from([0, 0]), { port, timeoutMs });
       if (!msg || msg.readUInt16BE(2) !== 0) return undefined; // result code 0 = success
       return `${msg[8]}.${msg[9]}.${msg[10]}.${msg[11]}`;
+    },
+  };
+}
+
+/**
+ * The router's WAN address the way routers offer it: UPnP IGD first (most home routers), then NAT-PMP at
+ * the gateway (Apple and some others). Either may be missing: then the answer is undefined.
+ */
+export function routerWanReader(gateway: string | undefined, natPmpPort = NAT_PMP_PORT, upnp: { externalAddress(): Promise<string | undefined> } = upnpMapper()): WanAddressReader {
+  const pmp = gateway ? natPmpReader(gateway, natPmpPort) : undefined;
+  return {
+    async read() {
+      return (await upnp.externalAddress().catch(() => undefined)) ?? (await pmp?.read());
     },
   };
 }

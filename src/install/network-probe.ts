@@ -1,15 +1,15 @@
 /**
  * The network questions install and doctor ask (public IP, router WAN address, DNS, one DDNS update,
  * port mapping), behind one interface so tests answer them from loopback fakes. The default uses the
- * DDNS area's modules and port-mapping.ts.
+ * DDNS area's modules and src/net/port-mapping.ts.
  */
 import type { Config } from '../config/index.js';
 import { detectPublicIp } from '../ddns/public-ip.js';
 import { createProvider, type UpdateResult } from '../ddns/providers/index.js';
 import { dnsHostResolver } from '../ddns/resolver.js';
 import { DEFAULT_SOURCES, parseSourceSpec } from '../ddns/sources.js';
-import { natPmpReader } from '../ddns/wan.js';
-import { natPmpMapper, upnpMapper, type PortMapper, type PortMapping } from './port-mapping.js';
+import { routerWanReader } from '../ddns/wan.js';
+import { natPmpMapper, upnpMapper, type PortMapper, type PortMapping } from '../net/port-mapping.js';
 
 export interface NetworkProbe {
   publicIPv4(config: Config): Promise<string | undefined>;
@@ -43,7 +43,7 @@ export function defaultNetworkProbe(version: string): NetworkProbe {
       return result.ok ? result.address : undefined;
     },
     async wanIPv4(gateway) {
-      return (await upnpMapper().externalAddress()) ?? (gateway ? await natPmpReader(gateway).read() : undefined);
+      return routerWanReader(gateway).read();
     },
     resolve: (hostname, config) => dnsHostResolver(config.ddns.DDNS_RESOLVER).resolve(hostname, 4),
     async ddnsUpdate(config, ipv4) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startNatPmpServer } from '../fakes/natpmp-server.js';
-import { classifyNat, defaultGateway, natPmpReader } from '../../src/ddns/wan.js';
+import { classifyNat, defaultGateway, natPmpReader, routerWanReader } from '../../src/ddns/wan.js';
 
 describe('router WAN address', () => {
   it('classifies CGNAT, double NAT and NAT upstream', () => {
@@ -35,6 +35,21 @@ describe('router WAN address', () => {
     const port = silent.port;
     await silent.close();
     await expect(natPmpReader('127.0.0.1', port, 200).read()).resolves.toBeUndefined();
+  });
+
+  it('asks UPnP first and falls back to NAT-PMP', async () => {
+    const server = await startNatPmpServer('100.64.9.9');
+    try {
+      const upnpAnswers = { externalAddress: async () => '192.168.1.50' };
+      await expect(routerWanReader('127.0.0.1', server.port, upnpAnswers).read()).resolves.toBe('192.168.1.50');
+      const noUpnp = { externalAddress: async () => undefined };
+      await expect(routerWanReader('127.0.0.1', server.port, noUpnp).read()).resolves.toBe('100.64.9.9');
+      const brokenUpnp = { externalAddress: async () => Promise.reject(new Error('SOAP fault')) };
+      await expect(routerWanReader('127.0.0.1', server.port, brokenUpnp).read()).resolves.toBe('100.64.9.9');
+      await expect(routerWanReader(undefined, server.port, noUpnp).read()).resolves.toBeUndefined();
+    } finally {
+      await server.close();
+    }
   });
 
   it('finds the default gateway in /proc/net/route format', async () => {

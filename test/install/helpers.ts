@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { InstallCliDeps } from '../../src/install/cli.js';
 import type { NetworkProbe } from '../../src/install/network-probe.js';
-import type { PortMapper } from '../../src/install/port-mapping.js';
+import type { PortMapper } from '../../src/net/port-mapping.js';
 import { FakeSystem } from './fake-system.js';
 
 export const OS_RELEASE = {

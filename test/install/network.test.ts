@@ -3,7 +3,7 @@ import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runInstallCli } from '../../src/install/cli.js';
 import { defaultNetworkProbe } from '../../src/install/network-probe.js';
-import { findWanService, natPmpMapper, upnpMapper } from '../../src/install/port-mapping.js';
+import { findWanService, natPmpMapper, upnpMapper } from '../../src/net/port-mapping.js';
 import { startIpEcho } from '../fakes/ip-echo-server.js';
 import { send, startHttpFake } from '../fakes/http-fake.js';
 import { startNoipServer } from '../fakes/noip-server.js';

@@ -4,7 +4,7 @@
  * must be renewed, so UPnP is tried first). Plain node:dgram and fetch: no dependency.
  */
 import { createSocket } from 'node:dgram';
-import { natPmpExchange } from '../net/nat-pmp.js';
+import { natPmpExchange } from './nat-pmp.js';
 
 export interface PortMapping {
   method: 'upnp' | 'natpmp';
