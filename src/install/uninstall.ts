@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { probe } from './probe.js';
 import type { Prompter } from './prompt.js';
 import { saveState, STATE_PATH } from './state.js';
-import { PIVPN_DROP_IN, UNIT_PATH } from './steps/system.js';
+import { COMMAND_LINK, PIVPN_DROP_IN, UNIT_PATH } from './steps/system.js';
 import { wg, wgGoDropInPath } from './steps/wireguard.js';
 import type { InstallContext } from './types.js';
 
@@ -21,6 +21,7 @@ export async function runUninstall(ctx: InstallContext, options: { purge: boolea
 
   await run(['systemctl', 'disable', '--now', 'wg-chatops']);
   await remove(UNIT_PATH);
+  await remove(COMMAND_LINK);
   await remove(PIVPN_DROP_IN);
   await remove(wgGoDropInPath(iface));
   await run(['systemctl', 'daemon-reload']);

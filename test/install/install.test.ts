@@ -1,4 +1,5 @@
-import { rm } from 'node:fs/promises';
+import { readlink, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { listPeers, parseServerConfig } from '../../src/core/server-config.js';
 import { runInstallCli, runUninstallCli } from '../../src/install/cli.js';
@@ -37,7 +38,7 @@ describe('wg-chatops install', () => {
     expect(await tree(r)).toEqual(before);
     expect(h.system.mutations()).toEqual([]);
     for (const expected of [
-      '[1/11] Checking this machine',
+      '[1/12] Checking this machine',
       'run: apt-get install -y --no-install-recommends wireguard-tools',
       'write /etc/wireguard/wg0.conf (mode 0600)',
       '(content not shown: it holds keys or tokens)',
@@ -86,6 +87,8 @@ describe('wg-chatops install', () => {
     expect(files['/etc/wg-chatops/.env']!.content).toContain('WG_ENDPOINT=vpn.example.org');
     expect(files['/etc/wg-chatops/.env']!.content).not.toContain('INSTALL_');
     expect(files['/etc/systemd/system/wg-chatops.service']!.content).toContain('ExecStart=/usr/bin/node /opt/wg-chatops/bin/wg-chatops.js');
+    // `wg-chatops doctor` works from any shell afterwards.
+    expect(await readlink(join(r, 'usr/local/bin/wg-chatops'))).toBe('/opt/wg-chatops/bin/wg-chatops.js');
     expect(net.mapped).toEqual(['51820->192.168.1.23']);
     const ran = h.system.mutations().map((c) => c.argv.join(' '));
     expect(ran).toContain('apt-get install -y --no-install-recommends wireguard-tools unattended-upgrades'.replace(' unattended-upgrades', ''));
@@ -99,7 +102,7 @@ describe('wg-chatops install', () => {
     Object.assign(h2.system, { packages: h.system.packages, enabled: h.system.enabled, active: h.system.active, sysctl: h.system.sysctl });
     expect(await runInstallCli(['--root', r, '--answers', answers], h2.deps)).toBe(0);
     expect(h2.system.calls.filter((c) => !isQuery(c.argv))).toEqual([]);
-    expect(h2.out.join('').match(/nothing to do/g)).toHaveLength(11);
+    expect(h2.out.join('').match(/nothing to do/g)).toHaveLength(12);
     expect(h2.out.join('')).toContain('Everything was already in place: nothing changed.');
     const after = await tree(r);
     for (const p of Object.keys(files)) if (p !== '/etc/wg-chatops/install-state.json') expect(after[p]).toEqual(files[p]);
@@ -187,6 +190,7 @@ describe('wg-chatops install', () => {
     let files = await tree(r);
     expect(files['/etc/systemd/system/wg-chatops.service']).toBeUndefined();
     expect(files['/etc/sysctl.d/99-wg-chatops.conf']).toBeUndefined();
+    await expect(readlink(join(r, 'usr/local/bin/wg-chatops'))).rejects.toThrow(/ENOENT/);
     expect(files['/etc/wireguard/wg0.conf']).toBeDefined();
     expect(files['/etc/wg-chatops/.env']).toBeDefined();
     expect(u.system.active.has('wg-chatops')).toBe(false);

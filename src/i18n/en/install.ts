@@ -35,6 +35,7 @@ Exit code 1 when a check fails.`,
       unattendedUpgrades: 'Automatic security updates',
       botEnv: 'Bot settings (.env)',
       botService: 'Bot service (systemd)',
+      commandLink: 'The wg-chatops command on PATH',
     },
     run: {
       header: 'Setting up WireGuard and wg-chatops on {{os}} ({{arch}}).',

@@ -35,6 +35,7 @@ export const install = {
       unattendedUpgrades: 'セキュリティ更新の自動適用',
       botEnv: 'ボットの設定（.env）',
       botService: 'ボットのサービス（systemd）',
+      commandLink: 'wg-chatops コマンドを PATH に追加',
     },
     run: {
       header: '{{os}}（{{arch}}）に WireGuard と wg-chatops をセットアップします。',

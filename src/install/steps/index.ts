@@ -2,7 +2,7 @@
 import type { Step } from '../types.js';
 import { ddns, lanAddress, portForward } from './network.js';
 import { preflight } from './preflight.js';
-import { botEnv, botService, unattendedUpgrades } from './system.js';
+import { botEnv, botService, commandLink, unattendedUpgrades } from './system.js';
 import { ipForwarding, packages, serverConfig, wgQuickService } from './wireguard.js';
 
 export const installSteps: readonly Step[] = [
@@ -17,4 +17,5 @@ export const installSteps: readonly Step[] = [
   unattendedUpgrades,
   botEnv,
   botService,
+  commandLink,
 ];

@@ -1,6 +1,6 @@
 /** Unattended security upgrades, the bot's .env, and the bot as a hardened systemd service. */
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path/posix';
+import { mkdir, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path/posix';
 import { parseEnv } from 'node:util';
 import { lookupUser } from '../../wireguard/pivpn/fs-util.js';
 import { applyPlan, fileUpToDate, readText } from '../files.js';
@@ -129,4 +129,31 @@ export const botService: Step = {
   },
   plan: servicePlan,
   apply: applyPlan,
+};
+
+/** So that `wg-chatops doctor` (and every hint that names the command) works from any shell after install. */
+export const COMMAND_LINK = '/usr/local/bin/wg-chatops';
+
+const commandTarget = (ctx: InstallContext) => join(ctx.appDir, 'bin', 'wg-chatops.js');
+
+async function linkPoints(ctx: InstallContext): Promise<boolean> {
+  return (await readlink(ctx.path(COMMAND_LINK)).catch(() => undefined)) === commandTarget(ctx);
+}
+
+export const commandLink: Step = {
+  id: 'command-link',
+  title: 'install.step.commandLink',
+  check: async (ctx) => ((await linkPoints(ctx)) ? 'done' : 'todo'),
+  async plan(ctx) {
+    const plan = emptyPlan();
+    // Shown as the equivalent command; applied below with fs calls, so it honours --root.
+    if (!(await linkPoints(ctx))) plan.commands.push({ argv: ['ln', '-sfn', commandTarget(ctx), COMMAND_LINK] });
+    return plan;
+  },
+  async apply(ctx) {
+    const link = ctx.path(COMMAND_LINK);
+    await mkdir(dirname(link), { recursive: true });
+    await rm(link, { force: true });
+    await symlink(commandTarget(ctx), link);
+  },
 };
