@@ -41,6 +41,7 @@ function populate(dir: string, iface: string, count: number, serverKey: string):
 
 class SilentAdapter implements ChatAdapter {
   readonly platform = 'bench';
+  readonly deletesMessages = true;
   async start() {}
   async stop() {}
   adminIds() {

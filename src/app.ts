@@ -105,15 +105,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     now,
   });
 
-  const hub = new ChatHub({
+  const extraAdmins = new Set(config.bot.ADMIN_KEYS);
+  const admins = (): ReadonlySet<string> => new Set([...hub.platformAdminKeys(), ...extraAdmins]);
+  const hub: ChatHub = new ChatHub({
     translator,
+    admins,
     localeOf: (key) => db.data.profiles[key]?.locale ?? defaultLocale,
     deletions,
     secretTtlSeconds: config.bot.SECRET_TTL_SECONDS ?? 900,
     logger,
   });
-  const extraAdmins = new Set(config.bot.ADMIN_KEYS);
-  const users = new UserService(db, () => new Set([...hub.adminKeys(), ...extraAdmins]));
+  const users = new UserService(db, admins);
   const renderQr = async (text: string): Promise<Uint8Array> => renderQrPng(text);
   const commandSettings = {
     maxPeersPerUser: config.bot.MAX_PEERS_PER_USER ?? 3,

@@ -8,6 +8,8 @@ import type { Reply } from '../core/reply.js';
 export interface ChatAdapter {
   /** "telegram", "slack", "console": the prefix of this platform's user keys. */
   readonly platform: string;
+  /** Whether sent messages can be deleted later (secret deliveries are; a terminal's scrollback is not). */
+  readonly deletesMessages: boolean;
   start(): Promise<void>;
   /** Stop taking new events, finish what is in flight. */
   stop(): Promise<void>;

@@ -19,6 +19,8 @@ export interface ScheduledDeletion extends SentRef {
 
 interface Deps {
   translator: (locale: Locale) => Translate;
+  /** Every admin's user key: the platforms' configured admins plus ADMIN_KEYS. */
+  admins: () => ReadonlySet<string>;
   localeOf: (key: string) => Locale;
   /** Where deletion times survive a restart (a small file of its own beside the database). */
   deletions: JsonStore<{ deletions: ScheduledDeletion[] }>;
@@ -44,7 +46,8 @@ export class ChatHub implements Notifier {
     return [...this.adapters.keys()];
   }
 
-  adminKeys(): Set<string> {
+  /** The admins each running platform was configured with (TELEGRAM_ADMIN_IDS, SLACK_ADMIN_IDS, console). */
+  platformAdminKeys(): Set<string> {
     const keys = new Set<string>();
     for (const a of this.adapters.values()) for (const id of a.adminIds()) keys.add(userKey(a.platform, id));
     return keys;
@@ -52,7 +55,7 @@ export class ChatHub implements Notifier {
 
   async toAdmins(build: ReplyBuilder): Promise<SentRef[]> {
     const sent: SentRef[] = [];
-    for (const key of this.adminKeys()) sent.push(...(await this.toUser(key, build)));
+    for (const key of this.deps.admins()) sent.push(...(await this.toUser(key, build)));
     return sent;
   }
 
@@ -63,7 +66,7 @@ export class ChatHub implements Notifier {
     const reply = build(this.deps.translator(this.deps.localeOf(key)));
     try {
       const refs = await adapter.sendPrivate(id, reply);
-      if (reply.secret) await this.scheduleDeletion(refs);
+      if (reply.secret && adapter.deletesMessages) await this.scheduleDeletion(refs);
       return refs;
     } catch (error) {
       this.deps.logger.error(`could not deliver a message to ${key}`, { error });

@@ -12,7 +12,7 @@ import { RecordingAdapter } from '../helpers/app.js';
 async function hubAt(path: string, clock: { now: number }, ttl = 900) {
   const i18n = createI18n();
   const deletions = await openJsonStore<{ deletions: ScheduledDeletion[] }>(path, () => ({ deletions: [] }));
-  const hub = new ChatHub({ translator: (l) => i18n.t(l), localeOf: () => 'en', deletions, secretTtlSeconds: ttl, logger: createMemoryLogger(), now: () => clock.now });
+  const hub: ChatHub = new ChatHub({ translator: (l) => i18n.t(l), admins: () => hub.platformAdminKeys(), localeOf: () => 'en', deletions, secretTtlSeconds: ttl, logger: createMemoryLogger(), now: () => clock.now });
   const chat = new RecordingAdapter(['admin', 'admin2']);
   hub.register(chat);
   return { hub, chat };
@@ -51,5 +51,17 @@ describe('ChatHub', () => {
     await hub.toUser('test:bob', () => ({ ...textReply('config'), secret: true }));
     clock.now += 10 ** 9;
     expect(await hub.deleteDue()).toBe(0);
+  });
+});
+
+describe('ChatHub admins', () => {
+  it('reaches ADMIN_KEYS admins as well as the platforms’ own', async () => {
+    const { offlineApp, RecordingAdapter } = await import('../helpers/app.js');
+    const chat = new RecordingAdapter(['admin']);
+    const app = await offlineApp({ ADMIN_KEYS: 'test:extra' });
+    app.addAdapter(chat);
+    await app.hub.toAdmins(() => textReply('alert'));
+    expect(chat.sent.map((s) => s.userId).sort()).toEqual(['admin', 'extra']);
+    await app.stop();
   });
 });

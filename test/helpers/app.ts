@@ -52,6 +52,7 @@ import type { SentRef } from '../../src/core/approval.js';
 /** A chat platform that records what the bot sends privately and what it edits/deletes. */
 export class RecordingAdapter implements ChatAdapter {
   readonly platform = 'test';
+  readonly deletesMessages = true;
   readonly sent: { userId: string; reply: Reply; ref: SentRef }[] = [];
   readonly edits: { ref: SentRef; reply: Reply }[] = [];
   readonly deleted: SentRef[] = [];

@@ -57,6 +57,7 @@ export function createConsoleAdapter(deps: {
 
   return {
     platform: 'console',
+    deletesMessages: false,
     finished,
     adminIds: () => [CONSOLE_USER],
     async start() {

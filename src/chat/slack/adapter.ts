@@ -38,6 +38,7 @@ export function webClientOptions(config: Config['slack']): webApi.WebClientOptio
 
 export class SlackAdapter implements ChatAdapter {
   readonly platform = PLATFORM;
+  readonly deletesMessages = true;
   private readonly app: App;
   private readonly messenger: SlackMessenger;
   private started = false;

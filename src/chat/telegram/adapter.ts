@@ -59,6 +59,7 @@ function unreachable(error: unknown): boolean {
 
 export class TelegramAdapter implements ChatAdapter {
   readonly platform = PLATFORM;
+  readonly deletesMessages = true;
   private readonly bot: Bot;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
