@@ -107,23 +107,32 @@ function processStart(env: Record<string, string>): Promise<{ processReadyMs: nu
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     let err = '';
+    let measured: { processReadyMs: number; processRss: number } | undefined;
+    // A bench must end: give up (and say why) rather than wait forever on a bot that never gets ready.
+    const deadline = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the bot did not get ready within 60 s: ${err.slice(-500)}`));
+    }, 60_000);
     child.stderr.on('data', (d) => {
       err += d;
-      if (err.includes('wg-chatops ready')) {
-        const processReadyMs = performance.now() - t0;
-        // Let start-up garbage settle before reading the resident size.
-        setTimeout(() => {
+      if (measured || !err.includes('wg-chatops ready')) return;
+      const processReadyMs = performance.now() - t0;
+      // Let start-up garbage settle before reading the resident size, then end its input: it should exit.
+      setTimeout(() => {
+        try {
           const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-          const processRss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-          child.stdin.end();
-          resolve({ processReadyMs, processRss });
-        }, 1000);
-        err = '';
-      }
+          measured = { processReadyMs, processRss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024 };
+        } catch (error) {
+          reject(error as Error);
+        }
+        child.stdin.end();
+      }, 1000);
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`bot exited with ${code}: ${err}`));
+      clearTimeout(deadline);
+      if (code === 0 && measured) resolve(measured);
+      else reject(new Error(`the bot exited with ${code}: ${err.slice(-500)}`));
     });
   });
 }
