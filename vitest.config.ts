@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Real-tunnel tests share /var/run/wireguard and namespaces; files run in parallel, each with unique names.
     pool: 'forks',
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
