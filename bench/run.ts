@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,23 +19,34 @@ import { renderPeerBlock } from '../src/core/server-config.js';
 import { formatIPv4, parseIPv4 } from '../src/core/ip.js';
 import { createProcessRunner } from '../src/exec/runner.js';
 import { createLogger } from '../src/log/logger.js';
+import type { PeerMeta } from '../src/core/peer.js';
+import { emptyBotData } from '../src/store/bot-db.js';
 import { canUseLive, percentile, startLiveInterface } from './lab.js';
 import { benchTelegramAddpeer } from './telegram-addpeer.js';
 
 const SIZES = [10, 1_000, 10_000];
 const ADDS = 60;
 
-/** A server config with `count` peers in PiVPN blocks, in a /16 so 10,000 fit. */
+/**
+ * A server config with `count` peers in PiVPN blocks (a /16 so 10,000 fit), and a database that knows
+ * each of them (owner, creation time, kept client key), as after `count` real adds.
+ */
 function populate(dir: string, iface: string, count: number, serverKey: string): string {
   const subnet = tunnelSubnetFromCidr('10.80.0.0/16');
   const blocks: string[] = [];
+  const peers: Record<string, PeerMeta> = {};
   const base = parseIPv4('10.80.0.2');
   for (let i = 0; i < count; i++) {
     const addr = addressForV4(subnet, formatIPv4(base + i));
-    blocks.push(renderPeerBlock({ name: `seed${i}`, publicKey: generateKeyPair().publicKey, presharedKey: generatePresharedKey(), allowedIps: addr.allowedIps, enabled: true }));
+    const keys = generateKeyPair();
+    const name = `seed${i}`;
+    blocks.push(renderPeerBlock({ name, publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: addr.allowedIps, enabled: true }));
+    peers[name] = { name, publicKey: keys.publicKey, owner: 'bench:admin', createdAt: new Date().toISOString(), privateKey: keys.privateKey };
   }
   const path = join(dir, `${iface}.conf`);
   writeFileSync(path, `[Interface]\nPrivateKey = ${serverKey}\nAddress = 10.80.0.1/16\nListenPort = 51999\n\n${blocks.join('')}`, { mode: 0o600 });
+  mkdirSync(join(dir, 'data'), { mode: 0o700 });
+  writeFileSync(join(dir, 'data', 'db.json'), JSON.stringify({ ...emptyBotData(), peers }), { mode: 0o600 });
   return path;
 }
 
