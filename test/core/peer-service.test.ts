@@ -117,3 +117,80 @@ describe('PeerService file writes', () => {
     expect(app.peers.list().map((p) => p.entry.name)).toEqual(['a', 'c', 'd', 'e', 'f', 'g']);
   });
 });
+
+describe('PeerService crash recovery (the change recorded as pending in the database)', () => {
+  async function appAfterCrash(prepare: (paths: { dir: string; data: string; conf: string }) => void, live = new MemoryInterface()) {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { generateKeyPair } = await import('../../src/core/keys.js');
+    const { parseConfig } = await import('../../src/config/index.js');
+    const { buildApp } = await import('../../src/app.js');
+    const { createProcessRunner } = await import('../../src/exec/runner.js');
+    const { createMemoryLogger } = await import('../../src/log/logger.js');
+    const dir = mkdtempSync(join(tmpdir(), 'wgc-crash-'));
+    const data = join(dir, 'data');
+    mkdirSync(data, { mode: 0o700 });
+    const conf = join(dir, 'wg0.conf');
+    writeFileSync(conf, `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, { mode: 0o600 });
+    prepare({ dir, data, conf });
+    const config = parseConfig({ WG_CONFIG_DIR: dir, DATA_DIR: data, WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin' }, { isRoot: false, cwd: dir });
+    const logger = createMemoryLogger();
+    const built = await buildApp(config, { logger, runner: createProcessRunner(logger), live });
+    app = built;
+    const report = await built.peers.start();
+    return { app: built, report, live, data, conf };
+  }
+
+  const pending = async () => {
+    const { generateKeyPair, generatePresharedKey } = await import('../../src/core/keys.js');
+    const keys = generateKeyPair();
+    const entry = { name: 'laptop', publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: ['10.6.0.2/32'], enabled: true };
+    const meta = { name: 'laptop', publicKey: keys.publicKey, owner: 'test:bob', createdAt: '2026-11-27T00:00:00.000Z', privateKey: keys.privateKey };
+    return { entry, meta };
+  };
+
+  it('finishes an add that reached the database but not the file or the interface', async () => {
+    const { entry, meta } = await pending();
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const r = await appAfterCrash(({ data }) =>
+      writeFileSync(join(data, 'db.json'), JSON.stringify({ version: 1, peers: { laptop: meta }, users: {}, requests: {}, trash: {}, profiles: {}, pending: { op: 'add', name: 'laptop', entry } })),
+    );
+    expect(r.report.findings.join('\n')).toMatch(/finished an interrupted add of laptop/);
+    expect(r.app.peers.get('laptop')?.meta?.owner).toBe('test:bob');
+    expect(r.app.peers.clientConfigFor('laptop')).toContain(meta.privateKey);
+    expect(readFileSync(r.conf, 'utf8')).toContain('### begin laptop ###');
+    expect(r.live.peers.has(entry.publicKey)).toBe(true);
+  });
+
+  it('finishes a remove that reached the database but not the file or the interface', async () => {
+    const { entry } = await pending();
+    const { appendFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { renderPeerBlock } = await import('../../src/core/server-config.js');
+    const live = new MemoryInterface();
+    live.peers.set(entry.publicKey, { publicKey: entry.publicKey, allowedIps: entry.allowedIps });
+    const r = await appAfterCrash(({ data, conf }) => {
+      appendFileSync(conf, renderPeerBlock(entry));
+      writeFileSync(join(data, 'db.json'), JSON.stringify({ version: 1, peers: {}, users: {}, requests: {}, trash: {}, profiles: {}, pending: { op: 'remove', name: 'laptop', publicKey: entry.publicKey } }));
+    }, live);
+    expect(r.report.findings.join('\n')).toMatch(/finished an interrupted remove of laptop/);
+    expect(r.app.peers.get('laptop')).toBeUndefined();
+    expect(readFileSync(r.conf, 'utf8')).not.toContain('laptop');
+    expect(live.peers.has(entry.publicKey)).toBe(false);
+  });
+
+  it('does nothing (and writes nothing) when the journalled change had completed', async () => {
+    const live = new MemoryInterface();
+    app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
+    await app.peers.add({ name: 'laptop', owner: 'test:admin' });
+    const { statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const stamp = () => [app!.config.interfaceConfigPath, join(app!.config.dataDir, 'db.json')].map((p) => statSync(p).mtimeMs).join();
+    const before = stamp();
+    const report = await app.peers.start();
+    expect(report.findings).toEqual([]);
+    expect(stamp()).toBe(before);
+  });
+});
