@@ -23,7 +23,7 @@ export const addpeerCommand: CommandDef = {
 
     const result = await peers.add({ name, owner: ctx.actor.key }, renderQr);
     return configDelivery(ctx.t, { name, address: result.entry.allowedIps.join(', ') }, result.clientConfig, result.extra, {
-      secretTtlSeconds: settings.secretTtlSeconds,
+      secretTtlSeconds: settings.secretTtlFor(ctx.actor.key),
       keptForQr: settings.keepClientKeys,
       liveWarning: !result.live && !peers.offline,
     });

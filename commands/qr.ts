@@ -11,7 +11,7 @@ export async function resendConfig(ctx: Parameters<CommandDef['run']>[0], name: 
   if (!config) throw new UserError('peer.keyNotKept', { name: view.entry.name });
   const png = only === 'image' ? await ctx.services.renderQr(config) : new Uint8Array();
   const reply = configDelivery(ctx.t, { name: view.entry.name, address: view.entry.allowedIps.join(', ') }, config, png, {
-    secretTtlSeconds: ctx.services.settings.secretTtlSeconds,
+    secretTtlSeconds: ctx.services.settings.secretTtlFor(ctx.actor.key),
     keptForQr: true,
   });
   reply.attachments = reply.attachments?.filter((a) => a.kind === only);

@@ -119,7 +119,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const renderQr = async (text: string): Promise<Uint8Array> => renderQrPng(text);
   const commandSettings = {
     maxPeersPerUser: config.bot.MAX_PEERS_PER_USER ?? 3,
-    secretTtlSeconds: config.bot.SECRET_TTL_SECONDS ?? 900,
+    secretTtlFor: (key: string) => (hub.deletesMessagesFor(key) ? (config.bot.SECRET_TTL_SECONDS ?? 900) : 0),
     undoSeconds: settings.undoSeconds,
     keepClientKeys: wg.KEEP_CLIENT_KEYS,
   };

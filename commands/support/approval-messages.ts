@@ -4,7 +4,7 @@ import { bold, code, paragraph } from '../../src/core/reply.js';
 import { splitUserKey } from '../../src/core/user.js';
 import { configDelivery } from './delivery.js';
 
-export function approvalMessages(settings: { secretTtlSeconds: number; keepClientKeys: boolean }): ApprovalMessages {
+export function approvalMessages(settings: { secretTtlFor(userKey: string): number; keepClientKeys: boolean }): ApprovalMessages {
   return {
     request: (r) => (t) => ({
       blocks: [
@@ -35,7 +35,7 @@ export function approvalMessages(settings: { secretTtlSeconds: number; keepClien
     }),
     delivery: (r, result) => (t) => {
       const reply = configDelivery(t, { name: r.peerName, address: result.entry.allowedIps.join(', ') }, result.clientConfig, result.extra, {
-        secretTtlSeconds: settings.secretTtlSeconds,
+        secretTtlSeconds: settings.secretTtlFor(r.requester),
         keptForQr: settings.keepClientKeys,
       });
       reply.blocks.unshift(paragraph(t('approval.approvedForYou', { name: r.peerName })));

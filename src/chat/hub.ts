@@ -42,6 +42,11 @@ export class ChatHub implements Notifier {
     this.adapters.set(adapter.platform, adapter);
   }
 
+  /** Whether this person's platform can delete what the bot sent (so secret messages expire). */
+  deletesMessagesFor(key: string): boolean {
+    return this.adapters.get(splitUserKey(key).platform)?.deletesMessages ?? false;
+  }
+
   platforms(): string[] {
     return [...this.adapters.keys()];
   }

@@ -8,8 +8,11 @@ import type { UserService } from './user-service.js';
 
 export interface CommandSettings {
   maxPeersPerUser: number;
-  /** Secret messages are deleted after this many seconds (0 = kept). */
-  secretTtlSeconds: number;
+  /**
+   * After how many seconds a secret sent to this person (user key) is deleted; 0 when it is kept
+   * (SECRET_TTL_SECONDS=0, or their platform cannot delete messages, like the console).
+   */
+  secretTtlFor(userKey: string): number;
   undoSeconds: number;
   keepClientKeys: boolean;
 }

@@ -36,6 +36,8 @@ describe.runIf(tunnelTestsEnabled())('console bot with a real tunnel', () => {
     const phone = files.get('phone.conf');
     expect(laptop).toMatch(/\[Interface\][\s\S]*PrivateKey = [\s\S]*\[Peer\][\s\S]*Endpoint = 10\.231\./);
     expect(phone).toBeDefined();
+    // A terminal cannot take messages back, so the console does not promise it.
+    expect(first.stdout).not.toMatch(/will be deleted/);
 
     // The server config file holds both peers in PiVPN's block form, mode 0600.
     const doc = parseServerConfig(readFileSync(lab.configPath, 'utf8'));
