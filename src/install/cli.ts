@@ -159,16 +159,33 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
   return { ctx, options };
 }
 
-export async function runInstallCli(argv: string[], deps: InstallCliDeps): Promise<number> {
+/**
+ * What every subcommand shares: its flags, --help, the preparation (root, config, facts) and turning a
+ * UserError or ConfigError into a clear message and exit code instead of a stack trace.
+ */
+async function runSubcommand(
+  argv: string[],
+  deps: InstallCliDeps,
+  spec: { flags: string[]; wizard: boolean; help: string },
+  body: (prepared: Prepared, out: (text: string) => void, t: Translate) => Promise<number>,
+): Promise<number> {
   const t = translator(deps.env);
   const out = line(deps.stdout);
   try {
-    const prepared = await prepare(argv, deps, t, ['--dry-run', '--answers', '--root', '--yes', '-y'], true);
-    if (prepared === -1) return (out(t('install.help.install')), 0);
+    const prepared = await prepare(argv, deps, t, spec.flags, spec.wizard);
+    if (prepared === -1) return (out(t(spec.help)), 0);
     if (typeof prepared === 'number') return prepared;
-    const { ctx } = prepared;
+    return await body(prepared, out, t);
+  } catch (error) {
+    return report(error, t, deps.stderr);
+  }
+}
+
+export function runInstallCli(argv: string[], deps: InstallCliDeps): Promise<number> {
+  const spec = { flags: ['--dry-run', '--answers', '--root', '--yes', '-y'], wizard: true, help: 'install.help.install' };
+  return runSubcommand(argv, deps, spec, async ({ ctx }, out, t) => {
     // Input that only the machine's facts can refute is checked before any step changes anything.
-    if (!(await serverConfig.check(ctx) === 'done')) tunnelSubnet(ctx);
+    if (!((await serverConfig.check(ctx)) === 'done')) tunnelSubnet(ctx);
     out(t(ctx.dryRun ? 'install.run.dryRunHeader' : 'install.run.header', { os: ctx.facts.prettyName, arch: ctx.facts.arch }));
     if (ctx.pivpn) out(t('pivpn.found', { count: ctx.pivpn.peers.length, dir: ctx.answers.config.wireguard.WG_CONFIG_DIR }));
     for (const p of ctx.pivpn?.problems ?? []) out(`  ! ${p}`);
@@ -184,18 +201,12 @@ export async function runInstallCli(argv: string[], deps: InstallCliDeps): Promi
       }
     }
     return 0;
-  } catch (error) {
-    return report(error, t, deps.stderr);
-  }
+  });
 }
 
-export async function runUninstallCli(argv: string[], deps: InstallCliDeps): Promise<number> {
-  const t = translator(deps.env);
-  const out = line(deps.stdout);
-  try {
-    const prepared = await prepare(argv, deps, t, ['--dry-run', '--root', '--yes', '-y', '--purge'], false);
-    if (prepared === -1) return (out(t('install.help.uninstall')), 0);
-    if (typeof prepared === 'number') return prepared;
+export function runUninstallCli(argv: string[], deps: InstallCliDeps): Promise<number> {
+  const spec = { flags: ['--dry-run', '--root', '--yes', '-y', '--purge'], wizard: false, help: 'install.help.uninstall' };
+  return runSubcommand(argv, deps, spec, async (prepared, out, t) => {
     const interactive = !prepared.options.yes && deps.stdin.isTTY === true;
     const prompt = interactive ? createReadlinePrompter(deps.stdin, deps.stdout as never, { yes: t('install.ask.yes'), no: t('install.ask.no') }) : defaultsPrompter();
     try {
@@ -204,20 +215,13 @@ export async function runUninstallCli(argv: string[], deps: InstallCliDeps): Pro
       prompt.close?.();
     }
     return 0;
-  } catch (error) {
-    return report(error, t, deps.stderr);
-  }
+  });
 }
 
-export async function runDoctorCli(argv: string[], deps: InstallCliDeps): Promise<number> {
-  const t = translator(deps.env);
-  const out = line(deps.stdout);
-  try {
-    const prepared = await prepare(argv, deps, t, ['--root'], false);
-    if (prepared === -1) return (out(t('install.help.doctor')), 0);
-    if (typeof prepared === 'number') return prepared;
-    const results = await createDoctor(prepared.ctx).run();
-    const pivpn = prepared.ctx.pivpn;
+export function runDoctorCli(argv: string[], deps: InstallCliDeps): Promise<number> {
+  return runSubcommand(argv, deps, { flags: ['--root'], wizard: false, help: 'install.help.doctor' }, async ({ ctx }, out, t) => {
+    const results = await createDoctor(ctx).run();
+    const pivpn = ctx.pivpn;
     if (pivpn) {
       const problems = pivpn.problems.join('; ');
       results.push(
@@ -228,8 +232,5 @@ export async function runDoctorCli(argv: string[], deps: InstallCliDeps): Promis
     }
     out(formatDoctorReport(results, t));
     return results.some((r) => r.status === 'fail') ? 1 : 0;
-  } catch (error) {
-    return report(error, t, deps.stderr);
-  }
+  });
 }
-
