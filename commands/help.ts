@@ -1,5 +1,5 @@
 import type { CommandDef } from '../src/core/command.js';
-import { usage } from '../src/core/command.js';
+import { usage, visibleCommands } from '../src/core/command.js';
 import { bold, code, list, paragraph } from '../src/core/reply.js';
 
 export const helpCommand: CommandDef = {
@@ -9,7 +9,7 @@ export const helpCommand: CommandDef = {
   args: [],
   async run(ctx) {
     const role = ctx.actor.role;
-    const visible = ctx.services.commands().filter((c) => !c.hidden && (c.access === 'anyone' || role === 'admin' || (c.access === 'user' && role === 'user')));
+    const visible = visibleCommands(ctx.services.commands(), role);
     return {
       blocks: [
         paragraph(bold(ctx.t('help.title'))),

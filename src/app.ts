@@ -116,7 +116,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
   });
   const users = new UserService(db, admins);
-  const renderQr = async (text: string): Promise<Uint8Array> => renderQrPng(text);
+  const renderQr: (text: string) => Promise<Uint8Array> = renderQrPng;
   const commandSettings = {
     maxPeersPerUser: config.bot.MAX_PEERS_PER_USER ?? 3,
     secretTtlFor: (key: string) => (hub.deletesMessagesFor(key) ? (config.bot.SECRET_TTL_SECONDS ?? 900) : 0),

@@ -4,7 +4,7 @@
  * into short answers. Secrets asked for outside a private chat are delivered privately instead.
  */
 import type { CommandDef, CommandContext } from '../core/command.js';
-import { usage } from '../core/command.js';
+import { mayRun, usage, visibleCommands } from '../core/command.js';
 import { UserError } from '../core/errors.js';
 import { paragraph, code, textReply, type Reply } from '../core/reply.js';
 import type { RateLimiter } from '../core/rate-limit.js';
@@ -67,7 +67,7 @@ export class Dispatcher {
 
   /** Commands a person may see in /help and platform menus. */
   visibleCommands(role: Actor['role']): CommandDef[] {
-    return this.deps.commands().filter((c) => !c.hidden && allowed(c.access, role));
+    return visibleCommands(this.deps.commands(), role);
   }
 
   actorFor(msg: IncomingCommand): Actor {
@@ -105,7 +105,7 @@ export class Dispatcher {
     const command = this.deps.commands().find((c) => c.name === line.name);
     if (!command) return { blocks: [paragraph(t('dispatch.unknown', { name: line.name.slice(0, 32) }), ' ', code('/help'))] };
 
-    if (!allowed(command.access, actor.role)) {
+    if (!mayRun(command.access, actor.role)) {
       this.deps.audit.record({ actor: actor.key, action: command.name, outcome: 'refused', detail: 'access' });
       return textReply(actor.role === 'stranger' ? t('access.stranger', { id: actor.key }) : t('access.adminOnly'));
     }
@@ -138,10 +138,4 @@ export class Dispatcher {
     }
     return reply;
   }
-}
-
-function allowed(access: CommandDef['access'], role: Actor['role']): boolean {
-  if (access === 'anyone') return true;
-  if (access === 'user') return role === 'admin' || role === 'user';
-  return role === 'admin';
 }

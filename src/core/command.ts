@@ -4,7 +4,7 @@
  */
 import type { Reply } from './reply.js';
 import type { Translate } from './translate.js';
-import type { Actor } from './user.js';
+import type { Actor, Role } from './user.js';
 import type { CommandServices } from './services.js';
 
 /** admin: configured admins only. user: admins and approved users. anyone: strangers too. */
@@ -35,6 +35,18 @@ export interface CommandDef {
   /** Not listed by /help or in menus (e.g. /undo, reached through a button). */
   hidden?: boolean;
   run(ctx: CommandContext, args: Record<string, string | undefined>): Promise<Reply>;
+}
+
+/** Deny by default: the one rule for who may run (and see) a command. */
+export function mayRun(access: Access, role: Role): boolean {
+  if (access === 'anyone') return true;
+  if (access === 'user') return role === 'admin' || role === 'user';
+  return role === 'admin';
+}
+
+/** What /help and the platform menus list for this role. */
+export function visibleCommands(commands: readonly CommandDef[], role: Role): CommandDef[] {
+  return commands.filter((c) => !c.hidden && mayRun(c.access, role));
 }
 
 export function usage(command: CommandDef): string {

@@ -177,10 +177,6 @@ export class PeerService {
     return this.deps.settings.port ?? this.doc.iface.listenPort ?? 51820;
   }
 
-  getServerPublicKey(): string {
-    return this.serverPublicKey;
-  }
-
   /** The client config of a peer whose private key the bot kept (KEEP_CLIENT_KEYS). */
   clientConfigFor(name: string): string | undefined {
     const view = this.get(name);

@@ -22,10 +22,6 @@ export class UserService {
     return this.adminKeys().has(key);
   }
 
-  admins(): string[] {
-    return [...this.adminKeys()];
-  }
-
   list(): ApprovedUser[] {
     return Object.values(this.db.data.users).sort((a, b) => a.approvedAt.localeCompare(b.approvedAt));
   }

@@ -57,7 +57,9 @@ export function createLogger(options: LoggerOptions): Logger {
 
 function errorReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) {
-    return { name: value.name, message: value.message, cause: value.cause, stack: value.stack?.split('\n').slice(0, 6).join('\n') };
+    // A known failure's fix (ToolError.hint) is what the operator needs most: keep it next to the message.
+    const hint = (value as { hint?: unknown }).hint;
+    return { name: value.name, message: value.message, ...(hint ? { hint } : {}), cause: value.cause, stack: value.stack?.split('\n').slice(0, 6).join('\n') };
   }
   return value;
 }

@@ -45,3 +45,12 @@ describe('logger key pattern', () => {
     );
   });
 });
+
+describe('logger and errors', () => {
+  it('keeps a ToolError’s hint next to its message', async () => {
+    const { ToolError } = await import('../../src/core/errors.js');
+    const log = createMemoryLogger();
+    log.error('wg failed', { error: new ToolError('wg: program not found', { hint: 'install the package that provides wg' }) });
+    expect(log.lines[0]).toMatch(/"message":"wg: program not found","hint":"install the package that provides wg"/);
+  });
+});
