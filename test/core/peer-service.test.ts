@@ -1,12 +1,21 @@
 /** PeerService through its ports, with the live interface replaced at that seam. */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
+import { buildApp, type App } from '../../src/app.js';
+import { parseConfig } from '../../src/config/index.js';
 import { ToolError } from '../../src/core/errors.js';
+import { generateKeyPair, generatePresharedKey } from '../../src/core/keys.js';
 import type { InterfaceLiveState } from '../../src/core/peer.js';
 import type { LiveInterface, LivePeer } from '../../src/core/ports.js';
-import { listPeers, parseServerConfig } from '../../src/core/server-config.js';
+import { listPeers, parseServerConfig, renderPeerBlock, renderServerConfig } from '../../src/core/server-config.js';
+import { createProcessRunner } from '../../src/exec/runner.js';
+import { createMemoryLogger } from '../../src/log/logger.js';
 import { admin, offlineApp, plain } from '../helpers/app.js';
+
+/** Modification times of the interface config and the database: equal before and after = nothing written. */
+const fileStamps = (a: App): string => [a.config.interfaceConfigPath, join(a.config.dataDir, 'db.json')].map((p) => statSync(p).mtimeMs).join();
 
 /** An interface in memory: up or down, and able to fail the way `wg` does. */
 class MemoryInterface implements LiveInterface {
@@ -81,14 +90,11 @@ describe('PeerService', () => {
     const live = new MemoryInterface();
     app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
     await app.peers.add({ name: 'laptop', owner: 'test:admin' });
-    const { statSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const stamp = () => [app!.config.interfaceConfigPath, join(app!.config.dataDir, 'db.json')].map((p) => statSync(p).mtimeMs).join();
-    const before = stamp();
+    const before = fileStamps(app);
     await new Promise((r) => setTimeout(r, 20));
     await app.peers.start();
     for (const cmd of ['/peers', '/status', '/help', '/start', '/users', '/peers 1']) await app.dispatcher.handle(admin(cmd, { languageTag: 'ja' }));
-    expect(stamp()).toBe(before);
+    expect(fileStamps(app)).toBe(before);
   });
 });
 
@@ -96,7 +102,6 @@ describe('PeerService file writes', () => {
   it('keep the file identical to a full render after any mix of changes', async () => {
     const live = new MemoryInterface();
     app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
-    const { renderServerConfig } = await import('../../src/core/server-config.js');
     const names = ['a', 'b', 'c', 'd', 'e'];
     for (const n of names) await app.peers.add({ name: n, owner: 'test:admin' });
     await app.peers.revoke('b', 'test:admin');
@@ -120,14 +125,6 @@ describe('PeerService file writes', () => {
 
 describe('PeerService crash recovery (the change recorded as pending in the database)', () => {
   async function appAfterCrash(prepare: (paths: { dir: string; data: string; conf: string }) => void, live = new MemoryInterface()) {
-    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { generateKeyPair } = await import('../../src/core/keys.js');
-    const { parseConfig } = await import('../../src/config/index.js');
-    const { buildApp } = await import('../../src/app.js');
-    const { createProcessRunner } = await import('../../src/exec/runner.js');
-    const { createMemoryLogger } = await import('../../src/log/logger.js');
     const dir = mkdtempSync(join(tmpdir(), 'wgc-crash-'));
     const data = join(dir, 'data');
     mkdirSync(data, { mode: 0o700 });
@@ -143,7 +140,6 @@ describe('PeerService crash recovery (the change recorded as pending in the data
   }
 
   const pending = async () => {
-    const { generateKeyPair, generatePresharedKey } = await import('../../src/core/keys.js');
     const keys = generateKeyPair();
     const entry = { name: 'laptop', publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: ['10.6.0.2/32'], enabled: true };
     const meta = { name: 'laptop', publicKey: keys.publicKey, owner: 'test:bob', createdAt: '2026-11-27T00:00:00.000Z', privateKey: keys.privateKey };
@@ -152,8 +148,6 @@ describe('PeerService crash recovery (the change recorded as pending in the data
 
   it('finishes an add that reached the database but not the file or the interface', async () => {
     const { entry, meta } = await pending();
-    const { writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
     const r = await appAfterCrash(({ data }) =>
       writeFileSync(join(data, 'db.json'), JSON.stringify({ version: 1, peers: { laptop: meta }, users: {}, requests: {}, trash: {}, profiles: {}, pending: { op: 'add', name: 'laptop', entry } })),
     );
@@ -166,9 +160,6 @@ describe('PeerService crash recovery (the change recorded as pending in the data
 
   it('finishes a remove that reached the database but not the file or the interface', async () => {
     const { entry } = await pending();
-    const { appendFileSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { renderPeerBlock } = await import('../../src/core/server-config.js');
     const live = new MemoryInterface();
     live.peers.set(entry.publicKey, { publicKey: entry.publicKey, allowedIps: entry.allowedIps });
     const r = await appAfterCrash(({ data, conf }) => {
@@ -181,16 +172,13 @@ describe('PeerService crash recovery (the change recorded as pending in the data
     expect(live.peers.has(entry.publicKey)).toBe(false);
   });
 
-  it('does nothing (and writes nothing) when the journalled change had completed', async () => {
+  it('does nothing (and writes nothing) when the pending change had completed', async () => {
     const live = new MemoryInterface();
     app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
     await app.peers.add({ name: 'laptop', owner: 'test:admin' });
-    const { statSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const stamp = () => [app!.config.interfaceConfigPath, join(app!.config.dataDir, 'db.json')].map((p) => statSync(p).mtimeMs).join();
-    const before = stamp();
+    const before = fileStamps(app);
     const report = await app.peers.start();
     expect(report.findings).toEqual([]);
-    expect(stamp()).toBe(before);
+    expect(fileStamps(app)).toBe(before);
   });
 });
