@@ -8,7 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type App } from './app.js';
-import { configSecrets, parseConfig, type Config } from './config/index.js';
+import { configSecrets, envSecrets, parseConfig, type Config } from './config/index.js';
 import { loadEnv, type Env } from './config/load-env.js';
 import { ConfigError } from './core/errors.js';
 import { generateKeyPair } from './core/keys.js';
@@ -76,7 +76,7 @@ export async function main(argv: string[], processEnv: Env): Promise<number> {
 async function runSetupCommand(command: 'install' | 'uninstall' | 'doctor', argv: string[], processEnv: Env): Promise<number> {
   const env = loadEnv(processEnv, processEnv.WG_CHATOPS_ENV_FILE ?? '.env');
   const cli = await import('./install/cli.js');
-  const logger = createLogger({ level: 'warn', secrets: [env.TELEGRAM_BOT_TOKEN, env.SLACK_BOT_TOKEN, env.SLACK_APP_TOKEN, env.SLACK_SIGNING_SECRET, env.DDNS_PASSWORD, env.DDNS_TOKEN] });
+  const logger = createLogger({ level: 'warn', secrets: envSecrets(env) });
   const deps = { env, runner: createProcessRunner(logger), stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, version: packageVersion() };
   if (command === 'install') return cli.runInstallCli(argv, deps);
   if (command === 'uninstall') return cli.runUninstallCli(argv, deps);

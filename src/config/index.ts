@@ -63,7 +63,14 @@ function crossCheck(config: Omit<Config, 'dataDir' | 'interfaceConfigPath'>): vo
 
 /** Every value in the configuration that must never be logged. */
 export function configSecrets(config: Config): string[] {
-  return [config.telegram.TELEGRAM_BOT_TOKEN, config.slack.SLACK_BOT_TOKEN, config.slack.SLACK_APP_TOKEN, config.slack.SLACK_SIGNING_SECRET, config.ddns.DDNS_PASSWORD, config.ddns.DDNS_TOKEN].filter(
-    (s): s is string => typeof s === 'string',
-  );
+  const values: Record<string, unknown> = Object.assign({}, ...Object.keys(sections).map((name) => config[name as keyof Sections]));
+  return SECRET_VARIABLES.map((name) => values[name]).filter((s): s is string => typeof s === 'string');
+}
+
+/** The variables whose values must never be printed. */
+export const SECRET_VARIABLES = ['TELEGRAM_BOT_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DDNS_PASSWORD', 'DDNS_TOKEN'] as const;
+
+/** The same secrets read straight from the environment, for commands that run before (or without) a valid configuration. */
+export function envSecrets(env: Env): string[] {
+  return SECRET_VARIABLES.map((name) => env[name]?.trim()).filter((s): s is string => !!s);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configSecrets, parseConfig } from '../../src/config/index.js';
+import { configSecrets, envSecrets, parseConfig } from '../../src/config/index.js';
 import { loadEnv } from '../../src/config/load-env.js';
 import { ConfigError } from '../../src/core/errors.js';
 
@@ -55,8 +55,9 @@ describe('parseConfig', () => {
   });
 
   it('lists every token as a secret', () => {
-    const c = parseConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xapp-1-2' }, opts);
-    expect(configSecrets(c)).toEqual(expect.arrayContaining(['123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'xoxb-1-2', 'xapp-1-2']));
+    const c = parseConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xapp-1-2', DDNS_TOKEN: 'duck-token-value' }, opts);
+    expect(configSecrets(c).sort()).toEqual(['123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'duck-token-value', 'xapp-1-2', 'xoxb-1-2']);
+    expect(envSecrets({ DDNS_PASSWORD: ' hunter2hunter2 ', WG_PORT: '51820' })).toEqual(['hunter2hunter2']);
   });
 });
 
