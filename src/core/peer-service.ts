@@ -8,7 +8,6 @@
  * database, and the next start finishes the pending change.
  */
 import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { addressForV4, allocateFromUsed, tunnelSubnetFromAddresses, tunnelSubnetFromCidr, usedHostAddresses, type TunnelSubnet } from './allocate.js';
 import { formatEndpoint, renderClientConfig } from './client-config.js';
 import { ConfigError, UserError } from './errors.js';
@@ -506,13 +505,8 @@ export class PeerService {
     return renderServerConfig(doc);
   }
 
-  private async fileStamp(): Promise<string> {
-    try {
-      const s = await stat(this.deps.file.path);
-      return `${s.mtimeMs}:${s.size}:${s.ino}`;
-    } catch {
-      return 'missing';
-    }
+  private fileStamp(): Promise<string> {
+    return this.deps.file.stamp();
   }
 
   private serialised<T>(work: () => Promise<T>): Promise<T> {

@@ -11,6 +11,8 @@ export interface InterfaceConfigFile {
   read(): Promise<string | undefined>;
   /** Atomic replace, mode 0600. */
   write(text: string): Promise<void>;
+  /** Cheap fingerprint (no read) that changes whenever the file is replaced or edited, e.g. by hand. */
+  stamp(): Promise<string>;
 }
 
 export interface LivePeer {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { InterfaceConfigFile } from '../core/ports.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 
@@ -14,5 +14,13 @@ export function interfaceConfigFile(path: string): InterfaceConfigFile {
       }
     },
     write: (text) => writeFileAtomic(path, text, 0o600),
+    async stamp() {
+      try {
+        const s = await stat(path);
+        return `${s.mtimeMs}:${s.size}:${s.ino}`;
+      } catch {
+        return 'missing';
+      }
+    },
   };
 }

@@ -99,6 +99,18 @@ describe('PeerService', () => {
 });
 
 describe('PeerService file writes', () => {
+  it('notices a hand edit of the config file while running (no stale copy overwrites it)', async () => {
+    const live = new MemoryInterface();
+    app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
+    await app.peers.add({ name: 'laptop', owner: 'test:admin' });
+    const handMade = { name: 'byhand', publicKey: generateKeyPair().publicKey, allowedIps: ['10.6.0.3/32'], enabled: true };
+    appendFileSync(app.config.interfaceConfigPath, `# added by hand\n${renderPeerBlock(handMade)}`);
+    const next = await app.peers.add({ name: 'phone', owner: 'test:admin' });
+    expect(next.entry.allowedIps[0]).toBe('10.6.0.4/32');
+    const text = readFileSync(app.config.interfaceConfigPath, 'utf8');
+    expect(text).toContain('# added by hand\n### begin byhand ###');
+    expect(app.peers.list().map((p) => p.entry.name)).toEqual(['laptop', 'byhand', 'phone']);
+  });
   it('keep the file identical to a full render after any mix of changes', async () => {
     const live = new MemoryInterface();
     app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
