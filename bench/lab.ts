@@ -3,17 +3,10 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { rootWith } from '../test/helpers/netns.js';
 
-/** Root with wireguard-go, wg, wg-quick and ip: the full path (`wg set` on a live interface) can be measured. */
-export function canUseLive(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  try {
-    execFileSync('sh', ['-c', 'command -v wireguard-go && command -v wg && command -v wg-quick && command -v ip'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The full path (`wg set` on a live interface) can be measured. */
+export const canUseLive = (): boolean => rootWith('wireguard-go', 'wg', 'wg-quick', 'ip');
 
 export const sh = (cmd: string, args: string[], env?: Record<string, string>): string =>
   execFileSync(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, maxBuffer: 64 * 2 ** 20 }).toString();

@@ -14,16 +14,19 @@ import { generateKeyPair } from '../../src/core/keys.js';
 
 const run = promisify(execFile);
 
-/** Whether this machine can run the real-tunnel tests (root, wireguard-go, wg, ip). */
-export function canRunTunnels(): boolean {
+/** Root, with every named program on PATH. */
+export function rootWith(...programs: string[]): boolean {
   if (process.getuid?.() !== 0) return false;
   try {
-    execFileSync('sh', ['-c', 'command -v wireguard-go && command -v wg && command -v ip && command -v ping'], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', programs.map((p) => `command -v ${p}`).join(' && ')], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
   }
 }
+
+/** Whether this machine can run the real-tunnel tests. */
+export const canRunTunnels = (): boolean => rootWith('wireguard-go', 'wg', 'ip', 'ping');
 
 /** CI sets WG_CHATOPS_REQUIRE_TUNNEL=1 so a machine that cannot run them fails instead of skipping. */
 export const tunnelTestsEnabled = (): boolean => {
