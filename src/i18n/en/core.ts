@@ -147,6 +147,6 @@ export const core = {
   },
   console: {
     banner: 'wg-chatops console — you are the local admin. Type /help, or Ctrl-D to quit.',
-    offlineTrial: 'No WireGuard server here yet ({{path}} is missing): trying out in offline mode with {{trial}}. Run "sudo wg-chatops install" to set up the server.',
+    offlineTrial: 'No WireGuard server here yet ({{path}} is missing): trying out in offline mode with {{trial}}. To set up the server, run "sudo node bin/wg-chatops.js install" in this checkout.',
   },
 };

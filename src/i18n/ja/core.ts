@@ -147,6 +147,6 @@ export const core = {
   },
   console: {
     banner: 'wg-chatops コンソール — あなたはローカル管理者です。/help と入力、終了は Ctrl-D。',
-    offlineTrial: 'このマシンにはまだ WireGuard サーバーがありません({{path}} がありません)。{{trial}} を使いオフラインモードで試用します。サーバーを構築するには "sudo wg-chatops install" を実行してください。',
+    offlineTrial: 'このマシンにはまだ WireGuard サーバーがありません({{path}} がありません)。{{trial}} を使いオフラインモードで試用します。サーバーを構築するには、このディレクトリで "sudo node bin/wg-chatops.js install" を実行してください。',
   },
 };
