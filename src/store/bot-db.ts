@@ -50,7 +50,15 @@ export interface BotData {
 
 export type BotDb = JsonStore<BotData>;
 
-export const emptyBotData = (): BotData => ({ version: SCHEMA_VERSION, peers: {}, users: {}, requests: {}, trash: {}, profiles: {} });
+/**
+ * Records keyed by what people type (request ids, undo tokens, user keys) have no prototype, so a key
+ * such as "__proto__" or "constructor" finds nothing instead of Object's own properties.
+ */
+function dictionary<T>(from: Record<string, T> = {}): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, from);
+}
+
+export const emptyBotData = (): BotData => ({ version: SCHEMA_VERSION, peers: dictionary(), users: dictionary(), requests: dictionary(), trash: dictionary(), profiles: dictionary() });
 
 export function migrateBotData(raw: unknown): BotData {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('database is not a JSON object');
@@ -60,7 +68,16 @@ export function migrateBotData(raw: unknown): BotData {
     throw new Error(`database schema version ${version} is newer than this program understands (${SCHEMA_VERSION}); upgrade wg-chatops`);
   }
   // Version 1 is the first; later versions add their steps here.
-  return { ...emptyBotData(), ...data, version: SCHEMA_VERSION };
+  return {
+    ...emptyBotData(),
+    ...data,
+    version: SCHEMA_VERSION,
+    peers: dictionary(data.peers),
+    users: dictionary(data.users),
+    requests: dictionary(data.requests),
+    trash: dictionary(data.trash),
+    profiles: dictionary(data.profiles),
+  };
 }
 
 export function openBotDb(path: string): Promise<BotDb> {

@@ -220,3 +220,18 @@ describe('delivery file names', () => {
     expect(tunnelFileBase('a-very-long-imported-name')).toBe('a-very-long-imp');
   });
 });
+
+describe('keys people type that name Object’s own properties', () => {
+  it('find nothing and change nothing', async () => {
+    const r = await appWithRecorder();
+    app = r.app;
+    await app.dispatcher.handle(admin('/addpeer laptop'));
+    for (const key of ['__proto__', 'constructor', 'toString']) {
+      expect(plain(await app.dispatcher.handle(admin(`/approve ${key}`)))).toMatch(/do not know this request/);
+      expect(plain(await app.dispatcher.handle(admin(`/undo ${key}`)))).toMatch(/no longer possible/);
+      expect(plain(await app.dispatcher.handle(admin(`/removeuser ${key}`)))).toMatch(/no approved user/);
+      expect(plain(await app.dispatcher.handle(stranger('/peers', key)))).toMatch(/not registered/);
+    }
+    expect(app.peers.list().map((p) => p.entry.name)).toEqual(['laptop']);
+  });
+});
