@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, CHANNEL, blocksText, decodeQrPng, startSlackBot, type SlackBot } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, CHANNEL, blocksText, decodeQrPng, type SlackBot, useSlackBot } from './harness.js';
 
 describe('Slack: /addpeer, private delivery, channels that must not leak', () => {
-  let bot: SlackBot;
+  let bot!: SlackBot;
+  useSlackBot((started) => (bot = started));
   const t = (key: string, params?: Record<string, unknown>) => bot.app.translator('en')(key, params);
-  beforeAll(async () => {
-    bot = await startSlackBot();
-  });
-  afterAll(async () => {
-    await bot?.close();
-  });
 
   it('an admin gets a PNG whose QR decodes to the config, and the .conf, in the DM only', async () => {
     const { fake } = bot;

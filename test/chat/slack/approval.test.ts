@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PostedMessage } from '../../fakes/slack-server.js';
-import { ADMIN, ADMIN2, CHANNEL, MEMBER, blocksText, decodeQrPng, startSlackBot, type SlackBot } from './harness.js';
+import { ADMIN, ADMIN2, CHANNEL, MEMBER, blocksText, decodeQrPng, type SlackBot, useSlackBot } from './harness.js';
 
 describe('Slack: approvals with Block Kit buttons', () => {
-  let bot: SlackBot;
+  let bot!: SlackBot;
+  useSlackBot((started) => (bot = started));
   const t = (key: string, params?: Record<string, unknown>) => bot.app.translator('en')(key, params);
-  beforeAll(async () => {
-    bot = await startSlackBot();
-  });
-  afterAll(async () => {
-    await bot?.close();
-  });
 
   const buttonsOf = (m: PostedMessage) => m.blocks.flatMap((b) => (b.type === 'actions' ? (b.elements ?? []) : []));
 

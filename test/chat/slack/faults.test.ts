@@ -1,15 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, blocksText, startSlackBot, type SlackBot } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, blocksText, type SlackBot, useSlackBot } from './harness.js';
 
 describe('Slack: faults', () => {
-  let bot: SlackBot;
+  let bot!: SlackBot;
+  useSlackBot((started) => (bot = started));
   const t = (key: string, params?: Record<string, unknown>) => bot.app.translator('en')(key, params);
-  beforeAll(async () => {
-    bot = await startSlackBot();
-  });
-  afterAll(async () => {
-    await bot?.close();
-  });
 
   it('a rate-limited Web API call is retried after the Retry-After Slack sent', async () => {
     const { fake } = bot;
@@ -57,13 +52,8 @@ describe('Slack: faults', () => {
 });
 
 describe('Slack: secret deliveries expire', () => {
-  let bot: SlackBot;
-  beforeAll(async () => {
-    bot = await startSlackBot({ env: { SECRET_TTL_SECONDS: '1' } });
-  });
-  afterAll(async () => {
-    await bot?.close();
-  });
+  let bot!: SlackBot;
+  useSlackBot((started) => (bot = started), { env: { SECRET_TTL_SECONDS: '1' } });
 
   it('the config message and both files are deleted after SECRET_TTL_SECONDS', async () => {
     const { fake } = bot;

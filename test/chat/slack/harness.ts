@@ -3,6 +3,7 @@
  * offline WireGuard config in a temp directory. Shared by the Slack tests.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { afterAll, beforeAll } from 'vitest';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type App } from '../../../src/app.js';
@@ -92,6 +93,18 @@ export async function startSlackBot(options: { env?: Record<string, string>; fak
       await rm(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
+}
+
+/** One bot for a whole describe block: started before its tests, closed after them. */
+export function useSlackBot(onStarted: (bot: SlackBot) => void, options?: Parameters<typeof startSlackBot>[0]): void {
+  let bot: SlackBot | undefined;
+  beforeAll(async () => {
+    bot = await startSlackBot(options);
+    onStarted(bot);
+  });
+  afterAll(async () => {
+    await bot?.close();
+  });
 }
 
 /** Decode the QR code in a PNG (throws if there is none). */
