@@ -45,6 +45,17 @@ describe('generateKeyPair', () => {
     expect(new Set(pairs.map((p) => p.privateKey)).size).toBe(20);
   });
 
+  it('does not hang when garbage collection runs while keys are made (Node 20 lock-up with export())', () => {
+    // Exporting fresh KeyObjects hung within 20,000 keys every time with a tiny young generation (many
+    // collections); this runs the compiled module in a child, which is killed if it ever gets stuck.
+    const keys = new URL('../../dist/src/core/keys.js', import.meta.url).href;
+    const script = `const { generateKeyPair } = await import(${JSON.stringify(keys)}); let n = 0; for (let i = 0; i < 20000; i++) n += generateKeyPair().publicKey.length; console.log(n);`;
+    const child = spawnSync(process.execPath, ['--max-semi-space-size=1', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(child.error).toBeUndefined();
+    expect(child.signal).toBeNull();
+    expect(child.stdout.trim()).toBe(String(20000 * 44));
+  }, 70_000);
+
   it.skipIf(!wgAvailable)('produces keys that `wg` accepts as they are', () => {
     const { privateKey, publicKey } = generateKeyPair();
     expect(execFileSync('wg', ['pubkey'], { input: privateKey, encoding: 'utf8' }).trim()).toBe(publicKey);
