@@ -27,6 +27,7 @@ import { createAuditLog, type AuditLog } from './store/audit-log.js';
 import { openBotDb, type BotDb } from './store/bot-db.js';
 import { openJsonStore } from './store/json-store.js';
 import { interfaceConfigFile } from './wireguard/config-file.js';
+import { withUserspaceApi } from './wireguard/uapi.js';
 import { wgCliInterface } from './wireguard/wg-cli.js';
 import type { ChatAdapter } from './chat/adapter.js';
 import { Dispatcher } from './chat/dispatcher.js';
@@ -97,7 +98,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   };
   const peers = new PeerService({
     file: interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath),
-    live: offline ? undefined : (deps.live ?? wgCliInterface(wg.WG_INTERFACE, deps.runner)),
+    live: offline ? undefined : (deps.live ?? withUserspaceApi(wgCliInterface(wg.WG_INTERFACE, deps.runner))),
     db,
     settings,
     mirror: deps.mirror,
