@@ -9,8 +9,11 @@ export interface InterfaceConfigFile {
   readonly path: string;
   /** undefined when the file does not exist. */
   read(): Promise<string | undefined>;
-  /** Atomic replace, mode 0600. */
-  write(text: string): Promise<void>;
+  /**
+   * Atomic replace, mode 0600, with these consecutive chunks as the content (an add passes the bytes
+   * written last time and the new block, so a 10,000-peer file is not encoded again).
+   */
+  write(chunks: readonly Uint8Array[]): Promise<void>;
   /** Cheap fingerprint (no read) that changes whenever the file is replaced or edited, e.g. by hand. */
   stamp(): Promise<string>;
 }

@@ -39,7 +39,7 @@ export type PendingChange =
 
 export interface BotData {
   version: number;
-  /** By peer name. What the interface config file cannot hold. */
+  /** By peer name. What the interface config file cannot hold. Replace a record, never edit it in place. */
   peers: Record<string, PeerMeta>;
   users: Record<string, ApprovedUser>;
   requests: Record<string, ApprovalRequest>;
@@ -81,5 +81,6 @@ export function migrateBotData(raw: unknown): BotData {
 }
 
 export function openBotDb(path: string): Promise<BotDb> {
-  return openJsonStore(path, emptyBotData, migrateBotData);
+  // Peer records are always replaced whole (never edited in place), so their encodings can be reused.
+  return openJsonStore(path, emptyBotData, migrateBotData, ['peers']);
 }

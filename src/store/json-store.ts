@@ -1,13 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { writeFileAtomic } from './atomic-file.js';
+import { cachingJsonEncoder, type JsonEncoder } from './json-encoder.js';
 
 /**
  * lowdb adapter: compact JSON (a 10,000-peer pretty-printed rewrite costs several times more),
  * atomic replace, mode 0600. We do not use JSONFilePreset: under NODE_ENV=test it silently keeps data in memory.
  */
 class CompactJsonFile<T> implements Adapter<T> {
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly encoder: JsonEncoder,
+  ) {}
 
   async read(): Promise<T | null> {
     let text: string;
@@ -25,7 +29,7 @@ class CompactJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    await writeFileAtomic(this.path, JSON.stringify(data));
+    await writeFileAtomic(this.path, this.encoder.encode(data));
   }
 }
 
@@ -43,10 +47,20 @@ export interface JsonStore<T> {
   stage(mutate: (data: T) => void): void;
 }
 
-export async function openJsonStore<T>(path: string, defaults: () => T, migrate: (raw: unknown) => T = (raw) => raw as T): Promise<JsonStore<T>> {
-  const db = new Low<T>(new CompactJsonFile<T>(path), defaults());
+/**
+ * `recordDictionaries`: top-level keys of dictionaries whose records are only ever replaced whole, never
+ * changed in place; their encodings are reused from one save to the next (see json-encoder.ts).
+ */
+export async function openJsonStore<T>(
+  path: string,
+  defaults: () => T,
+  migrate: (raw: unknown) => T = (raw) => raw as T,
+  recordDictionaries: readonly string[] = [],
+): Promise<JsonStore<T>> {
+  const encoder = cachingJsonEncoder(recordDictionaries);
+  const db = new Low<T>(new CompactJsonFile<T>(path, encoder), defaults());
   await db.read();
-  db.data = db.data === null || db.data === undefined ? defaults() : migrate(db.data);
+  db.data = encoder.track(db.data === null || db.data === undefined ? defaults() : migrate(db.data));
   let queue: Promise<unknown> = Promise.resolve();
   return {
     path,

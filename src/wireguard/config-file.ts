@@ -13,7 +13,7 @@ export function interfaceConfigFile(path: string): InterfaceConfigFile {
         throw error;
       }
     },
-    write: (text) => writeFileAtomic(path, text, 0o600),
+    write: (chunks) => writeFileAtomic(path, chunks, 0o600),
     async stamp() {
       try {
         const s = await stat(path);

@@ -1,0 +1,150 @@
+/**
+ * Compact JSON, byte for byte what JSON.stringify writes, for a document whose bulk is a few large
+ * dictionaries of records that are replaced, never changed in place (the database's peers).
+ *
+ * Saving 10,000 peers after one /addpeer should not cost 10,000 peers of work. So each such dictionary
+ * is handed out behind a Proxy that notes which keys are set or deleted; when only new keys were added,
+ * the bytes written last time are reused and the new records appended. Any other change (a replaced or
+ * deleted record) re-assembles the dictionary from each record's cached bytes (by object identity), so
+ * a record is encoded once in its life. The result is the content in consecutive chunks (one writev).
+ */
+export interface JsonEncoder {
+  /** Put the tracked dictionaries of `data` behind their change-noting proxies (in place). */
+  track<T>(data: T): T;
+  encode(data: unknown): Buffer[];
+}
+
+const CLOSE = Buffer.from('}');
+/** Joined into one chunk past this many, so a long run of adds does not become a write of thousands of pieces. */
+const MAX_CHUNKS = 64;
+
+/** `dictionaries`: top-level keys whose records may be cached. Any other value is encoded afresh each time. */
+export function cachingJsonEncoder(dictionaries: readonly string[]): JsonEncoder {
+  const cached = new Map(dictionaries.map((key) => [key, new CachedDictionary(key)]));
+  return {
+    track(data) {
+      const doc: unknown = data;
+      if (isPlainObject(doc)) for (const [key, dict] of cached) if (isPlainObject(doc[key])) doc[key] = dict.track(doc[key]);
+      return data;
+    },
+    encode(data) {
+      if (!isPlainObject(data)) return [Buffer.from(JSON.stringify(data))];
+      const chunks: Buffer[] = [Buffer.from('{')];
+      let members = 0;
+      for (const key of Object.keys(data)) {
+        const separator = members > 0 ? ',' : '';
+        const dict = cached.get(key);
+        const body = dict?.chunks(data[key]);
+        if (body) {
+          chunks.push(Buffer.from(`${separator}${JSON.stringify(key)}:{`), ...body, CLOSE);
+          members++;
+          continue;
+        }
+        const member = encodeMember(key, data[key]);
+        if (member === undefined) continue;
+        chunks.push(Buffer.from(separator + member));
+        members++;
+      }
+      chunks.push(CLOSE);
+      return chunks;
+    },
+  };
+}
+
+/** One tracked dictionary: its proxy, what changed since the last save, and the bytes of that save. */
+class CachedDictionary {
+  private proxy: object | undefined;
+  /** Keys added since the last save (not present before), in order. */
+  private appended: string[] = [];
+  /** A key was deleted or an existing one replaced since the last save: re-assemble. */
+  private reshaped = true;
+  private body: Buffer[] = [];
+  private members = 0;
+  private readonly memo = new WeakMap<object, { key: string; bytes: Buffer }>();
+
+  constructor(readonly name: string) {}
+
+  track(dict: Record<string, unknown>): Record<string, unknown> {
+    this.reshaped = true;
+    const proxy = new Proxy(dict, {
+      set: (target, key, value) => {
+        if (typeof key === 'string') this.noteSet(target, key);
+        return Reflect.set(target, key, value);
+      },
+      defineProperty: (target, key, descriptor) => {
+        if (typeof key === 'string') this.noteSet(target, key);
+        return Reflect.defineProperty(target, key, descriptor);
+      },
+      deleteProperty: (target, key) => {
+        if (typeof key === 'string' && Object.hasOwn(target, key)) this.reshaped = true;
+        return Reflect.deleteProperty(target, key);
+      },
+    });
+    this.proxy = proxy;
+    return proxy;
+  }
+
+  /** The dictionary's members, or undefined when `value` is not the dictionary this tracks (encode it plainly). */
+  chunks(value: unknown): Buffer[] | undefined {
+    if (value === undefined || value !== this.proxy) return undefined;
+    const dict = value as Record<string, unknown>;
+    if (this.reshaped || this.appended.some(isArrayIndex)) {
+      // Array-index keys sort first in an object: only Object.keys knows the order then.
+      this.assemble(dict, Object.keys(dict));
+    } else if (this.appended.length > 0) {
+      const added = this.entries(dict, this.appended, this.members);
+      this.body = this.body.length + added.length > MAX_CHUNKS ? [Buffer.concat([...this.body, ...added])] : [...this.body, ...added];
+    }
+    this.appended = [];
+    this.reshaped = false;
+    return this.body;
+  }
+
+  private noteSet(target: object, key: string): void {
+    if (Object.hasOwn(target, key)) this.reshaped = true;
+    else this.appended.push(key);
+  }
+
+  private assemble(dict: Record<string, unknown>, keys: string[]): void {
+    this.members = 0;
+    this.body = [Buffer.concat(this.entries(dict, keys, 0))];
+  }
+
+  /** Bytes of these members (`,` first unless it is the very first member); counts them in. */
+  private entries(dict: Record<string, unknown>, keys: readonly string[], before: number): Buffer[] {
+    const out: Buffer[] = [];
+    let count = before;
+    for (const key of keys) {
+      const bytes = this.memberBytes(key, dict[key]);
+      if (!bytes) continue;
+      out.push(count === 0 ? bytes.subarray(1) : bytes);
+      count++;
+    }
+    this.members = count;
+    return out;
+  }
+
+  /** `,"key":{…}`, cached per record object (the key is checked: a record moved to another key is encoded again). */
+  private memberBytes(key: string, record: unknown): Buffer | undefined {
+    const cacheable = typeof record === 'object' && record !== null;
+    const hit = cacheable ? this.memo.get(record) : undefined;
+    if (hit?.key === key) return hit.bytes;
+    const member = encodeMember(key, record);
+    if (member === undefined) return undefined;
+    const bytes = Buffer.from(`,${member}`);
+    if (cacheable) this.memo.set(record, { key, bytes });
+    return bytes;
+  }
+}
+
+/** `"key":value`, or undefined where JSON.stringify leaves the member out (undefined, functions, symbols). */
+function encodeMember(key: string, value: unknown): string | undefined {
+  const json = JSON.stringify(value) as string | undefined;
+  return json === undefined ? undefined : `${JSON.stringify(key)}:${json}`;
+}
+
+const isArrayIndex = (key: string): boolean => /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 2 ** 32 - 1;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
