@@ -24,8 +24,10 @@ import { emptyBotData } from '../src/store/bot-db.js';
 import { canUseLive, percentile, startLiveInterface } from './lab.js';
 import { benchTelegramAddpeer } from './telegram-addpeer.js';
 
-const SIZES = [10, 1_000, 10_000];
-const ADDS = 60;
+// `npm run bench -- 1000` measures only that size (and skips the Telegram run), e.g. under --cpu-prof.
+const chosen = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
+const SIZES = chosen.length > 0 ? chosen : [10, 1_000, 10_000];
+const ADDS = Number(process.env.BENCH_ADDS ?? 60);
 
 /**
  * A server config with `count` peers in PiVPN blocks (a /16 so 10,000 fit), and a database that knows
@@ -158,6 +160,7 @@ async function main() {
       `${String(n).padEnd(7)} ${r.p50.toFixed(1).padStart(7)} ms ${r.p95.toFixed(1).padStart(6)} ms ${r.peersMs.toFixed(1).padStart(6)} ms ${r.startup.toFixed(0).padStart(6)} ms ${r.rss.toFixed(0).padStart(6)} MiB |  ${r.processReadyMs.toFixed(0).padStart(8)} ms ${r.processRss.toFixed(0).padStart(6)} MiB`,
     );
   }
+  if (chosen.length > 0) return;
   const tg = await benchTelegramAddpeer(1_000);
   console.log(`Telegram /addpeer at 1000 peers, update in → QR photo at the Bot API (${tg.live ? 'live' : 'offline'}): p50 ${tg.p50.toFixed(1)} ms, p95 ${tg.p95.toFixed(1)} ms`);
 }
