@@ -73,6 +73,12 @@ export interface App {
 export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const { logger } = deps;
   const now = deps.now ?? (() => new Date());
+  const wg = config.wireguard;
+  const offline = deps.offline ?? wg.WG_OFFLINE;
+  const live = offline ? undefined : (deps.live ?? withUserspaceApi(wgCliInterface(wg.WG_INTERFACE, deps.runner)));
+  // Asked before anything is opened: the interface prepares its answer (3 MB at 10,000 peers) meanwhile.
+  const liveStateAtStart = live?.state();
+  liveStateAtStart?.catch(() => undefined); // awaited by peers.start(); never unhandled if building fails first
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openBotDb(join(config.dataDir, 'db.json'));
   const deletions = await openJsonStore<{ deletions: ScheduledDeletion[] }>(join(config.dataDir, 'deletions.json'), () => ({ deletions: [] }));
@@ -82,8 +88,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const translator = (locale: Locale) => i18n.t(locale) as (key: string, params?: Record<string, unknown>) => string;
   const defaultLocale: Locale = config.bot.BOT_LANGUAGE ?? toLocale(config.bot.LANG, 'en');
 
-  const wg = config.wireguard;
-  const offline = deps.offline ?? wg.WG_OFFLINE;
   const settings: PeerSettings = {
     endpoint: wg.WG_ENDPOINT ?? deps.endpointFallback,
     port: wg.WG_PORT,
@@ -98,7 +102,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   };
   const peers = new PeerService({
     file: interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath),
-    live: offline ? undefined : (deps.live ?? withUserspaceApi(wgCliInterface(wg.WG_INTERFACE, deps.runner))),
+    live,
+    liveStateAtStart,
     db,
     settings,
     mirror: deps.mirror,

@@ -75,6 +75,8 @@ interface Deps {
   file: InterfaceConfigFile;
   /** undefined in offline mode: configs are written, no live interface is touched. */
   live?: LiveInterface;
+  /** The live state already asked for while the app was being built; used by the first start() only. */
+  liveStateAtStart?: Promise<InterfaceLiveState | undefined>;
   db: BotDb;
   settings: PeerSettings;
   mirror?: PeerFileMirror;
@@ -93,9 +95,11 @@ export class PeerService {
   private lock: Promise<unknown> = Promise.resolve();
   private drift: DriftReport = { findings: [], applied: 0 };
   private readonly now: () => Date;
+  private liveStateAtStart: Promise<InterfaceLiveState | undefined> | undefined;
 
   constructor(private readonly deps: Deps) {
     this.now = deps.now ?? (() => new Date());
+    this.liveStateAtStart = deps.live ? deps.liveStateAtStart : undefined;
   }
 
   get offline(): boolean {
@@ -112,15 +116,21 @@ export class PeerService {
 
   /** Load the config file, finish an interrupted change, bring the live interface in line. Writes nothing otherwise. */
   async start(): Promise<DriftReport> {
+    // Asked first: the interface prepares its answer (3 MB at 10,000 peers) while the file is read and parsed.
+    const liveState = this.liveStateAtStart ?? this.deps.live?.state();
+    this.liveStateAtStart = undefined;
+    liveState?.catch(() => undefined); // awaited in reconcileLive; never unhandled if loading fails first
     await this.loadDoc(true);
     const findings: string[] = [];
     const pending = this.deps.db.data.pending;
     if (pending) await this.finishPending(pending, findings);
 
-    for (const [name, meta] of Object.entries(this.deps.db.data.peers)) {
-      if (!this.findManaged(name)) findings.push(`the database knows peer "${name}" (${meta.publicKey.slice(0, 8)}…) but ${this.deps.file.path} does not: removed by hand? It is ignored.`);
+    const known = this.deps.db.data.peers;
+    for (const name of Object.keys(known)) {
+      if (this.findManaged(name)) continue;
+      findings.push(`the database knows peer "${name}" (${known[name]?.publicKey.slice(0, 8)}…) but ${this.deps.file.path} does not: removed by hand? It is ignored.`);
     }
-    const applied = await this.reconcileLive(findings, pending);
+    const applied = await this.reconcileLive(findings, pending, liveState);
     this.drift = { findings, applied };
     for (const f of findings) this.deps.logger.warn(`reconcile: ${f}`);
     return this.drift;
@@ -397,9 +407,9 @@ export class PeerService {
     }
   }
 
-  private async reconcileLive(findings: string[], pending: PendingChange | undefined): Promise<number> {
-    if (!this.deps.live) return 0;
-    const state = await this.deps.live.state();
+  private async reconcileLive(findings: string[], pending: PendingChange | undefined, liveState: Promise<InterfaceLiveState | undefined> | undefined): Promise<number> {
+    if (!this.deps.live || !liveState) return 0;
+    const state = await liveState;
     if (!state) {
       findings.push(`interface ${this.deps.live.name} is not up (start it with: systemctl start wg-quick@${this.deps.live.name})`);
       return 0;

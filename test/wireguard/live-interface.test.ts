@@ -1,12 +1,14 @@
 /**
  * Both ways the bot drives a live interface, against a real wireguard-go one in a namespace of the
  * test's own: the `wg` CLI (what a kernel interface gets) and the userspace control socket. Each must
- * add a peer with its preshared key, replace its addresses, remove it, and say when there is no interface.
+ * add a peer with its preshared key, replace its addresses, remove it, read the peers as `wg show dump`
+ * does, and say when there is no interface.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, generatePresharedKey } from '../../src/core/keys.js';
 import type { LiveInterface } from '../../src/core/ports.js';
+import { parseWgDump } from '../../src/core/wg-dump.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { withUserspaceApi } from '../../src/wireguard/uapi.js';
 import { wgCliInterface } from '../../src/wireguard/wg-cli.js';
@@ -20,19 +22,19 @@ function dumpPeers(iface: string): Map<string, string[]> {
 
 const runner = createProcessRunner();
 
-/** The `wg` CLI, counting the changes it is asked to make. */
+/** The `wg` CLI, counting the calls it gets. */
 function countingCli(name: string): { cli: LiveInterface; changes: () => number } {
   const cli = wgCliInterface(name, runner);
   let changes = 0;
   return {
-    cli: { ...cli, setPeer: (p) => (changes++, cli.setPeer(p)), removePeer: (k) => (changes++, cli.removePeer(k)) },
+    cli: { ...cli, state: () => (changes++, cli.state()), setPeer: (p) => (changes++, cli.setPeer(p)), removePeer: (k) => (changes++, cli.removePeer(k)) },
     changes: () => changes,
   };
 }
 
-/** Each implementation, and how many changes it should have left to `wg` once the first test is done. */
+/** Each implementation, and how many calls it should have left to `wg` once the first test is done. */
 const implementations: Array<[string, (name: string) => { live: LiveInterface; cliChanges: () => number }, number]> = [
-  ['the wg CLI', (name) => ((c) => ({ live: c.cli, cliChanges: c.changes }))(countingCli(name)), 4],
+  ['the wg CLI', (name) => ((c) => ({ live: c.cli, cliChanges: c.changes }))(countingCli(name)), 5],
   ['the userspace control socket', (name) => ((c) => ({ live: withUserspaceApi(c.cli), cliChanges: c.changes }))(countingCli(name)), 0],
 ];
 
@@ -67,6 +69,7 @@ describe.runIf(tunnelTestsEnabled()).each(implementations)('live interface throu
 
     const state = await live.state();
     expect(state?.peers.map((p) => p.publicKey)).toEqual([other]);
+    expect(state).toEqual(parseWgDump(sh('wg', ['show', iface, 'dump'])));
     expect(cliChanges()).toBe(expectedCliChanges);
   });
 
