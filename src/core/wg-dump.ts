@@ -31,6 +31,9 @@ function key(value: string, lineNumber: number, what: string): string {
   return value;
 }
 
+/** A peer's endpoint as WireGuard reports it: `IPv4:port` or `[IPv6]:port`. */
+export const isLiveEndpoint = (value: string): boolean => /^(?:\[[0-9a-fA-F:.%\w-]+\]|[0-9.]+):[0-9]{1,5}$/.test(value);
+
 export function parseWgDump(text: string): InterfaceLiveState {
   const lines = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
   // One final newline is normal; blank lines elsewhere are not.
@@ -63,7 +66,7 @@ function parsePeerLine(line: string, lineNumber: number): PeerLiveState {
   const [publicKey = '', presharedKey = '', endpoint = '', allowedIps = '', handshake = '', rx = '', tx = '', keepalive = ''] = fields;
   // The preshared key is only checked, never kept.
   if (presharedKey !== NONE) key(presharedKey, lineNumber, 'preshared key');
-  if (endpoint !== NONE && !/^(?:\[[0-9a-fA-F:.%\w-]+\]|[0-9.]+):[0-9]{1,5}$/.test(endpoint)) {
+  if (endpoint !== NONE && !isLiveEndpoint(endpoint)) {
     throw new DumpError(lineNumber, `bad endpoint ${JSON.stringify(endpoint)}`);
   }
   const peer: PeerLiveState = {

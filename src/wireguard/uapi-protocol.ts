@@ -3,18 +3,33 @@
  * ending in an empty line; keys in hex. Pure, so the framing is tested without a socket. Every value
  * of a request is checked first: a newline smuggled into one would add a command of its own.
  */
-import { publicKeyFromPrivate } from '../core/keys.js';
-import { parseCidr } from '../core/ip.js';
+import { isWireGuardKey, publicKeyFromPrivate } from '../core/keys.js';
+import { isIPv4, isIPv6, parseCidr } from '../core/ip.js';
 import type { InterfaceLiveState, PeerLiveState } from '../core/peer.js';
 import type { LivePeer } from '../core/ports.js';
-
-const CIDR = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*)\/\d{1,3}$/;
+import { isLiveEndpoint } from '../core/wg-dump.js';
 
 /** Base64 WireGuard key → hex, or an error naming what was wrong (never the key itself). */
 export function keyToHex(base64: string, what: string): string {
-  const bytes = Buffer.from(base64, 'base64');
-  if (!/^[A-Za-z0-9+/]{43}=$/.test(base64) || bytes.length !== 32) throw new Error(`${what} is not a WireGuard key (32 bytes in base64)`);
-  return bytes.toString('hex');
+  if (!isWireGuardKey(base64)) throw new Error(`${what} is not a WireGuard key (32 bytes in base64)`);
+  return Buffer.from(base64, 'base64').toString('hex');
+}
+
+/**
+ * An allowed IP as the protocol wants it: address/prefix. A bare address (which `wg` and hand-written
+ * configs accept) means the single host, as `wg` reads it.
+ */
+export function allowedIpToUapi(ip: string): string {
+  if (!ip.includes('/')) {
+    if (isIPv4(ip)) return `${ip}/32`;
+    if (isIPv6(ip)) return `${ip}/128`;
+  }
+  try {
+    parseCidr(ip);
+  } catch {
+    throw new Error(`allowed IP ${JSON.stringify(ip.slice(0, 50))} is not an address/prefix`);
+  }
+  return ip;
 }
 
 /** Add the peer, or replace its preshared key, allowed IPs and keepalive (what `wg set … peer` does). */
@@ -22,10 +37,7 @@ export function setPeerRequest(peer: LivePeer): string {
   const lines = ['set=1', `public_key=${keyToHex(peer.publicKey, 'public key')}`];
   if (peer.presharedKey !== undefined) lines.push(`preshared_key=${keyToHex(peer.presharedKey, 'preshared key')}`);
   lines.push('replace_allowed_ips=true');
-  for (const ip of peer.allowedIps) {
-    if (!CIDR.test(ip)) throw new Error(`allowed IP ${JSON.stringify(ip.slice(0, 50))} is not an address/prefix`);
-    lines.push(`allowed_ip=${ip}`);
-  }
+  for (const ip of peer.allowedIps) lines.push(`allowed_ip=${allowedIpToUapi(ip)}`);
   if (peer.persistentKeepalive !== undefined) {
     if (!Number.isInteger(peer.persistentKeepalive) || peer.persistentKeepalive < 0 || peer.persistentKeepalive > 65535) throw new Error('persistent keepalive must be 0–65535');
     lines.push(`persistent_keepalive_interval=${peer.persistentKeepalive}`);
@@ -98,7 +110,7 @@ export function parseGetAnswer(answer: string): InterfaceLiveState {
         hexKey(value, lineNumber, 'preshared key', fail); // checked, never kept
         break;
       case 'endpoint':
-        if (!/^(?:\[[0-9a-fA-F:.%\w-]+\]|[0-9.]+):[0-9]{1,5}$/.test(value)) fail(lineNumber, 'bad endpoint');
+        if (!isLiveEndpoint(value)) fail(lineNumber, 'bad endpoint');
         peer.endpoint = value;
         break;
       case 'last_handshake_time_sec':

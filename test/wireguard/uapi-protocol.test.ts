@@ -18,6 +18,12 @@ describe('userspace API requests', () => {
     expect(setPeerRequest({ publicKey: PEER, allowedIps: ['10.6.0.3/32'] })).toBe(`set=1\npublic_key=${hex(PEER)}\nreplace_allowed_ips=true\nallowed_ip=10.6.0.3/32\n\n`);
   });
 
+  it('a bare address, as hand-written configs have it, is the single host', () => {
+    expect(setPeerRequest({ publicKey: PEER, allowedIps: ['10.6.0.9', 'fd00::9'] })).toContain('allowed_ip=10.6.0.9/32\nallowed_ip=fd00::9/128\n');
+    expect(() => setPeerRequest({ publicKey: PEER, allowedIps: ['10.6.0.9/33'] })).toThrow('allowed IP "10.6.0.9/33" is not an address/prefix');
+    expect(() => setPeerRequest({ publicKey: PEER, allowedIps: ['10.6.0.9\n'] })).toThrow('is not an address/prefix');
+  });
+
   it('removal', () => {
     expect(removePeerRequest(PEER)).toBe(`set=1\npublic_key=${hex(PEER)}\nremove=true\n\n`);
   });
@@ -44,7 +50,9 @@ describe('userspace API requests', () => {
           return; // refused: nothing is sent
         }
         const lines = request.slice(0, -2).split('\n');
-        expect(lines.filter((l) => l.startsWith('allowed_ip=')).map((l) => l.slice('allowed_ip='.length))).toEqual(ips);
+        const sent = lines.filter((l) => l.startsWith('allowed_ip=')).map((l) => l.slice('allowed_ip='.length));
+        // Each as given, or a bare address with its host prefix.
+        expect(sent.map((ip, i) => (ip === ips[i] ? ip : ip.replace(/\/(32|128)$/, '')))).toEqual(ips);
         expect(lines.every((l) => /^[a-z_]+=[^\n=]+$/.test(l))).toBe(true);
         expect(request.endsWith('\n\n') && !request.slice(0, -2).includes('\n\n')).toBe(true);
       }),
