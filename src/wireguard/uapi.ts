@@ -28,34 +28,29 @@ export function withUserspaceApi(fallback: LiveInterface, socketDir = USERSPACE_
       throw new ToolError(`${what} on ${fallback.name} via ${socketPath} failed: ${(error as Error).message}`, { cause: error });
     }
   };
-  const change = async (request: () => string, viaCli: () => Promise<boolean>, what: string): Promise<boolean> => {
-    let text: string;
+  /** A request that cannot be written, or an answer that cannot be read, as a ToolError naming the step. */
+  const checked = <T>(what: string, step: () => T): T => {
     try {
-      text = request();
+      return step();
     } catch (error) {
       throw new ToolError(`${what} on ${fallback.name}: ${(error as Error).message}`, { cause: error });
     }
-    const answer = await ask(text, what);
+  };
+  const change = async (what: string, request: () => string, viaCli: () => Promise<boolean>): Promise<boolean> => {
+    const answer = await ask(checked(what, request), what);
     if (answer === undefined) return viaCli();
-    const errno = protocol(() => answerErrno(answer), what);
+    const errno = checked(what, () => answerErrno(answer));
     if (errno !== 0) throw new ToolError(`${what} on ${fallback.name} failed: the interface answered errno ${errno}`);
     return true;
-  };
-  const protocol = <T>(read: () => T, what: string): T => {
-    try {
-      return read();
-    } catch (error) {
-      throw new ToolError(`${what} on ${fallback.name}: ${(error as Error).message}`, { cause: error });
-    }
   };
   return {
     name: fallback.name,
     async state() {
       const answer = await ask(GET_REQUEST, 'reading the peers');
-      return answer === undefined ? fallback.state() : protocol(() => parseGetAnswer(answer), 'reading the peers');
+      return answer === undefined ? fallback.state() : checked('reading the peers', () => parseGetAnswer(answer));
     },
-    setPeer: (peer: LivePeer) => change(() => setPeerRequest(peer), () => fallback.setPeer(peer), 'wg set'),
-    removePeer: (publicKey: string) => change(() => removePeerRequest(publicKey), () => fallback.removePeer(publicKey), 'wg set … remove'),
+    setPeer: (peer: LivePeer) => change('wg set', () => setPeerRequest(peer), () => fallback.setPeer(peer)),
+    removePeer: (publicKey: string) => change('wg set … remove', () => removePeerRequest(publicKey), () => fallback.removePeer(publicKey)),
   };
 }
 
