@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { addressForV4, allocateFromUsed, tunnelSubnetFromAddresses, tunnelSubnetFromCidr, usedHostAddresses, type TunnelSubnet } from './allocate.js';
+import { appendChunks } from './chunks.js';
 import { formatEndpoint, renderClientConfig } from './client-config.js';
 import { ConfigError, UserError } from './errors.js';
 import { generateKeyPair, generatePresharedKey, publicKeyFromPrivate } from './keys.js';
@@ -512,9 +513,7 @@ export class PeerService {
       const appendedOnly = head.every((segment, i) => doc.segments[i] === segment);
       if (appendedOnly) {
         const before = typeof previous.content === 'string' ? [Buffer.from(previous.content)] : previous.content;
-        const chunks = [...before, Buffer.from(doc.segments.slice(head.length).map((segment) => segment.text).join(''))];
-        // Joined now and then, so a long run of adds does not become a write of thousands of pieces.
-        return chunks.length > MAX_CHUNKS ? [Buffer.concat(chunks)] : chunks;
+        return appendChunks(before, [Buffer.from(doc.segments.slice(head.length).map((segment) => segment.text).join(''))]);
       }
     }
     return [Buffer.from(renderServerConfig(doc))];
@@ -530,8 +529,6 @@ export class PeerService {
     return run;
   }
 }
-
-const MAX_CHUNKS = 64;
 
 interface DocIndex {
   doc: ServerConfigDoc;

@@ -8,15 +8,16 @@
  * deleted record) re-assembles the dictionary from each record's cached bytes (by object identity), so
  * a record is encoded once in its life. The result is the content in consecutive chunks (one writev).
  */
+import { appendChunks } from '../core/chunks.js';
+
 export interface JsonEncoder {
   /** Put the tracked dictionaries of `data` behind their change-noting proxies (in place). */
   track<T>(data: T): T;
   encode(data: unknown): Buffer[];
 }
 
+const OPEN = Buffer.from('{');
 const CLOSE = Buffer.from('}');
-/** Joined into one chunk past this many, so a long run of adds does not become a write of thousands of pieces. */
-const MAX_CHUNKS = 64;
 
 /** `dictionaries`: top-level keys whose records may be cached. Any other value is encoded afresh each time. */
 export function cachingJsonEncoder(dictionaries: readonly string[]): JsonEncoder {
@@ -29,7 +30,7 @@ export function cachingJsonEncoder(dictionaries: readonly string[]): JsonEncoder
     },
     encode(data) {
       if (!isPlainObject(data)) return [Buffer.from(JSON.stringify(data))];
-      const chunks: Buffer[] = [Buffer.from('{')];
+      const chunks: Buffer[] = [OPEN];
       let members = 0;
       for (const key of Object.keys(data)) {
         const separator = members > 0 ? ',' : '';
@@ -93,7 +94,7 @@ class CachedDictionary {
       this.assemble(dict, Object.keys(dict));
     } else if (this.appended.length > 0) {
       const added = this.entries(dict, this.appended, this.members);
-      this.body = this.body.length + added.length > MAX_CHUNKS ? [Buffer.concat([...this.body, ...added])] : [...this.body, ...added];
+      this.body = appendChunks(this.body, added);
     }
     this.appended = [];
     this.reshaped = false;
