@@ -77,7 +77,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const offline = deps.offline ?? wg.WG_OFFLINE;
   const live = offline ? undefined : (deps.live ?? withUserspaceApi(wgCliInterface(wg.WG_INTERFACE, deps.runner)));
   // Asked before anything is opened: the interface prepares its answer (3 MB at 10,000 peers) meanwhile.
-  const liveStateAtStart = live?.state();
+  let liveStateAtStart = live?.state();
   liveStateAtStart?.catch(() => undefined); // awaited by peers.start(); never unhandled if building fails first
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openBotDb(join(config.dataDir, 'db.json'));
@@ -103,7 +103,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const peers = new PeerService({
     file: interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath),
     live,
-    liveStateAtStart,
     db,
     settings,
     mirror: deps.mirror,
@@ -183,7 +182,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     },
     async start() {
       adoptImported(db, deps.importedPeers ?? [], wg.KEEP_CLIENT_KEYS);
-      await peers.start();
+      // The state asked for above is fresh only now; a later start asks again.
+      const asked = liveStateAtStart;
+      liveStateAtStart = undefined;
+      await peers.start(asked);
       for (const a of adapters) await a.start();
       hub.startDeletionClock();
       await hub.deleteDue();

@@ -76,8 +76,6 @@ interface Deps {
   file: InterfaceConfigFile;
   /** undefined in offline mode: configs are written, no live interface is touched. */
   live?: LiveInterface;
-  /** The live state already asked for while the app was being built; used by the first start() only. */
-  liveStateAtStart?: Promise<InterfaceLiveState | undefined>;
   db: BotDb;
   settings: PeerSettings;
   mirror?: PeerFileMirror;
@@ -96,11 +94,9 @@ export class PeerService {
   private lock: Promise<unknown> = Promise.resolve();
   private drift: DriftReport = { findings: [], applied: 0 };
   private readonly now: () => Date;
-  private liveStateAtStart: Promise<InterfaceLiveState | undefined> | undefined;
 
   constructor(private readonly deps: Deps) {
     this.now = deps.now ?? (() => new Date());
-    this.liveStateAtStart = deps.live ? deps.liveStateAtStart : undefined;
   }
 
   get offline(): boolean {
@@ -115,11 +111,13 @@ export class PeerService {
     return this.drift;
   }
 
-  /** Load the config file, finish an interrupted change, bring the live interface in line. Writes nothing otherwise. */
-  async start(): Promise<DriftReport> {
+  /**
+   * Load the config file, finish an interrupted change, bring the live interface in line. Writes nothing otherwise.
+   * `askedLiveState`: the interface's state if the caller asked for it already (see app.ts).
+   */
+  async start(askedLiveState?: Promise<InterfaceLiveState | undefined>): Promise<DriftReport> {
     // Asked first: the interface prepares its answer (3 MB at 10,000 peers) while the file is read and parsed.
-    const liveState = this.liveStateAtStart ?? this.deps.live?.state();
-    this.liveStateAtStart = undefined;
+    const liveState = this.deps.live ? (askedLiveState ?? this.deps.live.state()) : undefined;
     liveState?.catch(() => undefined); // awaited in reconcileLive; never unhandled if loading fails first
     await this.loadDoc(true);
     const findings: string[] = [];
