@@ -51,7 +51,7 @@ export interface InstallCliDeps {
   version?: string;
 }
 
-/** The package root (…/dist/src/install/cli.js or …/src/install/cli.ts → the directory holding bin/). */
+/** The package root (from …/dist/bundle/chunk-….js, …/dist/src/install/cli.js or …/src/install/cli.ts: the directory holding bin/). */
 function packageDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 4; i++) {
