@@ -21,7 +21,7 @@ const CLOSE = Buffer.from('}');
 
 /** `dictionaries`: top-level keys whose records may be cached. Any other value is encoded afresh each time. */
 export function cachingJsonEncoder(dictionaries: readonly string[]): JsonEncoder {
-  const cached = new Map(dictionaries.map((key) => [key, new CachedDictionary(key)]));
+  const cached = new Map(dictionaries.map((key) => [key, new CachedDictionary()]));
   return {
     track(data) {
       const doc: unknown = data;
@@ -62,8 +62,6 @@ class CachedDictionary {
   private body: Buffer[] = [];
   private members = 0;
   private readonly memo = new WeakMap<object, { key: string; bytes: Buffer }>();
-
-  constructor(readonly name: string) {}
 
   track(dict: Record<string, unknown>): Record<string, unknown> {
     this.reshaped = true;
