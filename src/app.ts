@@ -9,6 +9,7 @@ import { commands as defaultCommands } from '../commands/index.js';
 import { approvalMessages } from '../commands/support/approval-messages.js';
 import { ApprovalService } from './core/approval-service.js';
 import type { CommandDef } from './core/command.js';
+import { observeCommands, type CommandObserver } from './core/command-observer.js';
 import type { DoctorService } from './core/doctor.js';
 import type { NetworkService } from './core/network.js';
 import { ADMINS_OWNER } from './core/peer.js';
@@ -49,6 +50,8 @@ export interface AppDeps {
   importedPeers?: readonly { name: string; publicKey: string; createdAt: string; privateKey?: string }[];
   live?: LiveInterface;
   now?: () => Date;
+  /** Told of every command run (the metrics); none by default. */
+  commandObserver?: CommandObserver;
 }
 
 export interface App {
@@ -138,7 +141,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     ttlSeconds: config.bot.REQUEST_TTL_SECONDS ?? 86400,
     logger,
   });
-  const allCommands = [...defaultCommands, ...(deps.extraCommands ?? [])];
+  const allCommands = observeCommands([...defaultCommands, ...(deps.extraCommands ?? [])], deps.commandObserver);
   const services: CommandServices = {
     peers,
     users,

@@ -106,10 +106,13 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   const doctor: DoctorService = {
     run: async () => (await import('./install/doctor.js')).createDoctorService({ root: '/', runner, config, insideBot: true }).run(),
   };
+  // Metrics (METRICS_LISTEN): loaded only when asked for; the command observer must exist before the app.
+  const metrics = config.ops.METRICS_LISTEN ? (await import('./metrics/index.js')).createMetrics() : undefined;
   const app = await buildApp(config, {
     logger,
     runner,
     doctor,
+    ...(metrics ? { commandObserver: metrics.commands } : {}),
     ...(pivpn ? { mirror: pivpn.mirror, importedPeers: pivpn.peers } : {}),
     // WG_ENDPOINT defaults to the dynamic DNS name.
     endpointFallback: config.ddns.DDNS_HOSTNAME,
@@ -146,6 +149,7 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
 
   await app.start();
   network?.start();
+  const metricsServer = metrics ? await serveMetrics(metrics, app, config, logger) : undefined;
   logger.info(`wg-chatops ready: ${app.hub.platforms().join(', ')}; ${app.peers.list().length} peers${app.peers.offline ? ' (offline)' : ''}`);
 
   const stopped = new Promise<void>((resolve) => {
@@ -157,9 +161,31 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await Promise.race([stopped, ...(consoleFinished ? [consoleFinished] : [])]);
+  await metricsServer?.close();
   await network?.stop();
   await app.stop();
   return 0;
+}
+
+async function serveMetrics(metrics: import('./metrics/index.js').Metrics, app: App, config: Config, logger: Logger) {
+  const { startMetricsServer } = await import('./metrics/index.js');
+  metrics.bind({
+    interfaceName: config.wireguard.WG_INTERFACE,
+    peers: () => app.peers.listWithLive(),
+    network: () => app.services.network,
+  });
+  try {
+    return await startMetricsServer({
+      listen: config.ops.METRICS_LISTEN!,
+      ...(config.ops.METRICS_TOKEN ? { token: config.ops.METRICS_TOKEN } : {}),
+      render: () => metrics.render(),
+      contentType: metrics.contentType,
+      logger,
+    });
+  } catch (error) {
+    await app.stop();
+    throw new ConfigError('METRICS_LISTEN', `cannot listen on ${config.ops.METRICS_LISTEN!.host}:${config.ops.METRICS_LISTEN!.port}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function detectPivpn(config: Config, logger: Logger): Promise<PivpnLayout | undefined> {
