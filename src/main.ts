@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './log/logger.js';
 import { writeFileAtomic } from './store/atomic-file.js';
 import { createConsoleAdapter } from './chat/console/adapter.js';
 import { createNetworkWatch } from './ddns/index.js';
+import { HealthMonitor, systemProbes } from './health/monitor.js';
 import type { DoctorService } from './core/doctor.js';
 import { detectPivpnLayout, PIVPN_SETUP_VARS, type PivpnLayout } from './wireguard/pivpn/layout.js';
 import { envFromPivpn, SetupVarsError } from './wireguard/pivpn/setup-vars.js';
@@ -103,8 +104,12 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
 
   const runner = createProcessRunner(logger);
   // The checks (and their code) are loaded only when an admin asks for /status.
+  let health: HealthMonitor | undefined;
   const doctor: DoctorService = {
-    run: async () => (await import('./install/doctor.js')).createDoctorService({ root: '/', runner, config, insideBot: true }).run(),
+    run: async () => [
+      ...(await (await import('./install/doctor.js')).createDoctorService({ root: '/', runner, config, insideBot: true }).run()),
+      ...(health?.checkResults() ?? []),
+    ],
   };
   // Metrics (METRICS_LISTEN): loaded only when asked for; the command observer must exist before the app.
   const metrics = config.ops.METRICS_LISTEN ? (await import('./metrics/index.js')).createMetrics() : undefined;
@@ -149,7 +154,9 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
 
   await app.start();
   network?.start();
-  const metricsServer = metrics ? await serveMetrics(metrics, app, config, logger) : undefined;
+  health = startHealth(app, config, runner, logger);
+  await health.start();
+  const metricsServer = metrics ? await serveMetrics(metrics, app, config, logger, health) : undefined;
   logger.info(`wg-chatops ready: ${app.hub.platforms().join(', ')}; ${app.peers.list().length} peers${app.peers.offline ? ' (offline)' : ''}`);
 
   const stopped = new Promise<void>((resolve) => {
@@ -162,17 +169,32 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   });
   await Promise.race([stopped, ...(consoleFinished ? [consoleFinished] : [])]);
   await metricsServer?.close();
+  await health.stop();
   await network?.stop();
   await app.stop();
   return 0;
 }
 
-async function serveMetrics(metrics: import('./metrics/index.js').Metrics, app: App, config: Config, logger: Logger) {
+/** Health of the machine: alerts to the admins, shown in /status (through doctor) and the metrics. */
+function startHealth(app: App, config: Config, runner: ReturnType<typeof createProcessRunner>, logger: Logger): HealthMonitor {
+  return new HealthMonitor({
+    probes: systemProbes({ runner, interfaceUp: async () => (app.peers.offline ? undefined : (await app.peers.liveState().catch(() => undefined)) !== undefined) }),
+    notifier: app.hub,
+    logger,
+    statePath: join(config.dataDir, 'health.json'),
+    diskPaths: [config.dataDir, config.wireguard.WG_CONFIG_DIR],
+    interfaceName: config.wireguard.WG_INTERFACE,
+    intervalSeconds: config.ops.HEALTH_CHECK_INTERVAL ?? 300,
+  });
+}
+
+async function serveMetrics(metrics: import('./metrics/index.js').Metrics, app: App, config: Config, logger: Logger, health: HealthMonitor) {
   const { startMetricsServer } = await import('./metrics/index.js');
   metrics.bind({
     interfaceName: config.wireguard.WG_INTERFACE,
     peers: () => app.peers.listWithLive(),
     network: () => app.services.network,
+    healthProblems: () => health.problems().map((p) => p.id),
   });
   try {
     return await startMetricsServer({
