@@ -26,6 +26,7 @@ import { createI18n, toLocale } from './i18n/index.js';
 import type { Logger } from './log/logger.js';
 import { createAuditLog, type AuditLog } from './store/audit-log.js';
 import { openBotDb, type BotDb } from './store/bot-db.js';
+import { prepareDatabaseFile } from './store/db-upgrade.js';
 import { openJsonStore } from './store/json-store.js';
 import { interfaceConfigFile } from './wireguard/config-file.js';
 import { withUserspaceApi } from './wireguard/uapi.js';
@@ -83,6 +84,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   let liveStateAtStart = live?.state();
   liveStateAtStart?.catch(() => undefined); // awaited by peers.start(); never unhandled if building fails first
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await prepareDatabaseFile(join(config.dataDir, 'db.json')); // an older schema: a copy first; a newer one: refused
   const db = await openBotDb(join(config.dataDir, 'db.json'));
   const deletions = await openJsonStore<{ deletions: ScheduledDeletion[] }>(join(config.dataDir, 'deletions.json'), () => ({ deletions: [] }));
   const audit = createAuditLog({ path: join(config.dataDir, 'audit.log'), onError: (error) => logger.warn('audit log write failed', { error }) });

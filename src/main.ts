@@ -33,6 +33,9 @@ Usage:
   wg-chatops install    first-time setup of this machine (run as root; --help for options)
   wg-chatops uninstall  remove what install added
   wg-chatops doctor     check the setup and explain what to fix
+  wg-chatops backup [FILE]   write an encrypted backup (needs a backup key)
+  wg-chatops backup-key      make the backup key; shows the recovery code once
+  wg-chatops restore FILE    restore a backup (asks for the recovery code)
   wg-chatops --help     this text
 
 Configuration comes from environment variables and ./.env (or the file named by WG_CHATOPS_ENV_FILE);
@@ -52,6 +55,10 @@ export async function main(argv: string[], processEnv: Env): Promise<number> {
       case 'uninstall':
       case 'doctor':
         return await runSetupCommand(command, rest, processEnv);
+      case 'backup':
+      case 'backup-key':
+      case 'restore':
+        return await runBackupCommand(command, rest, processEnv);
       case undefined:
       case 'run':
       case 'console':
@@ -82,6 +89,17 @@ async function runSetupCommand(command: 'install' | 'uninstall' | 'doctor', argv
   if (command === 'install') return cli.runInstallCli(argv, deps);
   if (command === 'uninstall') return cli.runUninstallCli(argv, deps);
   return cli.runDoctorCli(argv, deps);
+}
+
+/** backup, backup-key and restore (src/backup/cli.ts). */
+async function runBackupCommand(command: 'backup' | 'backup-key' | 'restore', argv: string[], processEnv: Env): Promise<number> {
+  const env = loadEnv(processEnv, processEnv.WG_CHATOPS_ENV_FILE ?? '.env');
+  process.umask(0o077);
+  const cli = await import('./backup/cli.js');
+  const deps = { env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, version: packageVersion() };
+  if (command === 'backup') return cli.runBackupCli(argv, deps);
+  if (command === 'backup-key') return cli.runBackupKeyCli(argv, deps);
+  return cli.runRestoreCli(argv, deps);
 }
 
 async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
@@ -154,6 +172,7 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
 
   await app.start();
   network?.start();
+  const backup = await startBackups(app, config, env, logger);
   health = startHealth(app, config, runner, logger);
   await health.start();
   const metricsServer = metrics ? await serveMetrics(metrics, app, config, logger, health) : undefined;
@@ -170,9 +189,27 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   await Promise.race([stopped, ...(consoleFinished ? [consoleFinished] : [])]);
   await metricsServer?.close();
   await health.stop();
+  backup.stop();
   await network?.stop();
   await app.stop();
   return 0;
+}
+
+/** /backup and the scheduled backups (BACKUP_SCHEDULE, /backup auto on). */
+async function startBackups(app: App, config: Config, env: Env, logger: Logger) {
+  const [{ BackupService }, { rootsFor }, { backupReply }] = await Promise.all([import('./backup/service.js'), import('./backup/cli.js'), import('../commands/backup.js')]);
+  const service = new BackupService({
+    roots: rootsFor(config, env, process.cwd()),
+    appVersion: packageVersion(),
+    interfaceName: config.wireguard.WG_INTERFACE,
+    schedule: config.ops.BACKUP_SCHEDULE,
+    notifier: app.hub,
+    logger,
+  });
+  app.services.backup = service;
+  const ttl = config.bot.SECRET_TTL_SECONDS ?? 900;
+  service.start((file) => (t) => backupReply(t, file, ttl));
+  return service;
 }
 
 /** Health of the machine: alerts to the admins, shown in /status (through doctor) and the metrics. */
