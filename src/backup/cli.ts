@@ -8,9 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { parseConfig, type Config } from '../config/index.js';
+import { botSchema } from '../config/bot.js';
+import type { Config } from '../config/index.js';
+import { wireguardSchema } from '../config/wireguard.js';
 import type { Env } from '../config/load-env.js';
-import { UserError } from '../core/errors.js';
+import { ConfigError, UserError } from '../core/errors.js';
 import { createI18n, toLocale } from '../i18n/index.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { PIVPN_SETUP_VARS } from '../wireguard/pivpn/layout.js';
@@ -28,7 +30,20 @@ export interface BackupCliDeps {
   now?: () => Date;
 }
 
-export function rootsFor(config: Config, env: Env, cwd: string): BackupRoots {
+/** Only the sections a backup needs: a chat token that does not validate must not stop a restore. */
+function minimalConfig(env: Env, cwd: string): Pick<Config, 'wireguard' | 'dataDir'> {
+  const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }): T => {
+    const r = schema.safeParse(env);
+    if (r.success) return r.data;
+    const issue = r.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0] ?? 'config'), issue.message);
+  };
+  const wireguard = parse(wireguardSchema);
+  const bot = parse(botSchema);
+  return { wireguard, dataDir: bot.DATA_DIR ?? (process.getuid?.() === 0 ? '/var/lib/wg-chatops' : `${cwd}/data`) };
+}
+
+export function rootsFor(config: Pick<Config, 'wireguard' | 'dataDir'>, env: Env, cwd: string): BackupRoots {
   const pivpnDir = PIVPN_SETUP_VARS.replace(/\/setupVars\.conf$/, '');
   return {
     wgConfigDir: config.wireguard.WG_CONFIG_DIR,
@@ -41,7 +56,7 @@ export function rootsFor(config: Config, env: Env, cwd: string): BackupRoots {
 
 function setup(deps: BackupCliDeps) {
   const cwd = deps.cwd ?? process.cwd();
-  const config = parseConfig(deps.env, { isRoot: process.getuid?.() === 0, cwd });
+  const config = minimalConfig(deps.env, cwd);
   const t = createI18n().t(toLocale(deps.env.LANG, 'en')) as (key: string, params?: Record<string, unknown>) => string;
   const say = (s: string) => deps.stdout.write(`${s}\n`);
   const fail = (error: unknown) => {
