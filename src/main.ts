@@ -20,7 +20,7 @@ import { createLogger, type Logger } from './log/logger.js';
 import { writeFileAtomic } from './store/atomic-file.js';
 import { createConsoleAdapter } from './chat/console/adapter.js';
 import { createNetworkWatch } from './ddns/index.js';
-import { HealthMonitor, systemProbes } from './health/monitor.js';
+import { doctorWithHealth, HealthMonitor, systemProbes } from './health/monitor.js';
 import type { DoctorService } from './core/doctor.js';
 import { detectPivpnLayout, PIVPN_SETUP_VARS, type PivpnLayout } from './wireguard/pivpn/layout.js';
 import { envFromPivpn, SetupVarsError } from './wireguard/pivpn/setup-vars.js';
@@ -123,12 +123,10 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   const runner = createProcessRunner(logger);
   // The checks (and their code) are loaded only when an admin asks for /status.
   let health: HealthMonitor | undefined;
-  const doctor: DoctorService = {
-    run: async () => [
-      ...(await (await import('./install/doctor.js')).createDoctorService({ root: '/', runner, config, insideBot: true }).run()),
-      ...(health?.checkResults() ?? []),
-    ],
-  };
+  const doctor: DoctorService = doctorWithHealth(
+    { run: async () => (await import('./install/doctor.js')).createDoctorService({ root: '/', runner, config, insideBot: true }).run() },
+    () => health,
+  );
   // Metrics (METRICS_LISTEN): loaded only when asked for; the command observer must exist before the app.
   const metrics = config.ops.METRICS_LISTEN ? (await import('./metrics/index.js')).createMetrics() : undefined;
   const app = await buildApp(config, {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CheckResult } from '../core/doctor.js';
+import type { CheckResult, DoctorService } from '../core/doctor.js';
 import {
   clockSynchronised,
   decideAlerts,
@@ -200,4 +200,18 @@ export class HealthMonitor {
     const stored: Stored = { running, active: this.state.active };
     await writeFileAtomic(this.o.statePath, `${JSON.stringify(stored)}\n`).catch((error: unknown) => this.o.logger.warn('health: cannot save its state (disk full or read-only?)', { error }));
   }
+}
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, addSecret() {} };
+
+/** The doctor (install checks) plus the health monitor's current problems: what /status shows. */
+export function doctorWithHealth(base: DoctorService | undefined, health: () => HealthMonitor | undefined): DoctorService {
+  return { run: async () => [...((await base?.run()) ?? []), ...(health()?.checkResults() ?? [])] };
+}
+
+/** One observation without alerts or state, for `wg-chatops doctor` (the bot's monitor alerts). */
+export async function healthCheckOnce(opts: Omit<HealthOptions, 'notifier' | 'statePath' | 'intervalSeconds' | 'logger'>): Promise<CheckResult[]> {
+  const m = new HealthMonitor({ ...opts, notifier: { toAdmins: async () => [], toUser: async () => [], edit: async () => undefined }, logger: silentLogger, statePath: '/nonexistent/health.json', intervalSeconds: 3600 });
+  await m.check();
+  return m.checkResults();
 }

@@ -12,6 +12,7 @@ import type { CheckResult, CheckStatus, DoctorService } from '../core/doctor.js'
 import type { Translate } from '../core/translate.js';
 import { classifyNat } from '../ddns/wan.js';
 import type { CommandRunner } from '../exec/runner.js';
+import { healthCheckOnce, systemProbes } from '../health/monitor.js';
 import { underRoot } from '../wireguard/pivpn/fs-util.js';
 import type { LanInfo } from './facts.js';
 import type { NetworkProbe } from './network-probe.js';
@@ -117,9 +118,19 @@ export function createDoctorService(deps: DoctorDeps): DoctorService {
         const r = await c().catch((error: Error) => result('error', 'warn', 'doctor.checkFailed', { message: error.message }));
         if (r) out.push(r);
       }
+      // The machine's health (disk, read-only root, clock, temperature): inside the bot its monitor adds them.
+      if (!deps.insideBot && deps.root === '/') out.push(...(await machineHealth(deps)));
       return out;
     },
   };
+}
+
+function machineHealth(deps: DoctorDeps): Promise<CheckResult[]> {
+  return healthCheckOnce({
+    probes: systemProbes({ runner: deps.runner, interfaceUp: async () => undefined }), // the interface check is above
+    diskPaths: [deps.config.dataDir, deps.config.wireguard.WG_CONFIG_DIR],
+    interfaceName: deps.config.wireguard.WG_INTERFACE,
+  }).catch(() => []);
 }
 
 function networkChecks(deps: DoctorDeps): (() => Promise<CheckResult | undefined>)[] {

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Notifier } from '../../src/core/notifier.js';
 import { replyToPlainText } from '../../src/core/reply.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
-import { HealthMonitor, systemProbes, type HealthProbes } from '../../src/health/monitor.js';
+import { doctorWithHealth, healthCheckOnce, HealthMonitor, systemProbes, type HealthProbes } from '../../src/health/monitor.js';
+import { admin, offlineApp, plain } from '../helpers/app.js';
 import { createI18n } from '../../src/i18n/index.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { withUserspaceApi } from '../../src/wireguard/uapi.js';
@@ -189,5 +190,19 @@ describe('health: seams for temperature, throttling, the clock; a crash restart'
     await third.m.start();
     expect(third.notifier.texts).toEqual([]);
     await third.m.stop();
+  });
+});
+
+describe('health in /status and doctor', () => {
+  it('/status lists the current problems for admins; doctor gets them from a one-off check', async () => {
+    const { m } = monitor({ probes: { ...quiet(), temperatures: async () => [85_500] }, dir: mkdtempSync(join(tmpdir(), 'wgc-h-status-')) });
+    await m.start();
+    const app = await offlineApp({}, { doctor: doctorWithHealth(undefined, () => m) });
+    const text = plain(await app.dispatcher.handle(admin('/status')));
+    expect(text).toMatch(/The CPU is at 85\.5 °C \(over 80 °C\)/);
+    await app.stop();
+    await m.stop();
+    const once = await healthCheckOnce({ probes: { ...quiet(), clockSynchronised: async () => false }, diskPaths: [], interfaceName: 'wg0' });
+    expect(once).toEqual([{ id: 'health:clock', status: 'warn', key: 'health.clock', params: {} }]);
   });
 });
