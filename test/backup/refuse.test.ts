@@ -15,7 +15,16 @@ import { UserError } from '../../src/core/errors.js';
 import { generateKeyPair } from '../../src/core/keys.js';
 import { SCHEMA_VERSION } from '../../src/store/bot-db.js';
 import { BIN, botEnv } from '../helpers/cli.js';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+
+function hasAgeTool(): boolean {
+  try {
+    execFileSync('age', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Every file under the directories, with its content hash and mode. */
 function snapshot(...dirs: string[]): Record<string, string> {
@@ -194,5 +203,24 @@ describe('wg-chatops backup-key, backup, restore (the program)', () => {
     expect(ok.stdout).toMatch(/Restored \d+ files/);
     expect(ok.stdout).toMatch(/SLACK_BOT_TOKEN, DDNS_TOKEN/);
     expect(readFileSync(join(m.roots.wgConfigDir, 'wg0.conf'), 'utf8')).toMatch(/ListenPort = 51820/);
+  });
+});
+
+describe.runIf(hasAgeTool())('interoperability with the age tool', () => {
+  it('age -d opens a backup with the recovery code; a binary file made by age restores too', async () => {
+    const m = machine();
+    const code = await createRecoveryCode(m.roots.dataDir);
+    const made = await makeBackupFile(m.roots, { appVersion: '0.1.0', interfaceName: 'wg0', now: new Date() });
+    const dir = mkdtempSync(join(tmpdir(), 'wgc-age-'));
+    writeFileSync(join(dir, 'code.txt'), `${code}\n`, { mode: 0o600 });
+    writeFileSync(join(dir, 'b.age'), made.data);
+    const plaintext = execFileSync('age', ['-d', '-i', join(dir, 'code.txt'), join(dir, 'b.age')]);
+    expect(JSON.parse(plaintext.toString('utf8')).format).toBe('wg-chatops-backup');
+    // Re-encrypted by age itself, binary: still restores.
+    const recipient = (await readRecipient(m.roots.dataDir))!;
+    const binary = execFileSync('age', ['-r', recipient], { input: plaintext });
+    const target = machine();
+    const r = await restoreBackup(binary, code, target.roots);
+    expect(r.payload.interfaceName).toBe('wg0');
   });
 });
