@@ -66,10 +66,17 @@ export function systemProbes(opts: { runner: CommandRunner; interfaceUp: () => P
       );
       return values.filter((v) => Number.isFinite(v));
     },
-    throttled: () => out('vcgencmd', ['get_throttled']),
+    // Programs are started only where they exist (a process costs memory on a 512 MiB Pi).
+    throttled: async () => {
+      const vcgencmd = ['usr/bin/vcgencmd', 'opt/vc/bin/vcgencmd'].map((p) => join(sys, p)).find((p) => existsSync(p));
+      return vcgencmd ? out(vcgencmd, ['get_throttled']) : undefined;
+    },
     async clockSynchronised() {
       const flag = existsSync(join(sys, 'run/systemd/timesync/synchronized'));
-      return clockSynchronised(flag ? undefined : await out('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']), flag);
+      if (flag) return true;
+      // Booted with systemd: timedatectl's NTPSynchronized (the kernel's adjtimex state: timesyncd, chrony, ntpd).
+      if (!existsSync(join(sys, 'run/systemd/system'))) return undefined;
+      return clockSynchronised(await out('timedatectl', ['show', '-p', 'NTPSynchronized', '--value']), false);
     },
     interfaceUp: opts.interfaceUp,
   };
@@ -86,6 +93,8 @@ export interface HealthOptions {
   rootPath?: string;
   interfaceName: string;
   intervalSeconds: number;
+  /** Delay of the first check after start (the bot starts faster); 0: start() checks before it returns. */
+  firstCheckDelayMs?: number;
   now?: () => Date;
 }
 
@@ -98,6 +107,7 @@ export class HealthMonitor {
   private state: HealthState = emptyHealthState();
   private pendingEvents: Problem[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private first: NodeJS.Timeout | undefined;
   private checking: Promise<HealthAction[]> | undefined;
   private readonly now: () => Date;
 
@@ -111,13 +121,19 @@ export class HealthMonitor {
     if (stored) this.state = { active: stored.active ?? {} };
     if (stored?.running) this.pendingEvents.push({ id: 'crash-restart', key: 'health.crashRestart', params: {} });
     await this.save(true);
-    await this.check();
+    const delay = this.o.firstCheckDelayMs ?? 0;
+    if (delay === 0) await this.check();
+    else {
+      this.first = setTimeout(() => void this.check(), delay);
+      this.first.unref();
+    }
     this.timer = setInterval(() => void this.check(), this.o.intervalSeconds * 1000);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    if (this.first) clearTimeout(this.first);
     await this.checking?.catch(() => undefined);
     await this.save(false);
   }

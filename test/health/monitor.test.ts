@@ -4,7 +4,7 @@
  * Alerts go through a Notifier that renders them in English, as the chat hub would.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +190,32 @@ describe('health: seams for temperature, throttling, the clock; a crash restart'
     await third.m.start();
     expect(third.notifier.texts).toEqual([]);
     await third.m.stop();
+  });
+});
+
+describe('health: the system probes on a machine tree (thermal zones, vcgencmd)', () => {
+  it('reads the hottest thermal zone and runs vcgencmd where it exists; without them, says nothing', async () => {
+    const sys = mkdtempSync(join(tmpdir(), 'wgc-h-sys-'));
+    for (const [zone, temp] of [
+      ['thermal_zone0', '61000'],
+      ['thermal_zone1', '83500'],
+    ] as const) {
+      mkdirSync(join(sys, 'sys/class/thermal', zone), { recursive: true });
+      writeFileSync(join(sys, 'sys/class/thermal', zone, 'temp'), `${temp}\n`);
+    }
+    mkdirSync(join(sys, 'usr/bin'), { recursive: true });
+    writeFileSync(join(sys, 'usr/bin/vcgencmd'), '#!/bin/sh\n[ "$1" = get_throttled ] && echo throttled=0x50005\n', { mode: 0o755 });
+    const probes = systemProbes({ runner, interfaceUp: async () => undefined, sysRoot: sys });
+    const { m, notifier } = monitor({ probes: { ...probes, statfs: async () => undefined, mounts: async () => undefined }, dir: mkdtempSync(join(tmpdir(), 'wgc-h-sys-state-')) });
+    await m.start();
+    expect(notifier.texts.sort()).toEqual(
+      ['⚠️ The CPU is at 83.5 °C (over 80 °C). Improve the cooling.', '⚠️ Under-voltage: the power supply is too weak. Use the official power supply.', '⚠️ The CPU is being throttled (0x50005).'].sort(),
+    );
+    await m.stop();
+    const bare = systemProbes({ runner, interfaceUp: async () => undefined, sysRoot: mkdtempSync(join(tmpdir(), 'wgc-h-bare-')) });
+    expect(await bare.temperatures()).toEqual([]);
+    expect(await bare.throttled()).toBeUndefined();
+    expect(await bare.clockSynchronised()).toBeUndefined();
   });
 });
 
