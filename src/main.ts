@@ -220,7 +220,7 @@ function startHealth(app: App, config: Config, runner: ReturnType<typeof createP
     diskPaths: [config.dataDir, config.wireguard.WG_CONFIG_DIR],
     interfaceName: config.wireguard.WG_INTERFACE,
     intervalSeconds: config.ops.HEALTH_CHECK_INTERVAL ?? 300,
-    firstCheckDelayMs: 15_000,
+    firstCheckDelayMs: Math.min(15_000, (config.ops.HEALTH_CHECK_INTERVAL ?? 300) * 1000),
   });
 }
 
