@@ -70,7 +70,8 @@ export function withoutSecrets(envText: string): string {
   return envText
     .split('\n')
     .map((line) => {
-      const m = /^(\s*(?:export\s+)?)([A-Z][A-Z0-9_]*)\s*=/.exec(line);
+      // Commented-out values too: an old token in a comment is still a token.
+      const m = /^(\s*(?:#\s*)?(?:export\s+)?)([A-Z][A-Z0-9_]*)\s*=/.exec(line);
       return m && secret.has(m[2]!) ? `${m[1]}${m[2]}=` : line;
     })
     .join('\n');
