@@ -40,9 +40,10 @@ export function createMetrics(): Metrics {
   const peersGauge = g('wg_chatops_peers', 'Peers the bot knows, by state (total, enabled, online: a handshake within 3 minutes)', ['interface', 'state']);
   const interfaceUp = g('wg_chatops_interface_up', '1 while the WireGuard interface is up', ['interface']);
   const enabled = g('wg_chatops_peer_enabled', '1 when the peer is enabled, 0 when disabled', peerLabels);
-  // Counters in the exporter's naming; set from the interface's own counters (which only grow while it runs).
-  const sent = g('wireguard_sent_bytes_total', 'Bytes sent to the peer', peerLabels);
-  const received = g('wireguard_received_bytes_total', 'Bytes received from the peer', peerLabels);
+  // Counters, as the exporter declares them; each scrape copies the interface's own counters.
+  const c = (name: string, help: string) => new client.Counter({ name, help, labelNames: peerLabels, registers: [registry] });
+  const sent = c('wireguard_sent_bytes_total', 'Bytes sent to the peer');
+  const received = c('wireguard_received_bytes_total', 'Bytes received from the peer');
   const handshake = g('wireguard_latest_handshake_seconds', 'UNIX time of the latest handshake with the peer (0: never)', peerLabels);
   const ddnsOutcome = g('wg_chatops_ddns_last_update_outcome', '1 for the outcome of the latest DDNS update (good, nochg, fatal, retry)', ['provider', 'outcome']);
   const ddnsAttempt = g('wg_chatops_ddns_last_update_timestamp_seconds', 'UNIX time of the latest DDNS update attempt', ['provider']);
@@ -74,8 +75,8 @@ export function createMetrics(): Metrics {
       const labels = { interface: name, public_key: p.entry.publicKey, allowed_ips: p.entry.allowedIps.join(','), friendly_name: p.entry.name };
       enabled.set(labels, p.entry.enabled ? 1 : 0);
       if (iface && p.live) {
-        sent.set(labels, p.live.txBytes);
-        received.set(labels, p.live.rxBytes);
+        sent.inc(labels, p.live.txBytes);
+        received.inc(labels, p.live.rxBytes);
         handshake.set(labels, p.live.latestHandshake);
       }
     }

@@ -62,7 +62,10 @@ describe.runIf(tunnelTestsEnabled())('metrics with a live interface', () => {
     const dumpAfter = sh('wg', ['show', lab.serverIface, 'dump']);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    const samples = parseProm(await res.text());
+    const body = await res.text();
+    expect(body).toMatch(/^# TYPE wireguard_sent_bytes_total counter$/m);
+    expect(body).toMatch(/^# TYPE wireguard_latest_handshake_seconds gauge$/m);
+    const samples = parseProm(body);
     const one = (name: string, labels: Record<string, string> = {}) => {
       const found = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
       expect(found, `${name} ${JSON.stringify(labels)}`).toHaveLength(1);
