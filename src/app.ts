@@ -79,7 +79,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const now = deps.now ?? (() => new Date());
   const wg = config.wireguard;
   const offline = deps.offline ?? wg.WG_OFFLINE;
-  const live = offline ? undefined : (deps.live ?? withUserspaceApi(wgCliInterface(wg.WG_INTERFACE, deps.runner)));
+  const live = offline ? undefined : (deps.live ?? withUserspaceApi(wgCliInterface(wg.WG_INTERFACE, deps.runner), wg.WG_UAPI_DIR));
   // Asked before anything is opened: the interface prepares its answer (3 MB at 10,000 peers) meanwhile.
   let liveStateAtStart = live?.state();
   liveStateAtStart?.catch(() => undefined); // awaited by peers.start(); never unhandled if building fails first
