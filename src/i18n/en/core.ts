@@ -145,6 +145,13 @@ export const core = {
     removed: '{{user}} is no longer an approved user. Their peers stay.',
     removedRevoked: '{{user}} is no longer an approved user, and their {{count}} peers are revoked.',
   },
+  storage: {
+    full: "The Pi's disk is full: nothing was changed. Free some space (e.g. sudo journalctl --vacuum-size=50M), then try again. /peers and /status keep working.",
+    readOnly: "The Pi's disk is read-only (the SD card may be failing): nothing was changed. /peers and /status keep working.",
+    io: "The Pi's disk reported an error (the SD card may be failing): nothing was changed. /peers and /status keep working.",
+    alert: 'Peer changes are failing: {{reason}} Nothing was changed; read-only commands keep working. Details: wg-chatops doctor and the log.',
+    handEdits: 'The WireGuard config was edited outside the bot; I kept the edits:',
+  },
   console: {
     banner: 'wg-chatops console — you are the local admin. Type /help, or Ctrl-D to quit.',
     offlineTrial: 'No WireGuard server here yet ({{path}} is missing): trying out in offline mode with {{trial}}. To set up the server, run "sudo node bin/wg-chatops.js install" in this checkout.',

@@ -145,6 +145,13 @@ export const core = {
     removed: '{{user}} を承認済みユーザーから外しました。ピアは残っています。',
     removedRevoked: '{{user}} を承認済みユーザーから外し、ピア {{count}} 件を削除しました。',
   },
+  storage: {
+    full: 'Pi のディスクがいっぱいです。何も変更していません。空き容量を作ってから(例: sudo journalctl --vacuum-size=50M)もう一度お試しください。/peers と /status は引き続き使えます。',
+    readOnly: 'Pi のディスクが読み取り専用になっています(SD カードの故障かもしれません)。何も変更していません。/peers と /status は引き続き使えます。',
+    io: 'Pi のディスクがエラーを返しました(SD カードの故障かもしれません)。何も変更していません。/peers と /status は引き続き使えます。',
+    alert: 'ピアの変更が失敗しています: {{reason}} 何も変更していません。読み取り専用のコマンドは使えます。詳細: wg-chatops doctor とログ。',
+    handEdits: 'WireGuard の設定がボットの外で編集されました。編集内容をそのまま採用しました:',
+  },
   console: {
     banner: 'wg-chatops コンソール — あなたはローカル管理者です。/help と入力、終了は Ctrl-D。',
     offlineTrial: 'このマシンにはまだ WireGuard サーバーがありません({{path}} がありません)。{{trial}} を使いオフラインモードで試用します。サーバーを構築するには、このディレクトリで "sudo node bin/wg-chatops.js install" を実行してください。',
