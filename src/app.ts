@@ -53,6 +53,8 @@ export interface AppDeps {
   importedPeers?: readonly { name: string; publicKey: string; createdAt: string; privateKey?: string }[];
   live?: LiveInterface;
   now?: () => Date;
+  /** Step boundaries of every peer change (crash tests kill the process at one). */
+  onPeerStep?: (step: string) => void;
 }
 
 export interface App {
@@ -120,6 +122,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
     now,
     ensureRoom: spaceGuard([db.path, document.path]),
+    ...(deps.onPeerStep ? { onStep: deps.onPeerStep } : {}),
     onDiskFault: (fault) => {
       const reason = fault === 'full' ? 'storage.full' : fault === 'readOnly' ? 'storage.readOnly' : 'storage.io';
       hub.toAdmins((t) => textReply(t('storage.alert', { reason: t(reason) }))).catch((error) => logger.warn('telling the admins about the disk failed', { error }));

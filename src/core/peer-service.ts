@@ -78,6 +78,8 @@ interface Deps {
   onDiskFault?: (fault: DiskFault, error: unknown) => void;
   /** Throws (an ENOSPC error) when the disks lack room for the writes of a change. */
   ensureRoom?: () => Promise<void>;
+  /** Called at every step boundary of a change (begun, db, file, live, done…): crash tests kill the process there. */
+  onStep?: (step: string) => void;
   /** Hand edits found while running (at start they are in the DriftReport). */
   onHandEdits?: (findings: string[]) => void;
 }
@@ -297,12 +299,15 @@ export class PeerService {
   private async commit(change: PeerChange): Promise<boolean> {
     await this.settle([]).catch((error) => this.refuse(error));
     await this.deps.ensureRoom?.().catch((error) => this.refuse(error));
+    this.step('begin');
     const seq = await this.deps.journal.begin(change).catch((error) => this.refuse(error));
+    this.step('begun');
     const outcome = await this.applyTo(change, ALL);
     if (outcome.failed.length === 0) {
       this.diskFault = undefined;
       // If this mark is lost, the next start applies the change again: idempotent, so nothing differs.
       await this.deps.journal.mark(seq, 'done').catch((error) => this.deps.logger.warn(`journal: could not mark the ${describeChange(change)} done`, { error }));
+      this.step('done');
       return outcome.live;
     }
     const firstError = outcome.failed[0]!.error;
@@ -321,10 +326,15 @@ export class PeerService {
 
   /** Apply a change to some targets at once (each idempotent); which ones it changed, which failed. */
   private async applyTo(change: PeerChange, targets: readonly Target[]): Promise<{ changed: Target[]; failed: { target: Target; error: unknown }[]; live: boolean }> {
-    const run = (target: Target): Promise<boolean> => {
+    const apply = (target: Target): Promise<boolean> => {
       if (target === 'db') return this.applyToDb(change);
       if (target === 'file') return this.deps.document.apply(change);
       return this.applyToLive(change);
+    };
+    const run = async (target: Target): Promise<boolean> => {
+      const result = await apply(target);
+      this.step(target);
+      return result;
     };
     const results = await Promise.allSettled(targets.map(run));
     const changed: Target[] = [];
@@ -374,6 +384,10 @@ export class PeerService {
     await this.deps.journal.mark(record.seq, forward ? 'done' : 'undone');
     if (outcome.changed.length > 0) findings.push(forward ? `finished an interrupted ${describeChange(record.change)}` : `rolled back a failed ${describeChange(record.change)}`);
     return change;
+  }
+
+  private step(name: string): void {
+    this.deps.onStep?.(name);
   }
 
   private refuse(error: unknown): never {
