@@ -225,6 +225,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
         await a.stop().catch((error) => logger.warn(`stopping ${a.platform} failed`, { error }));
       }
       await audit.flush();
+      await peers.idle();
       await journal.close();
     },
   };

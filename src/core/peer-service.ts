@@ -89,6 +89,8 @@ const ALL: readonly Target[] = ['db', 'file', 'live'];
 
 export class PeerService {
   private lock: Promise<unknown> = Promise.resolve();
+  /** The last "done" mark, written after the reply (see commit). */
+  private marking: Promise<unknown> = Promise.resolve();
   private drift: DriftReport = { findings: [], applied: 0 };
   private diskFault: DiskFault | undefined;
   private readonly now: () => Date;
@@ -107,6 +109,12 @@ export class PeerService {
 
   get driftReport(): DriftReport {
     return this.drift;
+  }
+
+  /** Resolves once every journal write of the changes so far is on disk (before stopping). */
+  async idle(): Promise<void> {
+    await this.lock;
+    await this.marking;
   }
 
   /** Set while changes fail for the disk (the bot then serves read-only commands). */
@@ -305,9 +313,12 @@ export class PeerService {
     const outcome = await this.applyTo(change, ALL);
     if (outcome.failed.length === 0) {
       this.diskFault = undefined;
-      // If this mark is lost, the next start applies the change again: idempotent, so nothing differs.
-      await this.deps.journal.mark(seq, 'done').catch((error) => this.deps.logger.warn(`journal: could not mark the ${describeChange(change)} done`, { error }));
-      this.step('done');
+      // Off the reply's path: the journal writes it before the next change's intent. If it is lost (a crash
+      // first), the next start applies the change again: idempotent, so nothing differs.
+      this.marking = this.deps.journal
+        .mark(seq, 'done')
+        .then(() => this.step('done'))
+        .catch((error) => this.deps.logger.warn(`journal: could not mark the ${describeChange(change)} done`, { error }));
       return outcome.live;
     }
     const firstError = outcome.failed[0]!.error;

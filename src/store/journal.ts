@@ -88,19 +88,29 @@ export async function openJournal(path: string): Promise<ChangeJournal & { close
     newest = record;
   };
 
+  // One operation at a time, in call order: a mark still being written is on disk before the next begin.
+  let queue: Promise<unknown> = Promise.resolve();
+  const queued = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = queue.then(work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+
   return {
-    last: read,
-    async begin(change) {
-      const previous = await read();
-      const record: JournalRecord = { seq: (previous?.seq ?? 0) + 1, state: 'begun', change };
-      await write(record);
-      return record.seq;
-    },
-    async mark(seq, state: Exclude<JournalState, 'begun'>) {
-      const current = await read();
-      if (!current || current.seq !== seq) throw new Error(`journal: record ${seq} is not the newest (${current?.seq ?? 'none'})`);
-      await write({ ...current, state });
-    },
+    last: () => queued(read),
+    begin: (change) =>
+      queued(async () => {
+        const previous = await read();
+        const record: JournalRecord = { seq: (previous?.seq ?? 0) + 1, state: 'begun', change };
+        await write(record);
+        return record.seq;
+      }),
+    mark: (seq, state: Exclude<JournalState, 'begun'>) =>
+      queued(async () => {
+        const current = await read();
+        if (!current || current.seq !== seq) throw new Error(`journal: record ${seq} is not the newest (${current?.seq ?? 'none'})`);
+        await write({ ...current, state });
+      }),
     async close() {
       await handle?.close();
       handle = undefined;

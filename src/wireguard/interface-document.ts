@@ -63,7 +63,7 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
       throw new ConfigError(options.subnet ? 'WG_SUBNET' : file.path, `cannot tell the tunnel subnet: ${(error as Error).message} (set WG_SUBNET)`, { cause: error });
     }
     const duplicate = findDuplicate(parsed, nextSubnet);
-    if (duplicate) throw new ConfigError(file.path, duplicate);
+    if (duplicate) throw new ConfigError(`${file.path}:${duplicate.line}`, duplicate.message);
     options.addSecret?.(parsed.iface.privateKey);
     serverPublicKey = publicKeyFromPrivate(parsed.iface.privateKey);
     doc = parsed;
@@ -165,7 +165,7 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
  * A second peer with the same PublicKey or the same tunnel address: wg would keep only one of them (and
  * revoking one would cut off the other). Described with file lines and the fix, or undefined.
  */
-export function findDuplicate(doc: ServerConfigDoc, subnet: TunnelSubnet): string | undefined {
+export function findDuplicate(doc: ServerConfigDoc, subnet: TunnelSubnet): { line: number; message: string } | undefined {
   const byKey = new Map<string, { line: number; label: string }>();
   const byAddress = new Map<string, { line: number; label: string }>();
   let line = 1;
@@ -176,7 +176,7 @@ export function findDuplicate(doc: ServerConfigDoc, subnet: TunnelSubnet): strin
     const label = segment.kind === 'managed' ? `peer "${segment.name}"` : 'a hand-written [Peer]';
     const first = byKey.get(segment.entry.publicKey);
     if (first) {
-      return `line ${here}: ${label} has the same PublicKey as ${first.label} (line ${first.line}); WireGuard keeps only one of them. Remove one of the two, or give one a new key (wg genkey), then start again.`;
+      return { line: here, message: `${label} has the same PublicKey as ${first.label} (line ${first.line}); WireGuard keeps only one of them. Remove one of the two, or give one a new key (wg genkey), then start again.` };
     }
     byKey.set(segment.entry.publicKey, { line: here, label });
     for (const cidr of segment.entry.allowedIps) {
@@ -184,7 +184,7 @@ export function findDuplicate(doc: ServerConfigDoc, subnet: TunnelSubnet): strin
       const address = cidr.split('/')[0]!.toLowerCase();
       const other = byAddress.get(address);
       if (other) {
-        return `line ${here}: ${label} has the address ${address} of ${other.label} (line ${other.line}); traffic would reach only one of them. Give one a free address in ${subnetText(subnet)}, or remove it, then start again.`;
+        return { line: here, message: `${label} has the address ${address} of ${other.label} (line ${other.line}); traffic would reach only one of them. Give one a free address in ${subnetText(subnet)}, or remove it, then start again.` };
       }
       byAddress.set(address, { line: here, label });
     }

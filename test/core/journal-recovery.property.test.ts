@@ -81,13 +81,15 @@ describe('journal recovery (property)', () => {
           let crashed: { dir: string; live: Map<string, LivePeer> } | undefined;
           let steps = 0;
           let counting = false;
+          let started = false;
           const app = await open(dir, live, (step) => {
-            if (!counting || crashed || ++steps !== crashAt) return;
+            // Counted from the change's own first step (the previous change's "done" may come later).
+            if (counting && step === 'begin') started = true;
+            if (!started || crashed || ++steps !== crashAt) return;
             // What a kill -9 right here leaves: the files as they are on disk, the interface as it is.
             const copy = mkdtempSync(join(tmpdir(), 'wgc-crash-'));
             for (const f of readdirSync(dir)) cpSync(join(dir, f), join(copy, f), { recursive: true });
             crashed = { dir: copy, live: new Map([...live.peers].map(([k, v]) => [k, { ...v }])) };
-            void step;
           });
           // Some peers, some disabled, one revoked (so /undo has something to restore).
           const names = enabled.map((_, i) => `p${i}`);

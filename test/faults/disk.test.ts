@@ -110,7 +110,9 @@ describe.skipIf(!isRoot)('a full disk (tmpfs)', () => {
     for (const n of ['a', 'b', 'c']) await app.dispatcher.handle(admin(`/addpeer ${n}`));
     await app.dispatcher.handle(admin('/disable c'));
     const before = { conf: readFileSync(join(dir, 'wg0.conf'), 'utf8'), db: readFileSync(join(dir, 'data', 'db.json'), 'utf8') };
-    await app.audit.flush(); // no file open for writing, or the remount is refused (busy)
+    // No file open for writing, or the remount is refused (busy).
+    await app.audit.flush();
+    await app.peers.idle();
     execFileSync('mount', ['-o', 'remount,ro', dir]);
     for (const cmd of ['/addpeer d', '/revoke a', '/enable c', '/disable b']) {
       expect(plain(await app.dispatcher.handle(admin(cmd)))).toMatch(/read-only .*: nothing was changed/);

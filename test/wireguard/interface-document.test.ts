@@ -33,14 +33,14 @@ describe('duplicates in the interface config', () => {
     const error = await load(path);
     expect(error).toBeInstanceOf(ConfigError);
     expect(error!.message).toBe(
-      `${path}: line 10: peer "two" has the same PublicKey as peer "one" (line 5); WireGuard keeps only one of them. Remove one of the two, or give one a new key (wg genkey), then start again.`,
+      `${path}:10: peer "two" has the same PublicKey as peer "one" (line 5); WireGuard keeps only one of them. Remove one of the two, or give one a new key (wg genkey), then start again.`,
     );
   });
 
   it('a hand-written [Peer] holding the address of a block: refused with both lines and the fix', async () => {
     const path = conf(`${renderPeerBlock({ name: 'one', publicKey: a, allowedIps: ['10.6.0.2/32'], enabled: true })}\n[Peer]\nPublicKey = ${b}\nAllowedIPs = 10.6.0.2/32\n`);
     const error = await load(path);
-    expect(error!.message).toMatch(/line 11: a hand-written \[Peer\] has the address 10\.6\.0\.2 of peer "one" \(line 5\).*free address in 10\.6\.0\.0\/24/);
+    expect(error!.message).toMatch(/wg0\.conf:11: a hand-written \[Peer\] has the address 10\.6\.0\.2 of peer "one" \(line 5\).*free address in 10\.6\.0\.0\/24/);
   });
 
   it('distinct keys and addresses load', async () => {

@@ -131,7 +131,7 @@ export const core = {
     noEndpoint: 'No endpoint known: set WG_ENDPOINT or DDNS_HOSTNAME.',
     peers: '{{count}} peers, {{online}} online, {{disabled}} disabled.',
     unmanaged: '{{count}} peers written by hand in the config file (kept as they are).',
-    drift: '{{count}} differences between the database, the config file and the interface at start: see the log.',
+    drift: '{{count}} differences between the database, the config file and the interface (at start or edited by hand since): see the log.',
     platforms: 'Chat: {{platforms}}',
     problems: '{{count}} problems found (wg-chatops doctor explains):',
   },

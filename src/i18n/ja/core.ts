@@ -131,7 +131,7 @@ export const core = {
     noEndpoint: '接続先が未設定です。WG_ENDPOINT か DDNS_HOSTNAME を設定してください。',
     peers: 'ピア {{count}} 件、接続中 {{online}}、無効 {{disabled}}。',
     unmanaged: '設定ファイルに手書きされたピアが {{count}} 件あります(そのまま保持します)。',
-    drift: '起動時にデータベース・設定ファイル・インターフェースの間に {{count}} 件の差異がありました。ログを確認してください。',
+    drift: 'データベース・設定ファイル・インターフェースの間に {{count}} 件の差異がありました(起動時、またはその後の手作業の編集)。ログを確認してください。',
     platforms: 'チャット: {{platforms}}',
     problems: '{{count}} 件の問題が見つかりました(wg-chatops doctor で詳細):',
   },
