@@ -142,7 +142,8 @@ export class PeerService {
         return (await this.deps.journal.last().catch(() => undefined))?.change;
       });
       await this.adoptHandEdits(findings, recovered?.entry.name);
-      const applied = await this.reconcileLive(findings, liveState);
+      const applied = await this.reconcileLive(findings, this.touchedLive ? this.deps.live?.state() : liveState);
+      this.touchedLive = false;
       this.drift = { findings, applied };
       for (const f of findings) this.deps.logger.warn(`reconcile: ${f}`);
       return this.drift;
@@ -390,8 +391,17 @@ export class PeerService {
     if (!record || record.state === 'done' || record.state === 'undone') return undefined;
     const forward = record.state === 'begun';
     const change = forward ? record.change : inverse(record.change);
+    this.touchedLive = true;
     const outcome = await this.applyTo(change, ALL);
-    if (outcome.failed.length > 0) throw outcome.failed[0]!.error;
+    if (outcome.failed.length > 0) {
+      const error = outcome.failed[0]!.error;
+      if (diskFaultOf(error)) throw error; // tried again by the next change or start
+      // E.g. the address was given to a peer added by hand meanwhile: the hand edit wins, the change is dropped.
+      findings.push(`could not finish the interrupted ${describeChange(record.change)} (${(error as Error).message}); dropped, the config file as edited is kept`);
+      this.deps.logger.warn(`journal: dropping the interrupted ${describeChange(record.change)}`, { error });
+      await this.deps.journal.mark(record.seq, 'undone');
+      return undefined;
+    }
     await this.deps.journal.mark(record.seq, forward ? 'done' : 'undone');
     if (outcome.changed.length > 0) findings.push(forward ? `finished an interrupted ${describeChange(record.change)}` : `rolled back a failed ${describeChange(record.change)}`);
     return change;
@@ -520,6 +530,8 @@ export class PeerService {
   }
 
   private readonly revokedByHand = new Set<string>();
+  /** A recovery changed the live interface after its state was asked for at start: ask again. */
+  private touchedLive = false;
 
   // ---- helpers ---------------------------------------------------------------------------
 

@@ -202,6 +202,21 @@ describe('PeerService crash recovery (the change journal)', () => {
     expect(live.peers.has(entry.publicKey)).toBe(false);
   });
 
+  it('an interrupted add whose address was taken by hand meanwhile is dropped with a finding; the bot starts', async () => {
+    const { entry, meta } = await pending();
+    const other = { name: 'byhand', publicKey: generateKeyPair().publicKey, allowedIps: ['10.6.0.2/32'], enabled: true };
+    const r = await appAfterCrash(({ data, conf }) => {
+      appendFileSync(conf, renderPeerBlock(other));
+      journalWith(data, { seq: 3, state: 'begun', change: { op: 'add', entry, meta } });
+    });
+    expect(r.report.findings.join('\n')).toMatch(/could not finish the interrupted add of laptop .*held by another peer.*dropped/);
+    expect(r.app.peers.list().map((p) => p.entry.name)).toEqual(['byhand']);
+    expect(r.app.db.data.peers.laptop).toBeUndefined();
+    expect(r.live.peers.has(entry.publicKey)).toBe(false);
+    // The next change goes through (the dropped record does not block it).
+    expect((await r.app.peers.add({ name: 'next', owner: 'test:admin' })).entry.allowedIps[0]).toBe('10.6.0.3/32');
+  });
+
   it('does nothing (and writes nothing) when the last change had completed', async () => {
     const live = new MemoryInterface();
     app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
