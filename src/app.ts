@@ -29,6 +29,10 @@ import { openBotDb, type BotDb } from './store/bot-db.js';
 import { prepareDatabaseFile } from './store/db-upgrade.js';
 import { openJsonStore } from './store/json-store.js';
 import { interfaceConfigFile } from './wireguard/config-file.js';
+import { interfaceDocument } from './wireguard/interface-document.js';
+import { openJournal } from './store/journal.js';
+import { spaceGuard } from './store/space.js';
+import { list, paragraph, textReply } from './core/reply.js';
 import { withUserspaceApi } from './wireguard/uapi.js';
 import { wgCliInterface } from './wireguard/wg-cli.js';
 import type { ChatAdapter } from './chat/adapter.js';
@@ -53,6 +57,8 @@ export interface AppDeps {
   now?: () => Date;
   /** Told of every command run (the metrics); none by default. */
   commandObserver?: CommandObserver;
+  /** Step boundaries of every peer change (crash tests kill the process at one). */
+  onPeerStep?: (step: string) => void;
 }
 
 export interface App {
@@ -105,14 +111,32 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     keepClientKeys: wg.KEEP_CLIENT_KEYS,
     undoSeconds: config.bot.UNDO_SECONDS ?? 300,
   };
+  const journal = await openJournal(join(config.dataDir, 'journal'));
+  const document = interfaceDocument(interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath), {
+    subnet: wg.WG_SUBNET,
+    subnet6: wg.WG_SUBNET6,
+    addSecret: (secret) => logger.addSecret(secret),
+  });
   const peers = new PeerService({
-    file: interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath),
+    document,
     live,
     db,
+    journal,
     settings,
     mirror: deps.mirror,
     logger,
     now,
+    ensureRoom: spaceGuard([db.path, document.path]),
+    ...(deps.onPeerStep ? { onStep: deps.onPeerStep } : {}),
+    onDiskFault: (fault) => {
+      const reason = fault === 'full' ? 'storage.full' : fault === 'readOnly' ? 'storage.readOnly' : 'storage.io';
+      hub.toAdmins((t) => textReply(t('storage.alert', { reason: t(reason) }))).catch((error) => logger.warn('telling the admins about the disk failed', { error }));
+    },
+    onHandEdits: (findings) => {
+      hub
+        .toAdmins((t) => ({ blocks: [paragraph(t('storage.handEdits')), list(findings.map((f) => [f]))] }))
+        .catch((error) => logger.warn('telling the admins about hand edits failed', { error }));
+    },
   });
 
   const extraAdmins = new Set(config.bot.ADMIN_KEYS);
@@ -186,11 +210,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       hub.register(adapter);
     },
     async start() {
-      adoptImported(db, deps.importedPeers ?? [], wg.KEEP_CLIENT_KEYS);
       // The state asked for above is fresh only now; a later start asks again.
       const asked = liveStateAtStart;
       liveStateAtStart = undefined;
-      await peers.start(asked);
+      await peers.start(asked, (enabledOf) => adoptImported(db, deps.importedPeers ?? [], wg.KEEP_CLIENT_KEYS, enabledOf));
       for (const a of adapters) await a.start();
       hub.startDeletionClock();
       await hub.deleteDue();
@@ -207,12 +230,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
         await a.stop().catch((error) => logger.warn(`stopping ${a.platform} failed`, { error }));
       }
       await audit.flush();
+      await peers.idle();
+      await journal.close();
     },
   };
 }
 
 /** Imported peers' metadata goes into the database in memory only; it is saved with the next real change. */
-function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']>, keepKeys: boolean): void {
+function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']>, keepKeys: boolean, enabledOf: (name: string) => boolean | undefined): void {
   const fresh = imported.filter((p) => db.data.peers[p.name]?.publicKey !== p.publicKey);
   if (fresh.length === 0) return;
   db.stage((d) => {
@@ -223,6 +248,7 @@ function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']
         owner: ADMINS_OWNER,
         createdAt: p.createdAt,
         ...(keepKeys && p.privateKey ? { privateKey: p.privateKey } : {}),
+        ...(enabledOf(p.name) === false ? { disabled: true as const } : {}),
       };
     }
   });

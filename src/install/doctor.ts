@@ -16,6 +16,7 @@ import { healthCheckOnce, systemProbes } from '../health/monitor.js';
 import { underRoot } from '../wireguard/pivpn/fs-util.js';
 import type { LanInfo } from './facts.js';
 import type { NetworkProbe } from './network-probe.js';
+import { findDrift } from './drift.js';
 import { probe, stdoutOf } from './probe.js';
 import type { InstallState } from './state.js';
 
@@ -61,6 +62,15 @@ export function createDoctorService(deps: DoctorDeps): DoctorService {
         return result('interface', 'fail', 'doctor.interface.port', { iface, port, expected: w.WG_PORT }, 'doctor.fix.interfacePort');
       }
       return result('interface', 'ok', 'doctor.interface.ok', { iface, port });
+    },
+    async () => {
+      const live = await stdoutOf(deps.runner, 'wg', ['show', iface, 'allowed-ips']);
+      const found = await findDrift(
+        { conf: path(confPath), db: path(join(deps.config.dataDir, 'db.json')), journal: path(join(deps.config.dataDir, 'journal')) },
+        live === undefined ? undefined : `${live}\n`,
+      );
+      if (found.length === 0) return result('drift', 'ok', 'doctor.drift.ok');
+      return result('drift', 'warn', 'doctor.drift.found', { count: found.length, list: found.join('; ') }, 'doctor.fix.drift');
     },
     async () => {
       const v = await stdoutOf(deps.runner, 'sysctl', ['-n', 'net.ipv4.ip_forward']);

@@ -141,6 +141,7 @@ export const install = {
       port: '{{iface}} はポート {{port}} で待ち受けていますが、WG_PORT は {{expected}} です',
     },
     forwarding: { ok: 'IP フォワーディングは有効です', off: 'IP フォワーディングが無効です。クライアントは Pi には届きますが、その先には進めません' },
+    drift: { ok: '設定ファイル、データベース、稼働中のインターフェースは一致しています', found: '設定ファイル、データベース、インターフェースの間に {{count}} 件の違いがあります: {{list}}' },
     nat: { ok: 'NAT（マスカレード）のルールがあります', missing: '{{iface}} の NAT（マスカレード）ルールが見つかりません。クライアントは LAN にもインターネットにも出られません' },
     lan: {
       unknown: 'LAN アドレス: 不明（デフォルトルートがありません）',
@@ -180,6 +181,7 @@ export const install = {
     checkFailed: '点検を実行できませんでした: {{message}}',
     summary: { ok: '問題は見つかりませんでした。', failed: '{{count}} 件の問題が見つかりました。上の対処方法を見てください。' },
     fix: {
+      drift: 'ボットは手作業の編集(ブロック削除 = 失効、#[disabled] = 無効、ブロック追加 = 採用)を次のコマンドか起動時に取り込みます。残る場合は sudo systemctl restart wg-chatops で再起動してください',
       interface: '起動してください: sudo systemctl enable --now wg-quick@{{iface}}。失敗したら journalctl -u wg-quick@{{iface}} を確認してください',
       interfacePort: 'WG_PORT とインターフェース設定の ListenPort を同じにして、ボットを再起動してください',
       forwarding: 'sudo sysctl -w net.ipv4.ip_forward=1 を実行し、/etc/sysctl.d に残してください（wg-chatops install が行います）',
