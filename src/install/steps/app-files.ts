@@ -22,10 +22,10 @@ const ENTRIES = ['bin', 'dist/bundle', 'package.json', 'deploy', '.env.example']
 
 /** Production packages, from the lock file (what `npm ci --omit=dev` would install). */
 export async function productionPackages(appDir: string): Promise<string[]> {
-  const lock = JSON.parse(await readFile(join(appDir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; optional?: boolean }> };
+  const lock = JSON.parse(await readFile(join(appDir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
   const paths: string[] = [];
   for (const [path, info] of Object.entries(lock.packages)) {
-    if (!path.startsWith('node_modules/') || info.dev) continue;
+    if (!path.startsWith('node_modules/') || info.dev || info.devOptional) continue;
     if (await stat(join(appDir, path)).catch(() => undefined)) paths.push(path);
   }
   return paths;
