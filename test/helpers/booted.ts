@@ -34,7 +34,7 @@ export function rootfsTarball(suite: string, packages: string[]): string {
   if (existsSync(tar)) return tar;
   mkdirSync(CACHE_DIR, { recursive: true });
   const partial = `${tar}.partial`;
-  sh('mmdebstrap', ['--quiet', '--variant=minbase', `--include=${packages.join(',')}`, suite, partial, MIRROR]);
+  sh('mmdebstrap', ['--quiet', '--format=tar', '--variant=minbase', `--include=${packages.join(',')}`, suite, partial, MIRROR]);
   renameSync(partial, tar);
   return tar;
 }
