@@ -50,7 +50,6 @@ describe.runIf(bootedTestsEnabled())('install on a booted Debian trixie, from th
     deb = execFileSync(process.execPath, [join(TOP, 'scripts/package-deb.mjs')], { encoding: 'utf8' }).trim();
     box = createContainer(tar, 248);
     copyFileSync(deb, join(box.dir, 'root/wg-chatops.deb'));
-    fake = await FakeBotApi.start(undefined, box.hostIp);
     sh('ip', ['netns', 'add', clientNs]);
   }, 10 * MIN);
 
@@ -66,6 +65,8 @@ describe.runIf(bootedTestsEnabled())('install on a booted Debian trixie, from th
     console.info(`booted: boot to running ${(bootMs / 1000).toFixed(1)} s`);
     linkClient();
     await linkInside();
+    // The fake Bot API listens on the host side of the container's veth, which exists once it booted.
+    fake = await FakeBotApi.start(undefined, box.hostIp);
 
     // The package: installed by apt from the file, nothing started before install configured it.
     await box.run(['apt-get', 'install', '-y', '--no-install-recommends', '/root/wg-chatops.deb'], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
@@ -128,8 +129,10 @@ describe.runIf(bootedTestsEnabled())('install on a booted Debian trixie, from th
 
     // Reboot: stop the container, boot the same tree; everything comes back, the tunnel too.
     await box.stop();
+    await fake.suspend(); // its address left with the old veth; listen again on the new one
     const rebootMs = await box.boot();
     console.info(`booted: reboot to running ${(rebootMs / 1000).toFixed(1)} s`);
+    await fake.resume();
     linkClient();
     await linkInside();
     for (const unit of ['wg-quick@wg0', 'wg-chatops']) expect((await box.exec(['systemctl', 'is-active', unit])).stdout.trim(), unit).toBe('active');

@@ -103,7 +103,10 @@ export class FakeBotApi {
     let fake!: FakeBotApi;
     const server = createServer((req, res) => void fake.handle(req, res));
     fake = new FakeBotApi(server, token);
-    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, host, () => (server.off('error', reject), resolve()));
+    });
     return fake;
   }
 
