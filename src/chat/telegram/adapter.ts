@@ -296,10 +296,11 @@ export class TelegramAdapter implements ChatAdapter {
       const file = new InputFile(a.data, a.name);
       const caption = a.caption ? { caption: truncatePlain(a.caption, CAPTION_LIMIT) } : {};
       if (a.kind === 'image') {
-        // The QR is not forwardable or savable; the .conf stays savable so a phone can import the tunnel from it.
+        // Neither the QR nor the .conf can be forwarded or saved to another chat (the WireGuard app
+        // still imports the .conf through Telegram's "open with").
         steps.push(() => this.bot.api.sendPhoto(chatId, file, { ...common, ...caption, protect_content: opts.privateChat || !!reply.secret }));
       } else {
-        steps.push(() => this.bot.api.sendDocument(chatId, file, { ...common, ...caption }));
+        steps.push(() => this.bot.api.sendDocument(chatId, file, { ...common, ...caption, protect_content: opts.privateChat || !!reply.secret }));
       }
     }
     const chunks = renderChunks(reply.blocks);
