@@ -60,6 +60,8 @@ function unreachable(error: unknown): boolean {
 export class TelegramAdapter implements ChatAdapter {
   readonly platform = PLATFORM;
   readonly deletesMessages = true;
+  /** Telegram: a bot may delete its own messages in a private chat for 48 hours. */
+  readonly deleteWindowMs = 48 * 3600_000;
   private readonly bot: Bot;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
@@ -154,10 +156,14 @@ export class TelegramAdapter implements ChatAdapter {
     try {
       await this.bot.api.deleteMessage(ref.chatId, Number(ref.messageId));
     } catch (error) {
-      // Already gone (the user deleted it) or too old to delete: nothing left to do.
       if (error instanceof GrammyError && error.error_code === 400) {
-        this.log.debug(`Telegram: message ${ref.chatId}/${ref.messageId} could not be deleted: ${error.description}`);
-        return;
+        // Already gone (the user deleted it): nothing left to do.
+        if (/not found/i.test(error.description)) {
+          this.log.debug(`Telegram: message ${ref.chatId}/${ref.messageId} was already gone: ${error.description}`);
+          return;
+        }
+        // "message can't be deleted" (older than 48 h, or not the bot's): retrying cannot help.
+        throw Object.assign(new Error(`Telegram refused to delete ${ref.chatId}/${ref.messageId}: ${error.description}`, { cause: error }), { permanent: true });
       }
       throw error;
     }

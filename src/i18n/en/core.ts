@@ -79,6 +79,7 @@ export const core = {
     fileCaption: 'Or import this file in the WireGuard app.',
     deletedIn: 'This message will be deleted in {{minutes}} min.',
     shownOnce: 'Save it now: the bot does not keep the private key and cannot show this config again.',
+    deleteFailed: 'I could not delete a message with your VPN config (sent {{sent}} UTC), and the chat platform no longer lets me. Please delete it yourself: it holds a private key.',
   },
   approval: {
     requested: 'Your request for the peer {{name}} was sent to the admins. I will message you when it is decided.',
