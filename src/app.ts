@@ -138,6 +138,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     messages: approvalMessages(commandSettings),
     renderQr,
     ttlSeconds: config.bot.REQUEST_TTL_SECONDS ?? 86400,
+    maxPeersPerUser: config.bot.MAX_PEERS_PER_USER ?? 3,
     logger,
   });
   const allCommands = [...defaultCommands, ...(deps.extraCommands ?? [])];

@@ -61,6 +61,7 @@ export const core = {
     notFound: 'There is no peer named {{name}} that you can manage. See /peers.',
     subnetFull: 'The VPN subnet {{subnet}} is full. Revoke unused peers or use a larger subnet (WG_SUBNET).',
     limit: 'You already have {{max}} peers, the most allowed per user. Revoke one first, or ask an admin.',
+    undoOverLimit: 'Cannot restore {{name}}: its owner already has {{max}} peers or open requests, the most allowed per user.',
     revoked: 'Peer {{name}} is revoked: its config no longer connects.',
     undoHint: 'Pressed by mistake? Undo works for {{minutes}} min.',
     restored: 'Peer {{name}} is back, with the same keys and address.',
@@ -84,8 +85,9 @@ export const core = {
   approval: {
     requested: 'Your request for the peer {{name}} was sent to the admins. I will message you when it is decided.',
     requestId: 'Request id:',
-    nameRequested: 'Someone already asked for a peer named {{name}}. Please choose another name.',
+    nameRequested: 'You already asked for a peer named {{name}}. Please wait for the admins.',
     tooManyOpen: 'You already have {{count}} open requests. Please wait for the admins.',
+    overLimit: 'Cannot approve {{name}}: the requester already has {{max}} peers, the most allowed per user. The request stays open.',
     adminTitle: 'VPN access request',
     adminBody: '{{requester}} ({{username}}, {{platform}}) asks for a new peer. User id:',
     peerName: 'Peer name:',

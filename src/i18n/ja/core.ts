@@ -61,6 +61,7 @@ export const core = {
     notFound: 'あなたが管理できる {{name}} というピアはありません。/peers を確認してください。',
     subnetFull: 'VPNサブネット {{subnet}} に空きがありません。使っていないピアを削除するか、より大きなサブネット(WG_SUBNET)を使ってください。',
     limit: 'すでに上限の {{max}} 個のピアを持っています。どれかを削除するか、管理者に相談してください。',
+    undoOverLimit: '{{name}} を復元できません: 持ち主のピアと未処理のリクエストがすでに上限の {{max}} 個に達しています。',
     revoked: 'ピア {{name}} を削除しました。その設定ではもう接続できません。',
     undoHint: '間違えた場合は {{minutes}} 分以内なら取り消せます。',
     restored: 'ピア {{name}} を同じ鍵とアドレスで復元しました。',
@@ -84,8 +85,9 @@ export const core = {
   approval: {
     requested: 'ピア {{name}} のリクエストを管理者に送りました。結果はメッセージでお知らせします。',
     requestId: 'リクエストID:',
-    nameRequested: '{{name}} という名前のピアはすでに申請されています。別の名前にしてください。',
+    nameRequested: '{{name}} という名前のピアはすでに申請済みです。管理者の対応をお待ちください。',
     tooManyOpen: '未処理のリクエストがすでに {{count}} 件あります。管理者の対応をお待ちください。',
+    overLimit: '{{name}} を承認できません: 申請者はすでに上限の {{max}} 個のピアを持っています。リクエストは未処理のままです。',
     adminTitle: 'VPNアクセスのリクエスト',
     adminBody: '{{requester}}({{username}}、{{platform}})が新しいピアを申請しています。ユーザーID:',
     peerName: 'ピア名:',
