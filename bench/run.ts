@@ -28,6 +28,7 @@ import { benchTelegramAddpeer } from './telegram-addpeer.js';
 import { rename, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../src/store/atomic-file.js';
 import { openJournal } from '../src/store/journal.js';
+import { benchSustained, formatSustained, sustainedOptionsFrom } from './sustained.js';
 
 // `npm run bench -- 1000` measures only that size (and skips the Telegram run), e.g. under --cpu-prof.
 const chosen = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
@@ -212,6 +213,9 @@ async function main() {
   if (chosen.length > 0) return;
   const tg = await benchTelegramAddpeer(1_000);
   console.log(`Telegram /addpeer at 1000 peers, update in → QR photo at the Bot API (${tg.live ? 'live' : 'offline'}): p50 ${tg.p50.toFixed(1)} ms, p95 ${tg.p95.toFixed(1)} ms`);
+  // A short run by default; BENCH_SUSTAINED_SECONDS=1800 (or `npm run bench:sustained`) for the 30-minute goal run.
+  const sustained = sustainedOptionsFrom([], process.env, { rate: 10, seconds: 120, ttlSeconds: 10 });
+  for (const line of formatSustained(sustained, await benchSustained(sustained))) console.log(line);
 }
 
 await main();

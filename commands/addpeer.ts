@@ -16,7 +16,6 @@ export const addpeerCommand: CommandDef = {
     if (peers.hasName(name)) throw new UserError('peer.exists', { name });
 
     if (ctx.actor.role !== 'admin') {
-      if (peers.countOwnedBy(ctx.actor.key) >= settings.maxPeersPerUser) throw new UserError('peer.limit', { max: settings.maxPeersPerUser });
       const request = await approvals.request(ctx.actor, name, ctx.now());
       return { blocks: [paragraph(ctx.t('approval.requested', { name })), paragraph(ctx.t('approval.requestId'), ' ', code(request.id))] };
     }

@@ -3,7 +3,8 @@
  * composition root (src/main.ts) and by tests that run the whole bot in-process; it reads no
  * environment and starts no chat platform by itself.
  */
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commands as defaultCommands } from '../commands/index.js';
 import { approvalMessages } from '../commands/support/approval-messages.js';
@@ -27,7 +28,6 @@ import type { Logger } from './log/logger.js';
 import { createAuditLog, type AuditLog } from './store/audit-log.js';
 import { openBotDb, type BotDb } from './store/bot-db.js';
 import { prepareDatabaseFile } from './store/db-upgrade.js';
-import { openJsonStore } from './store/json-store.js';
 import { interfaceConfigFile } from './wireguard/config-file.js';
 import { interfaceDocument } from './wireguard/interface-document.js';
 import { openJournal } from './store/journal.js';
@@ -38,6 +38,7 @@ import { wgCliInterface } from './wireguard/wg-cli.js';
 import type { ChatAdapter } from './chat/adapter.js';
 import { Dispatcher } from './chat/dispatcher.js';
 import { ChatHub, type ScheduledDeletion } from './chat/hub.js';
+import { DeletionLog } from './store/deletion-log.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -92,7 +93,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   await prepareDatabaseFile(join(config.dataDir, 'db.json')); // an older schema: a copy first; a newer one: refused
   const db = await openBotDb(join(config.dataDir, 'db.json'));
-  const deletions = await openJsonStore<{ deletions: ScheduledDeletion[] }>(join(config.dataDir, 'deletions.json'), () => ({ deletions: [] }));
+  const deletions = await openDeletionLog(config.dataDir, logger);
   const audit = createAuditLog({ path: join(config.dataDir, 'audit.log'), onError: (error) => logger.warn('audit log write failed', { error }) });
 
   const i18n = createI18n();
@@ -148,6 +149,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     deletions,
     secretTtlSeconds: config.bot.SECRET_TTL_SECONDS ?? 900,
     logger,
+    now: () => now().getTime(),
   });
   const users = new UserService(db, admins);
   const renderQr: (text: string) => Promise<Uint8Array> = renderQrPng;
@@ -165,6 +167,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     messages: approvalMessages(commandSettings),
     renderQr,
     ttlSeconds: config.bot.REQUEST_TTL_SECONDS ?? 86400,
+    maxPeersPerUser: config.bot.MAX_PEERS_PER_USER ?? 3,
     logger,
   });
   const allCommands = observeCommands([...defaultCommands, ...(deps.extraCommands ?? [])], deps.commandObserver);
@@ -229,6 +232,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       for (const a of [...adapters].reverse()) {
         await a.stop().catch((error) => logger.warn(`stopping ${a.platform} failed`, { error }));
       }
+      await hub.close().catch((error) => logger.warn('saving the deletion schedule failed', { error }));
       await audit.flush();
       await peers.idle();
       await journal.close();
@@ -252,4 +256,13 @@ function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']
       };
     }
   });
+}
+
+/** The deletion schedule: deletions.log; the whole-file deletions.json of earlier versions is taken over once. */
+async function openDeletionLog(dataDir: string, logger: Logger): Promise<DeletionLog> {
+  const legacyPath = join(dataDir, 'deletions.json');
+  const legacy = existsSync(legacyPath)
+    ? { path: legacyPath, entries: async () => (JSON.parse(await readFile(legacyPath, 'utf8')) as { deletions?: ScheduledDeletion[] }).deletions ?? [] }
+    : undefined;
+  return DeletionLog.open(join(dataDir, 'deletions.log'), { onWarning: (m) => logger.warn(m) }, legacy);
 }

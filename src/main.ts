@@ -3,10 +3,10 @@
  * and wires services, chat adapters and background jobs. Chat libraries are imported only when
  * their platform is configured, so an idle bot costs little memory on a 512 MiB Pi.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { constants, existsSync, readFileSync } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildApp, type App } from './app.js';
 import { configSecrets, envSecrets, parseConfig, type Config } from './config/index.js';
 import { loadEnv, type Env } from './config/load-env.js';
@@ -110,6 +110,9 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   process.umask(0o077);
   const logger = createLogger({ level: first.bot.LOG_LEVEL, secrets: configSecrets(first) });
 
+  // With a chat token: the server config must be usable before anything reads it (PiVPN detection does).
+  if (first.telegram.TELEGRAM_BOT_TOKEN || first.slack.SLACK_BOT_TOKEN) await refuseTrial(first, loaded);
+
   // An existing PiVPN install: its settings (endpoint, port, DNS, subnets) apply unless the environment says otherwise.
   const pivpn = await detectPivpn(first, logger);
   const env = pivpn?.settings ? { ...envFromPivpn(pivpn.settings), ...loaded } : loaded;
@@ -118,7 +121,7 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   const telegramOn = !!config.telegram.TELEGRAM_BOT_TOKEN;
   const slackOn = !!config.slack.SLACK_BOT_TOKEN;
   const useConsole = forceConsole || (!telegramOn && !slackOn);
-  const trial = await trialSetup(config, env, logger);
+  const trial = await trialSetup(config, env, logger, telegramOn || slackOn);
 
   const runner = createProcessRunner(logger);
   // The checks (and their code) are loaded only when an admin asks for /status.
@@ -276,8 +279,13 @@ async function attachChatPlatforms(app: App, config: Config, logger: Logger): Pr
  * A fresh machine with no WireGuard server yet (and WG_CONFIG_DIR not set): run offline with a
  * throwaway server config in DATA_DIR/trial, so `npm start` shows the bot working before install.
  */
-async function trialSetup(config: Config, env: Env, logger: Logger): Promise<{ path: string } | undefined> {
-  if (env.WG_CONFIG_DIR || existsSync(config.interfaceConfigPath)) return undefined;
+async function trialSetup(config: Config, env: Env, logger: Logger, chatOn: boolean): Promise<{ path: string } | undefined> {
+  if (chatOn) {
+    await refuseTrial(config, env);
+    return undefined;
+  }
+  const problem = await interfaceConfigProblem(config.interfaceConfigPath);
+  if (!problem || env.WG_CONFIG_DIR) return undefined;
   const dir = join(config.dataDir, 'trial');
   const path = join(dir, `${config.wireguard.WG_INTERFACE}.conf`);
   if (!existsSync(path)) {
@@ -286,8 +294,34 @@ async function trialSetup(config: Config, env: Env, logger: Logger): Promise<{ p
     const subnet = (config.wireguard.WG_SUBNET ?? '10.6.0.0/24').replace(/\.0\/(\d+)$/, '.1/$1');
     await writeFileAtomic(path, serverInterfaceText({ privateKey, addresses: [subnet], listenPort: config.wireguard.WG_PORT ?? 51820 }));
   }
-  logger.warn(`no ${config.interfaceConfigPath}: offline trial mode with ${path}`);
+  logger.warn(`${problem}: offline trial mode with ${path}`);
   return { path };
+}
+
+/** With a chat token the bot is meant to run the real VPN: never a silent trial; it stops and says why. */
+async function refuseTrial(config: Config, env: Env): Promise<void> {
+  const problem = await interfaceConfigProblem(config.interfaceConfigPath);
+  if (problem) throw new ConfigError(env.WG_CONFIG_DIR ? 'WG_CONFIG_DIR' : config.interfaceConfigPath, `${problem}; the bot stops rather than run an offline trial with a chat token set`);
+}
+
+/** Why the server config cannot be used by this process, in words for the operator; undefined when it can. */
+async function interfaceConfigProblem(path: string): Promise<string | undefined> {
+  const dir = dirname(path);
+  const who = `this user (${safeUserName()})`;
+  const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
+  try {
+    await access(dir, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    if (code(error) === 'ENOENT') return `${dir} does not exist (install WireGuard first: sudo wg-chatops install)`;
+    return `${dir} is not readable by ${who}`;
+  }
+  try {
+    await access(path, constants.R_OK | constants.W_OK);
+  } catch (error) {
+    if (code(error) === 'ENOENT') return `${path} does not exist (install WireGuard first: sudo wg-chatops install, or set WG_CONFIG_DIR)`;
+    return `${path} is not readable and writable by ${who}`;
+  }
+  return undefined;
 }
 
 function packageVersion(): string {

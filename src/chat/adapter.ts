@@ -22,6 +22,14 @@ export interface ChatAdapter {
   sendPrivate(userId: string, reply: Reply): Promise<SentRef[]>;
   /** Replace a message sent earlier. */
   edit(ref: SentRef, reply: Reply): Promise<void>;
-  /** Delete a message sent earlier (secret deliveries expire). Missing messages are not an error. */
+  /**
+   * How long after sending the platform still lets the bot delete a message (Telegram: 48 h); the
+   * hub retries failed deletions until then. Undefined: 48 h.
+   */
+  readonly deleteWindowMs?: number;
+  /**
+   * Delete a message sent earlier (secret deliveries expire). Missing messages are not an error.
+   * An error with `permanent: true` means it can never succeed (the hub stops retrying).
+   */
   deleteMessage(ref: SentRef): Promise<void>;
 }

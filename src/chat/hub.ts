@@ -5,11 +5,12 @@
  */
 import type { SentRef } from '../core/approval.js';
 import type { Notifier, ReplyBuilder } from '../core/notifier.js';
-import type { Reply } from '../core/reply.js';
+import { textReply, type Reply } from '../core/reply.js';
 import type { Translate } from '../core/translate.js';
 import { splitUserKey, userKey, type Locale } from '../core/user.js';
 import type { Logger } from '../log/logger.js';
-import type { JsonStore } from '../store/json-store.js';
+import { deletionId, type DeletionEntry, type DeletionLog } from '../store/deletion-log.js';
+import { MinHeap } from './min-heap.js';
 import type { ChatAdapter } from './adapter.js';
 
 export interface ScheduledDeletion extends SentRef {
@@ -17,13 +18,20 @@ export interface ScheduledDeletion extends SentRef {
   at: number;
 }
 
+/** Telegram lets a bot delete its messages for 48 h; a platform may say otherwise (ChatAdapter.deleteWindowMs). */
+export const DEFAULT_DELETE_WINDOW_MS = 48 * 3600_000;
+const FIRST_BACKOFF_MS = 30_000;
+const MAX_BACKOFF_MS = 3600_000;
+/** The last try comes this long before the limit, so it still counts. */
+const LIMIT_MARGIN_MS = 5 * 60_000;
+
 interface Deps {
   translator: (locale: Locale) => Translate;
   /** Every admin's user key: the platforms' configured admins plus ADMIN_KEYS. */
   admins: () => ReadonlySet<string>;
   localeOf: (key: string) => Locale;
-  /** Where deletion times survive a restart (a small file of its own beside the database). */
-  deletions: JsonStore<{ deletions: ScheduledDeletion[] }>;
+  /** Where deletion times survive a restart (an append-only log of its own beside the database). */
+  deletions: DeletionLog;
   secretTtlSeconds: number;
   logger: Logger;
   now?: () => number;
@@ -31,11 +39,19 @@ interface Deps {
 
 export class ChatHub implements Notifier {
   private readonly adapters = new Map<string, ChatAdapter>();
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly now: () => number;
+  /** Every scheduled deletion by due time (entries replaced in the log are skipped when they surface). */
+  private readonly queue = new MinHeap<DeletionEntry>((a, b) => a.at - b.at);
+  private readonly inFlight = new Set<string>();
+  private readonly failed: DeletionEntry[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt = Infinity;
+  private sweeping: Promise<number> | undefined;
+  private running = false;
 
   constructor(private readonly deps: Deps) {
     this.now = deps.now ?? Date.now;
+    for (const e of deps.deletions.entries.values()) this.queue.push(e);
   }
 
   register(adapter: ChatAdapter): void {
@@ -100,50 +116,123 @@ export class ChatHub implements Notifier {
   async scheduleDeletion(refs: SentRef[]): Promise<void> {
     const ttl = this.deps.secretTtlSeconds;
     if (ttl <= 0 || refs.length === 0) return;
-    const at = this.now() + ttl * 1000;
-    await this.deps.deletions.update((d) => {
-      d.deletions.push(...refs.map((r) => ({ ...r, at })));
-    });
-    this.arm(at - this.now());
-  }
-
-  /** Start the deletion clock: deletes what is due, then re-arms for the next. */
-  startDeletionClock(): void {
-    const next = Math.min(...this.deps.deletions.data.deletions.map((d) => d.at));
-    if (Number.isFinite(next)) this.arm(next - this.now());
-  }
-
-  async deleteDue(): Promise<number> {
-    const now = this.now();
-    const due = this.deps.deletions.data.deletions.filter((d) => d.at <= now);
-    if (due.length === 0) return 0;
-    for (const ref of due) {
-      try {
-        await this.adapters.get(ref.platform)?.deleteMessage(ref);
-      } catch (error) {
-        this.deps.logger.warn(`could not delete secret message ${ref.platform}:${ref.chatId}/${ref.messageId}`, { error });
-      }
+    const sentAt = this.now();
+    const at = sentAt + ttl * 1000;
+    const log = this.deps.deletions;
+    for (const r of refs) {
+      const id = deletionId(r);
+      // The same message scheduled twice is still deleted once.
+      if (log.entries.has(id) || this.inFlight.has(id)) continue;
+      const entry: DeletionEntry = { platform: r.platform, chatId: r.chatId, messageId: r.messageId, recipient: r.recipient, id, at, sentAt, attempts: 0 };
+      log.put(entry);
+      this.queue.push(entry);
     }
-    await this.deps.deletions.update((d) => {
-      d.deletions = d.deletions.filter((x) => x.at > now);
+    await log.flush();
+    this.arm();
+  }
+
+  /** Start the deletion clock: one timer, always set for the next due deletion. */
+  startDeletionClock(): void {
+    this.running = true;
+    this.arm();
+  }
+
+  /**
+   * Delete what is due; one sweep at a time (a call during a sweep waits for it and adds nothing).
+   * A failed deletion is retried with back-off until the platform's limit, then the owner is told.
+   * Returns how many deletions were attempted.
+   */
+  deleteDue(): Promise<number> {
+    if (this.sweeping) return this.sweeping.then(() => 0);
+    this.sweeping = this.sweep().finally(() => {
+      this.sweeping = undefined;
+      this.arm();
     });
-    return due.length;
+    return this.sweeping;
+  }
+
+  /** Stop the clock and write out what is pending; a sweep under way finishes first. */
+  async close(): Promise<void> {
+    this.stop();
+    await this.sweeping?.catch(() => undefined);
+    await this.deps.deletions.close();
   }
 
   stop(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
-  private arm(delayMs: number): void {
+  private async sweep(): Promise<number> {
+    const log = this.deps.deletions;
+    const now = this.now();
+    const due: DeletionEntry[] = [];
+    while (this.queue.peek() && this.queue.peek()!.at <= now) {
+      const e = this.queue.pop()!;
+      // Stale heap entries (rescheduled or finished since) are skipped.
+      if (log.entries.get(e.id) === e) due.push(e);
+    }
+    if (due.length === 0) return 0;
+    let attempted = 0;
+    for (const e of due) {
+      attempted++;
+      this.inFlight.add(e.id);
+      const adapter = this.adapters.get(e.platform);
+      const limit = adapter?.deleteWindowMs ?? DEFAULT_DELETE_WINDOW_MS;
+      try {
+        if (!adapter) throw new Error(`platform ${e.platform} is not running`);
+        await adapter.deleteMessage(e);
+        log.done(e.id);
+      } catch (error) {
+        const permanent = (error as { permanent?: unknown }).permanent === true;
+        const retryAt = this.now() + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** e.attempts);
+        const lastChance = e.sentAt + limit - LIMIT_MARGIN_MS;
+        if (permanent || this.now() >= lastChance) {
+          this.deps.logger.warn(`gave up deleting secret message ${e.platform}:${e.chatId}/${e.messageId} after ${e.attempts + 1} attempts`, { error });
+          log.done(e.id);
+          this.failed.push(e);
+        } else {
+          this.deps.logger.warn(`could not delete secret message ${e.platform}:${e.chatId}/${e.messageId}; retrying`, { error });
+          const next: DeletionEntry = { ...e, at: Math.min(retryAt, lastChance), attempts: e.attempts + 1 };
+          log.put(next);
+          this.queue.push(next);
+        }
+      } finally {
+        this.inFlight.delete(e.id);
+      }
+    }
+    try {
+      await log.flush();
+    } catch (error) {
+      this.deps.logger.error('could not save the deletion schedule', { error });
+    }
+    const failed = this.failed.splice(0);
+    for (const e of failed) {
+      const sent = new Date(e.sentAt).toISOString().replace('T', ' ').slice(0, 16);
+      await this.toUser(e.recipient, (t) => textReply(t('delivery.deleteFailed', { sent })));
+    }
+    return attempted;
+  }
+
+  private arm(): void {
+    if (!this.running) return;
+    const log = this.deps.deletions;
+    while (this.queue.peek() && log.entries.get(this.queue.peek()!.id) !== this.queue.peek()) this.queue.pop();
+    const next = this.queue.peek();
+    if (!next) {
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      return;
+    }
+    if (this.timer && this.timerAt <= next.at) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = next.at;
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      // A failed sweep (e.g. its save on a full disk) is logged; it must never end the process.
-      void this.deleteDue()
-        .then(() => this.startDeletionClock())
-        .catch((error) => this.deps.logger.warn('deleting due secret messages failed', { error }));
-    }, Math.max(0, Math.min(delayMs, 2 ** 31 - 1)));
+      this.timer = undefined;
+      void this.deleteDue().catch((error) => this.deps.logger.error('deleting secret messages failed', { error }));
+    }, Math.max(0, Math.min(next.at - this.now(), 2 ** 31 - 1)));
     timer.unref();
-    this.timers.add(timer);
+    this.timer = timer;
   }
 }

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { httpUrl, integer, list, optionalString } from './fields.js';
 
@@ -9,4 +10,15 @@ export const slackSchema = z.object({
   SLACK_API_URL: httpUrl(undefined),
   /** HTTP mode only (no SLACK_APP_TOKEN): the port Bolt listens on. */
   SLACK_PORT: integer(3000, 1, 65535),
+  /**
+   * HTTP mode only: the address Bolt listens on. Loopback by default: Slack needs HTTPS, so a TLS
+   * proxy on the same host (Caddy, nginx) forwards to it; 0.0.0.0 or :: only on purpose.
+   */
+  SLACK_BIND: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => isIP(v) !== 0, 'expected an IP address to listen on, such as 127.0.0.1, ::1 or 0.0.0.0')
+      .optional()
+      .transform((v) => v ?? '127.0.0.1'),
+  ),
 });

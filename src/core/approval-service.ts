@@ -33,6 +33,8 @@ interface Deps {
   /** Makes the QR PNG for a delivery while the peer is committed. */
   renderQr: (clientConfig: string) => Promise<Uint8Array>;
   ttlSeconds: number;
+  /** MAX_PEERS_PER_USER: a non-admin's peers plus open requests; checked at request, approval and undo. */
+  maxPeersPerUser: number;
   logger: Logger;
 }
 
@@ -53,13 +55,26 @@ export class ApprovalService {
     return Object.values(this.deps.db.data.requests).filter((r) => isOpen(r, now));
   }
 
+  /** What counts toward MAX_PEERS_PER_USER: the peers someone owns plus their open requests. */
+  quotaUsed(key: string, now: Date): number {
+    return this.deps.peers.countOwnedBy(key) + this.pending(now).filter((r) => r.requester === key).length;
+  }
+
+  get maxPeersPerUser(): number {
+    return this.deps.maxPeersPerUser;
+  }
+
   /** A non-admin asks for a peer: checked now (name, limits), decided later by an admin. */
   request(actor: Actor, peerName: string, now: Date): Promise<ApprovalRequest> {
     return this.serialised(async () => {
       const open = this.pending(now);
-      if (open.some((r) => r.peerName === peerName)) throw new UserError('approval.nameRequested', { name: peerName });
+      // A request does not hold the name for anyone else: the first peer actually created takes it.
+      // Only the same person asking twice for the same name is refused.
+      if (open.some((r) => r.peerName === peerName && r.requester === actor.key)) throw new UserError('approval.nameRequested', { name: peerName });
       const mine = open.filter((r) => r.requester === actor.key).length;
       if (mine >= 3) throw new UserError('approval.tooManyOpen', { count: mine });
+      // Open requests count toward the quota: asking for more than one may have is refused now.
+      if (this.quotaUsed(actor.key, now) >= this.deps.maxPeersPerUser) throw new UserError('peer.limit', { max: this.deps.maxPeersPerUser });
       const request: ApprovalRequest = {
         id: randomBytes(6).toString('base64url'),
         kind: 'addpeer',
@@ -95,6 +110,11 @@ export class ApprovalService {
       let decided = outcome.request;
       let delivered = false;
       if (decision === 'approve') {
+        // The quota again, now: peers may have been added (or restored) since the request.
+        const owned = this.deps.peers.countOwnedBy(decided.requester);
+        if (!this.deps.users.isAdmin(decided.requester) && owned >= this.deps.maxPeersPerUser) {
+          throw new UserError('approval.overLimit', { name: decided.peerName, max: this.deps.maxPeersPerUser });
+        }
         // Create first: if it fails (name taken meanwhile, subnet full) the request stays pending.
         const result = await this.deps.peers.add({ name: decided.peerName, owner: decided.requester }, this.deps.renderQr);
         await this.deps.users.approve(decided.requester, decided.requesterName, admin.key, now);

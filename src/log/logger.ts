@@ -24,10 +24,15 @@ export const MASK = '***';
 
 export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const secrets = new Set<string>();
+  // Longest first, so a short secret inside a longer one never leaves the rest of the longer one visible.
+  const secrets: string[] = [];
+  const known = new Set<string>();
   const addSecret = (s: string | undefined) => {
-    // Very short values would mask ordinary words; real secrets are longer.
-    if (s && s.length >= 6) secrets.add(s);
+    // Every length counts: a short password is still a password (masking a few ordinary words is the price).
+    if (!s || known.has(s)) return;
+    known.add(s);
+    const at = secrets.findIndex((x) => x.length < s.length);
+    secrets.splice(at < 0 ? secrets.length : at, 0, s);
   };
   options.secrets?.forEach(addSecret);
 
@@ -35,7 +40,12 @@ export function createLogger(options: LoggerOptions): Logger {
     let out = text;
     // Repeat: text around a masked secret could spell it again (e.g. a secret made of '*').
     for (let pass = 0; pass < 3; pass++) for (const s of secrets) if (out.includes(s)) out = out.split(s).join(MASK);
-    for (const s of secrets) if (out.includes(s)) return `${MASK} (line withheld: it contained a secret)`;
+    const leaks = (text: string) => secrets.some((s) => text.includes(s));
+    if (leaks(out)) {
+      // The notice itself must not spell a (tiny) secret: then the line is left empty.
+      const notice = `${MASK} (line withheld: it contained a secret)`;
+      return leaks(notice) ? '' : notice;
+    }
     // WireGuard keys are 44-char base64 (which may start with + or /); mask any that slipped through unregistered.
     return out.replace(/(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=/g, MASK);
   };

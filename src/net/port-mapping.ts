@@ -4,7 +4,61 @@
  * must be renewed, so UPnP is tried first). Plain node:dgram and fetch: no dependency.
  */
 import { createSocket } from 'node:dgram';
+import { isIP } from 'node:net';
 import { natPmpExchange } from './nat-pmp.js';
+
+/** What a home router may send: bounded, so a hostile device on the LAN cannot make the bot swallow megabytes. */
+export const MAX_SSDP_ANSWER = 4096;
+export const MAX_DESCRIPTION_BYTES = 64 * 1024;
+export const MAX_SOAP_ANSWER = 16 * 1024;
+const HTTP_TIMEOUT_MS = 5000;
+
+/**
+ * Addresses a home router can have: private IPv4 (RFC 1918), link-local, loopback (the same host,
+ * e.g. a router emulator or a test), and IPv6 link-local/ULA. Anything else is not the LAN.
+ */
+export function isLanAddress(address: string): boolean {
+  const a = address.replace(/^::ffff:/i, '').replace(/^\[|\]$/g, '').split('%')[0]!;
+  if (isIP(a) === 4) {
+    const [x, y] = a.split('.').map(Number) as [number, number];
+    return x === 10 || x === 127 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168) || (x === 169 && y === 254);
+  }
+  if (isIP(a) === 6) return a === '::1' || /^fe[89ab]/i.test(a) || /^f[cd]/i.test(a);
+  return false;
+}
+
+/** The host of an http(s) URL when it is a LAN address literal; undefined otherwise (names are not trusted). */
+function lanHost(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+    const host = u.hostname.replace(/^\[|\]$/g, '');
+    return isLanAddress(host) ? host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Read at most `limit` bytes of a response body; more is an error (the answer is not believed). */
+async function boundedText(response: Response, limit: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? '0');
+  if (declared > limit) throw new Error(`answer too large (${declared} bytes)`);
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw new Error(`answer larger than ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 export interface PortMapping {
   method: 'upnp' | 'natpmp';
@@ -42,9 +96,11 @@ export function ssdpDiscover(timeoutMs = 2500, target = `${SSDP_ADDRESS}:${SSDP_
     };
     const timer = setTimeout(finish, timeoutMs);
     socket.on('error', finish);
-    socket.on('message', (msg) => {
+    socket.on('message', (msg, rinfo) => {
+      // Only LAN devices, only small answers, and only a LOCATION on the device that answered.
+      if (msg.length > MAX_SSDP_ANSWER || !isLanAddress(rinfo.address)) return;
       const location = /^location:\s*(\S+)/im.exec(msg.toString('latin1'))?.[1];
-      if (location && /^https?:\/\//.test(location)) found.add(location);
+      if (location && lanHost(location) === rinfo.address.replace(/^::ffff:/i, '')) found.add(location);
     });
     const request = [
       'M-SEARCH * HTTP/1.1',
@@ -80,13 +136,15 @@ async function soap(controlUrl: string, serviceType: string, action: string, arg
     .join('');
   const body = `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"><s:Body><u:${action} xmlns:u="${serviceType}">${argXml}</u:${action}></s:Body></s:Envelope>`;
   try {
+    if (!lanHost(controlUrl)) return { ok: false, body: '' };
     const response = await fetch(controlUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'text/xml; charset="utf-8"', SOAPAction: `"${serviceType}#${action}"` },
       body,
+      redirect: 'error',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    return { ok: response.ok, body: await response.text() };
+    return { ok: response.ok, body: await boundedText(response, MAX_SOAP_ANSWER) };
   } catch {
     return { ok: false, body: '' };
   }
@@ -94,13 +152,21 @@ async function soap(controlUrl: string, serviceType: string, action: string, arg
 
 const tag = (xml: string, name: string) => new RegExp(`<(?:\\w+:)?${name}>\\s*([^<]*?)\\s*</(?:\\w+:)?${name}>`, 'i').exec(xml)?.[1];
 
-export function upnpMapper(discover: () => Promise<string[]> = () => ssdpDiscover()): PortMapper & { externalAddress(): Promise<string | undefined> } {
+/**
+ * `gateway`: the default gateway's address. The WAN address is believed only from a device at that
+ * address (another box on the LAN could claim any address); without it, never.
+ */
+export function upnpMapper(discover: () => Promise<string[]> = () => ssdpDiscover(), gateway?: string): PortMapper & { externalAddress(): Promise<string | undefined> } {
   const service = async () => {
     for (const location of await discover()) {
+      const host = lanHost(location);
+      if (!host) continue;
       try {
-        const xml = await (await fetch(location, { signal: AbortSignal.timeout(5000) })).text();
+        const response = await fetch(location, { redirect: 'error', signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
+        const xml = await boundedText(response, MAX_DESCRIPTION_BYTES);
         const found = findWanService(xml, location);
-        if (found) return found;
+        // The control URL stays on the device that described it (no URLBase pointing elsewhere).
+        if (found && lanHost(found.controlUrl) === host) return { ...found, host };
       } catch {
         // next device
       }
@@ -138,10 +204,12 @@ export function upnpMapper(discover: () => Promise<string[]> = () => ssdpDiscove
       await soap(mapping.controlUrl, mapping.serviceType, 'DeletePortMapping', { NewRemoteHost: '', NewExternalPort: mapping.externalPort, NewProtocol: 'UDP' });
     },
     async externalAddress() {
+      if (!gateway) return undefined;
       const svc = await service();
-      if (!svc) return undefined;
+      if (!svc || svc.host !== gateway) return undefined;
       const r = await soap(svc.controlUrl, svc.serviceType, 'GetExternalIPAddress', {});
-      return r.ok ? tag(r.body, 'NewExternalIPAddress') : undefined;
+      const address = r.ok ? tag(r.body, 'NewExternalIPAddress') : undefined;
+      return address && isIP(address) === 4 ? address : undefined;
     },
   };
 }

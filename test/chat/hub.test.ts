@@ -2,16 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ChatHub, type ScheduledDeletion } from '../../src/chat/hub.js';
+import { ChatHub } from '../../src/chat/hub.js';
+import { DeletionLog } from '../../src/store/deletion-log.js';
 import { textReply } from '../../src/core/reply.js';
 import { createI18n } from '../../src/i18n/index.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
-import { openJsonStore } from '../../src/store/json-store.js';
 import { RecordingAdapter } from '../helpers/app.js';
 
 async function hubAt(path: string, clock: { now: number }, ttl = 900) {
   const i18n = createI18n();
-  const deletions = await openJsonStore<{ deletions: ScheduledDeletion[] }>(path, () => ({ deletions: [] }));
+  const deletions = await DeletionLog.open(path);
   const hub: ChatHub = new ChatHub({ translator: (l) => i18n.t(l), admins: () => hub.platformAdminKeys(), localeOf: () => 'en', deletions, secretTtlSeconds: ttl, logger: createMemoryLogger(), now: () => clock.now });
   const chat = new RecordingAdapter(['admin', 'admin2']);
   hub.register(chat);
@@ -33,8 +33,8 @@ describe('ChatHub', () => {
     const first = await hubAt(path, clock);
     await first.hub.toUser('test:bob', () => ({ ...textReply('config'), secret: true }));
     await first.hub.toUser('test:bob', () => textReply('not secret'));
-    first.hub.stop();
     expect(await first.hub.deleteDue()).toBe(0);
+    await first.hub.close();
 
     // "Restart" 16 minutes later: the schedule came from disk.
     clock.now += 16 * 60 * 1000;

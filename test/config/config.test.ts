@@ -39,6 +39,13 @@ describe('parseConfig', () => {
     expect(configErrorOf({ TELEGRAM_ADMIN_IDS: '123,@bob' })?.variable).toBe('TELEGRAM_ADMIN_IDS');
     expect(configErrorOf({ SLACK_BOT_TOKEN: 'xoxb-1' })?.variable).toBe('SLACK_APP_TOKEN');
     expect(configErrorOf({ WG_SUBNET: '10.6.0/24' })?.variable).toBe('WG_SUBNET');
+    expect(configErrorOf({ SLACK_BIND: 'everywhere' })?.variable).toBe('SLACK_BIND');
+  });
+
+  it('SLACK_BIND defaults to loopback and takes an IPv4 or IPv6 address', () => {
+    expect(parseConfig({}, opts).slack.SLACK_BIND).toBe('127.0.0.1');
+    expect(parseConfig({ SLACK_BIND: '::1' }, opts).slack.SLACK_BIND).toBe('::1');
+    expect(parseConfig({ SLACK_BIND: ' 0.0.0.0 ' }, opts).slack.SLACK_BIND).toBe('0.0.0.0');
   });
 
   it('either accepts an integer setting or names it, whatever the text', () => {

@@ -200,6 +200,11 @@ export class FakeBotApi {
     this.failures.push({ method, ...error, remaining: times });
   }
 
+  /** Forget the failures still queued by failNext (the platform is back). */
+  clearFailures(): void {
+    this.failures.length = 0;
+  }
+
   // --- looking at what the bot did ---
 
   chatMessages(chatId: number): SentMessage[] {

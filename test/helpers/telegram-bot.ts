@@ -50,6 +50,8 @@ export async function startTelegramBot(
     /** A live interface: its name and the directory holding its config (else offline). */
     live?: { iface: string; configDir: string };
     fake?: FakeBotApi;
+    /** The bot's clock (deletion schedule, requests); real time when absent. */
+    now?: () => Date;
   } = {},
 ): Promise<TelegramBot> {
   const fake = opts.fake ?? (await FakeBotApi.start());
@@ -73,7 +75,7 @@ export async function startTelegramBot(
     { isRoot: false, cwd: dir },
   );
   const logger = createMemoryLogger('info');
-  const app = await buildApp(config, { logger, runner: createProcessRunner(logger) });
+  const app = await buildApp(config, { logger, runner: createProcessRunner(logger), ...(opts.now ? { now: opts.now } : {}) });
   // Loaded the way src/main.ts loads it: only when Telegram is configured.
   const { createTelegramAdapter } = await import('../../src/chat/telegram/index.js');
   const adapter = createTelegramAdapter({

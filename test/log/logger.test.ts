@@ -16,13 +16,29 @@ describe('logger', () => {
 
   it('never prints a registered secret embedded in any text', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 8, maxLength: 40 }), fc.string(), fc.string(), (secret, before, after) => {
+      fc.property(fc.string({ minLength: 1, maxLength: 40 }), fc.string(), fc.string(), (secret, before, after) => {
         const log = createMemoryLogger();
         log.addSecret(secret);
         log.info(`${before}${secret}${after}`);
         expect(log.lines[0]!.includes(secret)).toBe(false);
       }),
     );
+  });
+
+  it('masks a short secret too (a 4-digit PIN, a 5-character password)', () => {
+    const log = createMemoryLogger();
+    log.addSecret('4821');
+    log.addSecret('pa$$1');
+    log.warn('login with 4821 failed', { password: 'pa$$1' });
+    expect(log.lines[0]).toBe('WARN login with *** failed {"password":"***"}');
+  });
+
+  it('masks the whole of a longer secret that contains a shorter one', () => {
+    const log = createMemoryLogger();
+    log.addSecret('abc');
+    log.addSecret('xxabcxx');
+    log.info('token xxabcxx');
+    expect(log.lines[0]).toBe('INFO token ***');
   });
 
   it('respects the level', () => {

@@ -1,6 +1,6 @@
 /**
  * The Slack adapter: a Bolt app in Socket Mode when SLACK_APP_TOKEN is set (no inbound port behind
- * a home router), in HTTP mode on SLACK_PORT otherwise. Every Web API call, including Socket Mode's
+ * a home router), in HTTP mode on SLACK_BIND:SLACK_PORT otherwise (loopback by default: a TLS proxy goes in front). Every Web API call, including Socket Mode's
  * apps.connections.open, goes to SLACK_API_URL when it is set (a test server).
  */
 import { App, SocketModeReceiver, type webApi } from '@slack/bolt';
@@ -76,9 +76,10 @@ export class SlackAdapter implements ChatAdapter {
 
   async start(): Promise<void> {
     if (this.deps.config.SLACK_APP_TOKEN) await this.app.start();
-    else await this.app.start(this.deps.config.SLACK_PORT ?? 3000);
+    else await this.app.start({ port: this.deps.config.SLACK_PORT ?? 3000, host: this.deps.config.SLACK_BIND ?? '127.0.0.1' });
     this.started = true;
-    this.deps.logger.info(`slack: connected (${this.deps.config.SLACK_APP_TOKEN ? 'Socket Mode' : `HTTP on port ${this.deps.config.SLACK_PORT}`})`);
+    const where = `HTTP on ${this.deps.config.SLACK_BIND ?? '127.0.0.1'} port ${this.deps.config.SLACK_PORT}`;
+    this.deps.logger.info(`slack: connected (${this.deps.config.SLACK_APP_TOKEN ? 'Socket Mode' : where})`);
   }
 
   async stop(): Promise<void> {

@@ -60,6 +60,8 @@ function unreachable(error: unknown): boolean {
 export class TelegramAdapter implements ChatAdapter {
   readonly platform = PLATFORM;
   readonly deletesMessages = true;
+  /** Telegram: a bot may delete its own messages in a private chat for 48 hours. */
+  readonly deleteWindowMs = 48 * 3600_000;
   private readonly bot: Bot;
   private readonly log: Logger;
   private readonly inFlight = new Set<Promise<void>>();
@@ -154,10 +156,14 @@ export class TelegramAdapter implements ChatAdapter {
     try {
       await this.bot.api.deleteMessage(ref.chatId, Number(ref.messageId));
     } catch (error) {
-      // Already gone (the user deleted it) or too old to delete: nothing left to do.
       if (error instanceof GrammyError && error.error_code === 400) {
-        this.log.debug(`Telegram: message ${ref.chatId}/${ref.messageId} could not be deleted: ${error.description}`);
-        return;
+        // Already gone (the user deleted it): nothing left to do.
+        if (/not found/i.test(error.description)) {
+          this.log.debug(`Telegram: message ${ref.chatId}/${ref.messageId} was already gone: ${error.description}`);
+          return;
+        }
+        // "message can't be deleted" (older than 48 h, or not the bot's): retrying cannot help.
+        throw Object.assign(new Error(`Telegram refused to delete ${ref.chatId}/${ref.messageId}: ${error.description}`, { cause: error }), { permanent: true });
       }
       throw error;
     }
@@ -296,10 +302,11 @@ export class TelegramAdapter implements ChatAdapter {
       const file = new InputFile(a.data, a.name);
       const caption = a.caption ? { caption: truncatePlain(a.caption, CAPTION_LIMIT) } : {};
       if (a.kind === 'image') {
-        // The QR is not forwardable or savable; the .conf stays savable so a phone can import the tunnel from it.
+        // Neither the QR nor the .conf can be forwarded or saved to another chat (the WireGuard app
+        // still imports the .conf through Telegram's "open with").
         steps.push(() => this.bot.api.sendPhoto(chatId, file, { ...common, ...caption, protect_content: opts.privateChat || !!reply.secret }));
       } else {
-        steps.push(() => this.bot.api.sendDocument(chatId, file, { ...common, ...caption }));
+        steps.push(() => this.bot.api.sendDocument(chatId, file, { ...common, ...caption, protect_content: opts.privateChat || !!reply.secret }));
       }
     }
     const chunks = renderChunks(reply.blocks);

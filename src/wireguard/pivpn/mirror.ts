@@ -9,7 +9,7 @@
  *   keys and configs stay.
  */
 import { createHash } from 'node:crypto';
-import { chown, mkdir, readdir, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PeerEntry } from '../../core/peer.js';
 import type { PeerFileMirror } from '../../core/ports.js';
@@ -83,14 +83,20 @@ export class PivpnMirror implements PeerFileMirror {
     const dir = join(home, 'configs');
     try {
       await mkdir(dir, { recursive: false, mode: 0o750 }).then(
-        () => this.chownQuietly(dir),
+        // The bot runs under umask 077, which narrows mkdir's and open's mode: set it as PiVPN does.
+        async () => {
+          await this.chownQuietly(dir);
+          await chmod(dir, 0o750);
+        },
         (error: NodeJS.ErrnoException) => {
           if (error.code !== 'EEXIST') throw error;
         },
       );
       const path = join(dir, `${name}.conf`);
       await writeFileAtomic(path, config, 0o640);
+      // makeCONF.sh: chown install_user, chmod 640. Owner first, then the mode (chown may clear bits).
       await this.chownQuietly(path);
+      await chmod(path, 0o640);
     } catch (error) {
       // The copy is a convenience for scp; the peer itself is fine without it.
       this.options.logger?.warn(`pivpn: could not copy ${name}.conf to ${dir}`, { error });

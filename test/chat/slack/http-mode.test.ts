@@ -49,4 +49,24 @@ describe('Slack in HTTP mode', () => {
     expect(fake.connections).toBe(0);
     expect(fake.callsTo('apps.connections.open')).toEqual([]);
   });
+
+  it('listens on loopback 127.0.0.1 only by default (SLACK_BIND): another address of the host gets no answer', async () => {
+    // 127.0.0.2 is this host too (all of 127/8 is lo), but not the address the server was bound to.
+    await expect(fetch(`http://127.0.0.2:${port}/slack/events`, { method: 'POST', body: '' })).rejects.toThrow();
+    expect((await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '' })).status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('Slack in HTTP mode with SLACK_BIND', () => {
+  it('listens on the address given, and not on 127.0.0.1', async () => {
+    const port = await freePort();
+    const bot = await startSlackBot({ env: { SLACK_APP_TOKEN: '', SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: String(port), SLACK_BIND: '127.0.0.2' } });
+    try {
+      const res = await fetch(`http://127.0.0.2:${port}/slack/events`, { method: 'POST', body: '' });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      await expect(fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '' })).rejects.toThrow();
+    } finally {
+      await bot.close();
+    }
+  });
 });

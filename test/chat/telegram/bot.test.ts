@@ -30,7 +30,7 @@ async function configDelivered(b: TelegramBot, chatId: number, name: string) {
   expect(conf).toMatch(/^\[Interface\]\nPrivateKey = [A-Za-z0-9+/]{43}=\nAddress = 10\.66\.\d+\.\d+\/\d+[\s\S]*\[Peer\]\nPublicKey = [\s\S]*Endpoint = vpn\.example\.net:51820/m);
   // The QR cannot be forwarded or saved; the .conf stays savable so a phone can import it.
   expect(photo.protectContent).toBe(true);
-  expect(doc.protectContent).toBe(false);
+  expect(doc.protectContent).toBe(true);
   return { photo, doc, conf };
 }
 

@@ -182,6 +182,28 @@ describe('PivpnMirror keeps PiVPN working', () => {
     expect(again!.problems).toEqual([]);
   });
 
+  it("keeps the home copy readable by the install user (0640, theirs) under the bot's umask 077", async () => {
+    const f = await fixture();
+    const layout = (await detectPivpnLayout({ root: f.root, configDir: '/etc/wireguard', interfaceName: 'wg0' }))!;
+    const keys = generateKeyPair();
+    const address = addressForV4(tunnelSubnetFromCidr('10.84.12.0/24', 'fd11:5ee:bad:c0de::/64'), '10.84.12.9');
+    const entry = { name: 'umaskphone', publicKey: keys.publicKey, allowedIps: address.allowedIps, enabled: true };
+    await rm(join(f.root, 'home/pi/configs'), { recursive: true, force: true });
+    const previous = process.umask(0o077);
+    try {
+      await layout.mirror.added(entry, { privateKey: keys.privateKey, config: '[Interface]\n', createdAt: new Date() });
+    } finally {
+      process.umask(previous);
+    }
+    const dir = await stat(join(f.root, 'home/pi/configs'));
+    expect(dir.mode & 0o777).toBe(0o750);
+    const copy = await stat(join(f.root, 'home/pi/configs/umaskphone.conf'));
+    expect(copy.mode & 0o777).toBe(0o640);
+    expect(copy.uid).toBe(1000);
+    // The bot's own copies stay private.
+    expect((await stat(join(f.root, 'etc/wireguard/configs/umaskphone.conf'))).mode & 0o777).toBe(0o600);
+  });
+
   it('revokes an imported peer with an @ in its name, including the home copy PiVPN made', async () => {
     const f = await fixture();
     const layout = (await detectPivpnLayout({ root: f.root, configDir: '/etc/wireguard', interfaceName: 'wg0' }))!;
