@@ -89,7 +89,7 @@ export interface HealthOptions {
   statePath: string;
   /** Partitions to watch for free space (DATA_DIR, WG_CONFIG_DIR). */
   diskPaths: string[];
-  /** Mount whose read-only remount is alerted (default "/"). */
+  /** Mount whose read-only remount is alerted (default: those of diskPaths). */
   rootPath?: string;
   interfaceName: string;
   intervalSeconds: number;
@@ -181,9 +181,15 @@ export class HealthMonitor {
       if (problem) problems.push(problem);
     }
     const mounts = await p.mounts();
-    const root = this.o.rootPath ?? '/';
-    const ro = mounts ? mountReadOnly(mounts, root) : undefined;
-    if (ro?.readOnly) problems.push({ id: 'read-only', key: 'health.readOnly', params: { mount: ro.mountPoint } });
+    // The directories the bot writes, not "/": under the unit's ProtectSystem=strict the bot sees "/" read-only
+    // by design, while its ReadWritePaths show the real state (a dying card's read-only remount included).
+    for (const path of this.o.rootPath ? [this.o.rootPath] : this.o.diskPaths) {
+      const ro = mounts ? mountReadOnly(mounts, path) : undefined;
+      if (ro?.readOnly) {
+        problems.push({ id: 'read-only', key: 'health.readOnly', params: { mount: ro.mountPoint } });
+        break;
+      }
+    }
     const synced = await p.clockSynchronised();
     if (synced === false) problems.push({ id: 'clock', key: 'health.clock', params: {} });
     const temp = temperatureProblem(await p.temperatures());

@@ -67,7 +67,7 @@ export function createContainer(tarball: string, subnetOctet: number): Container
   // The container's network, as the Pi's would be at boot: a oneshot unit of the test's, not of the product.
   writeFileSync(
     join(dir, 'etc/systemd/system/test-network.service'),
-    `[Unit]\nDescription=test network\nBefore=network-online.target network.target\nWants=network.target\nDefaultDependencies=no\nAfter=sys-subsystem-net-devices-host0.device\nBindsTo=sys-subsystem-net-devices-host0.device\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/usr/sbin/ip link set lo up\nExecStart=/usr/sbin/ip addr replace ${guestIp}/24 dev host0\nExecStart=/usr/sbin/ip link set host0 up\nExecStart=/usr/sbin/ip route replace default via ${hostIp}\n[Install]\nWantedBy=network-online.target multi-user.target\n`,
+    `[Unit]\nDescription=test network\nBefore=network-online.target network.target\nWants=network.target\nDefaultDependencies=no\n[Service]\nType=oneshot\nRemainAfterExit=yes\nExecStart=/usr/sbin/ip link set lo up\nExecStart=/usr/sbin/ip addr replace ${guestIp}/24 dev host0\nExecStart=/usr/sbin/ip link set host0 up\nExecStart=/usr/sbin/ip route replace default via ${hostIp}\n[Install]\nWantedBy=network-online.target multi-user.target\n`,
   );
   mkdirSync(join(dir, 'etc/systemd/system/multi-user.target.wants'), { recursive: true });
   sh('ln', ['-sf', '/etc/systemd/system/test-network.service', join(dir, 'etc/systemd/system/multi-user.target.wants/test-network.service')]);

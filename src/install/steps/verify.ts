@@ -25,10 +25,10 @@ async function unitState(ctx: InstallContext, unit: string): Promise<UnitState> 
 const journal = async (ctx: InstallContext, args: string[]): Promise<string[]> =>
   ((await stdoutOf(ctx.runner, 'journalctl', ['--no-pager', '-o', 'cat', ...args])) ?? '').split('\n').filter((l) => l.trim() !== '');
 
-/** The platforms the bot must have reached: those with a token in its settings. */
-const expectedPlatforms = (ctx: InstallContext): string[] => [
-  ...(ctx.env.TELEGRAM_BOT_TOKEN ? ['telegram'] : []),
-  ...(ctx.env.SLACK_BOT_TOKEN ? ['slack'] : []),
+/** The platforms the bot must have reached (those with a token), and the log line each says once it has. */
+const expectedPlatforms = (ctx: InstallContext): { platform: string; connected: RegExp }[] => [
+  ...(ctx.env.TELEGRAM_BOT_TOKEN ? [{ platform: 'telegram', connected: /^(INFO )?Telegram: polling as @/ }] : []),
+  ...(ctx.env.SLACK_BOT_TOKEN ? [{ platform: 'slack', connected: /^(INFO )?slack: connected/ }] : []),
 ];
 
 export interface Verdict {
@@ -58,7 +58,9 @@ async function look(ctx: InstallContext): Promise<Verdict & { bot?: UnitState }>
   const lines = bot.invocation ? await journal(ctx, [`_SYSTEMD_INVOCATION_ID=${bot.invocation}`]) : [];
   const ready = lines.find((l) => l.includes('wg-chatops ready:'));
   if (!ready) problems.push({ key: 'install.verify.notReady', level: 'warn' });
-  else for (const p of expectedPlatforms(ctx)) if (!ready.includes(p)) problems.push({ key: 'install.verify.platformMissing', params: { platform: p }, level: 'warn' });
+  for (const { platform, connected } of expectedPlatforms(ctx)) {
+    if (!lines.some((l) => connected.test(l))) problems.push({ key: 'install.verify.platformMissing', params: { platform }, level: 'warn' });
+  }
   return { ok: problems.length === 0, problems, bot };
 }
 
