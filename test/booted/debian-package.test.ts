@@ -6,7 +6,8 @@
  * Then: install again changes nothing, a reboot brings everything back, doctor, uninstall and purge.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../fakes/telegram-bot-api.js';
@@ -169,7 +170,10 @@ function bringUp(ns: string, iface: string, config: string): void {
     else if (key === 'dns' || key === 'mtu') continue;
     else kept.push(line);
   }
-  execFileSync('wg', ['setconf', iface, '/dev/stdin'], { input: kept.join('\n') });
+  const dir = mkdtempSync(join(tmpdir(), 'wgc-booted-client-'));
+  writeFileSync(join(dir, 'client.conf'), kept.join('\n'), { mode: 0o600 });
+  execFileSync('wg', ['setconf', iface, join(dir, 'client.conf')]);
+  rmSync(dir, { recursive: true, force: true });
   for (const a of addresses) if (!a.includes(':')) sh('ip', ['-n', ns, 'addr', 'add', a, 'dev', iface]);
   sh('ip', ['-n', ns, 'link', 'set', iface, 'up']);
   sh('ip', ['-n', ns, 'route', 'replace', '10.77.0.0/24', 'dev', iface]);
