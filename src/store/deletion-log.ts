@@ -136,11 +136,16 @@ export class DeletionLog {
         await this.compact();
         return;
       }
-      this.handle ??= await open(this.path, 'a', 0o600);
-      const data = Buffer.from(`${lines.join('\n')}\n`);
-      let offset = 0;
-      while (offset < data.length) offset += (await this.handle.write(data, offset)).bytesWritten;
-      await this.handle.datasync();
+      // Opened per batch, not held: a file open for writing would stop the disk being remounted read-only.
+      const handle = await open(this.path, 'a', 0o600);
+      try {
+        const data = Buffer.from(`${lines.join('\n')}\n`);
+        let offset = 0;
+        while (offset < data.length) offset += (await handle.write(data, offset)).bytesWritten;
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
     } catch (error) {
       // Kept for the next flush (a full disk may clear); the caller hears of it now.
       this.queue.unshift(...lines);

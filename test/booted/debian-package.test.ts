@@ -6,7 +6,7 @@
  * Then: install again changes nothing, a reboot brings everything back, doctor, uninstall and purge.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -178,3 +178,61 @@ function bringUp(ns: string, iface: string, config: string): void {
   sh('ip', ['-n', ns, 'link', 'set', iface, 'up']);
   sh('ip', ['-n', ns, 'route', 'replace', '10.77.0.0/24', 'dev', iface]);
 }
+
+describe.runIf(bootedTestsEnabled())('install on a booted Debian trixie, from a git checkout in /home/pi', () => {
+  let box: Container;
+  let fake: FakeBotApi | undefined;
+
+  beforeAll(async () => {
+    box = createContainer(rootfsTarball('trixie', TRIXIE_PACKAGES), 247);
+    // The checkout as `git clone` + `npm ci` leave it, in a Pi owner's home (0700 on trixie).
+    const home = join(box.dir, 'home/pi/wg-chatops');
+    for (const entry of ['bin', 'dist', 'deploy', 'node_modules', 'package.json', 'package-lock.json', '.env.example']) {
+      cpSync(join(TOP, entry), join(home, entry), { recursive: true, verbatimSymlinks: true });
+    }
+  }, 10 * MIN);
+
+  afterAll(async () => {
+    await fake?.close();
+    await box?.destroy();
+  }, 2 * MIN);
+
+  it('runs the service from a system copy, never from the home directory, and survives deleting the checkout', async () => {
+    await box.boot();
+    fake = await FakeBotApi.start(undefined, box.hostIp);
+    await box.run(['useradd', '--create-home', '--shell', '/bin/bash', 'pi']);
+    await box.run(['chown', '-R', 'pi:pi', '/home/pi']);
+    await box.run(['chmod', '0700', '/home/pi']);
+    const answers = [
+      `TELEGRAM_BOT_TOKEN=${fake.token}`,
+      `TELEGRAM_API_ROOT=${fake.apiRoot}`,
+      `TELEGRAM_ADMIN_IDS=${ALICE.id}`,
+      `WG_ENDPOINT=${box.guestIp}:51820`,
+      'PUBLIC_IP_SOURCES=none',
+      'INSTALL_STATIC_IP=no',
+      'INSTALL_PORT_MAPPING=manual',
+      'INSTALL_UNATTENDED_UPGRADES=no',
+      'INSTALL_LAN_INTERFACE=host0',
+    ].join('\n');
+    await box.run(['sh', '-c', 'umask 077; cat > /root/answers.env'], { input: `${answers}\n` });
+    const r = await box.exec(['node', '/home/pi/wg-chatops/bin/wg-chatops.js', 'install', '--answers', '/root/answers.env']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const show = await box.run(['systemctl', 'show', '-p', 'ExecStart,NRestarts,ActiveState', 'wg-chatops']);
+    expect(show).toContain('/usr/local/lib/wg-chatops/bin/wg-chatops.js');
+    expect(show).not.toContain('/home/');
+    expect(show).toContain('ActiveState=active');
+    expect(show).toContain('NRestarts=0');
+    // The copy is root's and holds only production packages.
+    expect((await box.run(['stat', '-c', '%U %a', '/usr/local/lib/wg-chatops/bin/wg-chatops.js'])).trim()).toBe('root 755');
+    expect((await box.exec(['test', '-e', '/usr/local/lib/wg-chatops/node_modules/vitest'])).code).not.toBe(0);
+
+    // The checkout may go: the service and the command keep working.
+    await box.run(['rm', '-rf', '/home/pi/wg-chatops']);
+    await box.run(['systemctl', 'restart', 'wg-chatops']);
+    fake.sendText(ALICE, '/addpeer phone');
+    const photo = await fake.until(() => fake!.chatMessages(ALICE.id).find((m) => m.kind === 'photo'), 'the QR photo', 60_000);
+    expect(decodeQrPng(photo.file!.data)).toContain(`Endpoint = ${box.guestIp}:51820`);
+    const doctor = await box.exec(['wg-chatops', 'doctor']);
+    expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
+  }, 15 * MIN);
+});

@@ -39,8 +39,9 @@ describe('/backup', () => {
     expect(plain(reply!)).toMatch(/Encrypted backup \(1 peers\).*deleted in 15 min/);
     const file = reply!.attachments![0]!;
     expect(file.name).toMatch(/^wg-chatops-backup-.*\.age$/);
-    const deletions = JSON.parse(readFileSync(join(app.config.dataDir, 'deletions.json'), 'utf8'));
-    expect(deletions.deletions).toHaveLength(1);
+    // Scheduled for deletion: one entry in the deletion log.
+    const scheduled = readFileSync(join(app.config.dataDir, 'deletions.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { put?: { chatId: string } });
+    expect(scheduled.filter((l) => l.put?.chatId === 'admin')).toHaveLength(1);
     const target = mkdtempSync(join(tmpdir(), 'wgc-cmd-rs-'));
     mkdirSync(join(target, 'wg'));
     const r = await restoreBackup(file.data, code, { wgConfigDir: join(target, 'wg'), dataDir: join(target, 'data') });

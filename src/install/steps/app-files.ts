@@ -4,7 +4,7 @@
  * built program and its production packages are copied to /usr/local/lib/wg-chatops, root's, world-readable.
  */
 import { createHash } from 'node:crypto';
-import { chmod, cp, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { chmod, cp, lchown, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path/posix';
 import { applyPlan, readText } from '../files.js';
 import { emptyPlan, type InstallContext, type Step } from '../types.js';
@@ -85,9 +85,10 @@ export const appFiles: Step = {
   },
 };
 
-/** Directories 0755 and files 0644 (0755 when executable): a checkout under umask 077 is private. */
+/** root's, directories 0755 and files 0644 (0755 when executable): a checkout is its owner's, often private. */
 async function openUp(path: string): Promise<void> {
   const info = await stat(path);
+  await lchown(path, 0, 0);
   if (info.isDirectory()) {
     await chmod(path, 0o755);
     for (const name of await readdir(path)) await openUp(join(path, name));
