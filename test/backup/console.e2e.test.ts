@@ -3,26 +3,14 @@
  * and `wg-chatops restore` of exactly what was printed, on another machine's directories, brings the
  * interface config back.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair } from '../../src/core/keys.js';
-import { BIN, botEnv, printedFiles, runConsole } from '../helpers/cli.js';
+import { botEnv, printedFiles, runBin, runConsole } from '../helpers/cli.js';
 
-function run(args: string[], env: NodeJS.ProcessEnv, stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const run = (args: string[], env: NodeJS.ProcessEnv, stdin: string) => runBin(args, env, stdin);
 
 function machine() {
   const dir = mkdtempSync(join(tmpdir(), 'wgc-bk-e2e-'));

@@ -14,7 +14,7 @@ import { createRecoveryCode, makeBackupFile, readRecipient } from '../../src/bac
 import { UserError } from '../../src/core/errors.js';
 import { generateKeyPair } from '../../src/core/keys.js';
 import { SCHEMA_VERSION } from '../../src/store/bot-db.js';
-import { BIN, botEnv } from '../helpers/cli.js';
+import { botEnv, runBin } from '../helpers/cli.js';
 import { execFileSync, spawn } from 'node:child_process';
 
 function hasAgeTool(): boolean {
@@ -156,18 +156,7 @@ describe('restore refuses and changes nothing', () => {
   });
 });
 
-function cli(args: string[], env: NodeJS.ProcessEnv, stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (c) => resolve({ code: c, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv, stdin: string) => runBin(args, env, stdin);
 
 describe('wg-chatops backup-key, backup, restore (the program)', () => {
   it('shows the code once, writes an encrypted file, refuses a wrong code with nothing changed, restores with the right one', async () => {

@@ -7,8 +7,7 @@ import { chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BIN, botEnv, runConsole } from '../helpers/cli.js';
-import { spawn } from 'node:child_process';
+import { botEnv, runBin, runConsole } from '../helpers/cli.js';
 
 const TOKEN = '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi';
 const NOBODY = 65534;
@@ -18,18 +17,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
 });
 
-function runAs(uid: number | undefined, env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN], { env, cwd, stdio: ['pipe', 'pipe', 'pipe'], ...(uid === undefined ? {} : { uid, gid: uid }) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const runAs = (uid: number | undefined, env: NodeJS.ProcessEnv, cwd: string) => runBin([], env, '', { cwd, ...(uid === undefined ? {} : { uid }) });
 
 async function scratch(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'wgc-notrial-'));

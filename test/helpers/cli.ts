@@ -23,15 +23,21 @@ export function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 export function runConsole(env: NodeJS.ProcessEnv, lines: string[], args: string[] = ['console']): Promise<CliResult> {
+  return runBin(args, env, lines.map((l) => `${l}\n`).join(''));
+}
+
+/** The program with these arguments and standard input; its exit code and output. */
+export function runBin(args: string[], env: NodeJS.ProcessEnv, stdin: string, options: { cwd?: string; uid?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const ids = options.uid === undefined ? {} : { uid: options.uid, gid: options.uid };
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}), ...ids });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(lines.map((l) => `${l}\n`).join(''));
+    child.stdin.end(stdin);
   });
 }
 
