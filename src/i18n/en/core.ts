@@ -73,6 +73,18 @@ export const core = {
     alreadyEnabled: 'Peer {{name}} is already enabled.',
     notLive: 'Note: the WireGuard interface is not running. The peer is saved and works once the interface starts.',
   },
+  profile: {
+    prefix: '{{item}}: the prefix length must be 0 to {{max}}. Nothing was changed.',
+    ipv4: '{{item}} is not an IPv4 address (four numbers 0-255, e.g. 192.168.1.10). Nothing was changed.',
+    ipv6: '{{item}} is not an IPv6 address. Nothing was changed.',
+    port: '{{item}}: the port must be 1 to 65535. Nothing was changed.',
+    needProtocol: '{{item}}: a port needs its protocol, e.g. 192.168.1.10:445/tcp or :53/udp. Nothing was changed.',
+    protocol: '{{item}}: the protocol must be tcp or udp. Nothing was changed.',
+    unknown: '{{item}} is not a profile. Use full, lan, or addresses/networks with optional ports, e.g. 192.168.1.0/24,192.168.1.10:445/tcp. Nothing was changed.',
+    combined: 'full and lan cannot be combined with other entries ({{item}}). Nothing was changed.',
+    empty: 'The profile has an empty entry ({{item}}). Nothing was changed.',
+    tooMany: 'A profile holds at most {{max}} entries. Nothing was changed.',
+  },
   delivery: {
     ready: 'Your VPN config for {{name}} is ready. Address:',
     qrCaption: 'Scan this with the WireGuard app (+ → scan QR code) for {{name}}.',
