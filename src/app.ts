@@ -28,6 +28,9 @@ import { openBotDb, type BotDb } from './store/bot-db.js';
 import { openJsonStore } from './store/json-store.js';
 import { interfaceConfigFile } from './wireguard/config-file.js';
 import { withUserspaceApi } from './wireguard/uapi.js';
+import { NftPeerPolicy } from './firewall/nft.js';
+import { detectLanSubnets } from './net/lan.js';
+import type { PeerPolicy } from './core/ports.js';
 import { wgCliInterface } from './wireguard/wg-cli.js';
 import type { ChatAdapter } from './chat/adapter.js';
 import { Dispatcher } from './chat/dispatcher.js';
@@ -48,6 +51,10 @@ export interface AppDeps {
   /** Peers found in PiVPN's files: their metadata is taken over in memory (nothing is rewritten). */
   importedPeers?: readonly { name: string; publicKey: string; createdAt: string; privateKey?: string }[];
   live?: LiveInterface;
+  /** The per-peer firewall; by default from WG_FIREWALL (nftables), none when offline. */
+  policy?: PeerPolicy;
+  /** LAN subnets when LAN_SUBNETS is unset (default: the Pi's interfaces). */
+  lanSubnets?: string[];
   now?: () => Date;
 }
 
@@ -99,8 +106,22 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     mtu: wg.WG_MTU,
     keepClientKeys: wg.KEEP_CLIENT_KEYS,
     undoSeconds: config.bot.UNDO_SECONDS ?? 300,
+    defaultProfile: wg.WG_DEFAULT_PROFILE,
+    lanSubnets: wg.LAN_SUBNETS.length > 0 ? wg.LAN_SUBNETS : (deps.lanSubnets ?? detectLanSubnets(wg.WG_INTERFACE)),
   };
+  const policy: PeerPolicy | undefined =
+    deps.policy ??
+    (offline || wg.WG_FIREWALL === 'off'
+      ? undefined
+      : new NftPeerPolicy({
+          runner: deps.runner,
+          settings: () => {
+            const t = peers.tunnel();
+            return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
+          },
+        }));
   const peers = new PeerService({
+    policy,
     file: interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath),
     live,
     db,
@@ -186,6 +207,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       const asked = liveStateAtStart;
       liveStateAtStart = undefined;
       await peers.start(asked);
+      // Consistent at start: the firewall is rewritten from the peers in one transaction.
+      if (policy) await policy.sync(peers.policyPeers());
       for (const a of adapters) await a.start();
       hub.startDeletionClock();
       await hub.deleteDue();

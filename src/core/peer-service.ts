@@ -8,6 +8,7 @@
  * database, and the next start finishes the pending change.
  */
 import { randomBytes } from 'node:crypto';
+import { formatIPv4, formatIPv6 } from './ip.js';
 import { addressForV4, allocateFromUsed, tunnelSubnetFromAddresses, tunnelSubnetFromCidr, usedHostAddresses, type TunnelSubnet } from './allocate.js';
 import { appendChunks } from './chunks.js';
 import { formatEndpoint, renderClientConfig } from './client-config.js';
@@ -15,7 +16,8 @@ import { ConfigError, UserError } from './errors.js';
 import { generateKeyPair, generatePresharedKey, publicKeyFromPrivate } from './keys.js';
 import { isAddressableName, validatePeerName } from './names.js';
 import type { InterfaceLiveState, PeerEntry, PeerLiveState, PeerMeta } from './peer.js';
-import type { InterfaceConfigFile, LiveInterface, PeerFileMirror } from './ports.js';
+import type { InterfaceConfigFile, LiveInterface, PeerFileMirror, PeerPolicy, PolicyPeer } from './ports.js';
+import { clientAllowedIps, formatProfile, parseProfile } from './profile.js';
 import {
   addPeer as addPeerToDoc,
   allAllowedIps,
@@ -44,6 +46,10 @@ export interface PeerSettings {
   mtu?: number;
   keepClientKeys: boolean;
   undoSeconds: number;
+  /** WG_DEFAULT_PROFILE (canonical profile text); "full" when unset. */
+  defaultProfile?: string;
+  /** The LAN a "lan" profile reaches (LAN_SUBNETS or the Pi's LAN interfaces). */
+  lanSubnets?: string[];
 }
 
 export interface PeerView {
@@ -79,6 +85,8 @@ interface Deps {
   db: BotDb;
   settings: PeerSettings;
   mirror?: PeerFileMirror;
+  /** The Pi's per-peer firewall (profiles); undefined: none (offline mode, tests). */
+  policy?: PeerPolicy;
   logger: Logger;
   now?: () => Date;
 }
@@ -189,7 +197,7 @@ export class PeerService {
   clientConfigFor(name: string): string | undefined {
     const view = this.get(name);
     if (!view?.meta?.privateKey) return undefined;
-    return this.renderClient(view.entry, view.meta.privateKey);
+    return this.renderClient(view.entry, view.meta.privateKey, this.profileOf(view.meta));
   }
 
   // ---- changes ----------------------------------------------------------------------------
@@ -198,9 +206,10 @@ export class PeerService {
    * Create a peer. `whileCommitting` receives the client config as soon as keys and address are chosen and
    * runs while the database, file and interface are written (the QR image is made there, off the critical path).
    */
-  add<X = undefined>(request: { name: string; owner: string }, whileCommitting?: (clientConfig: string) => Promise<X>): Promise<AddResult<X>> {
+  add<X = undefined>(request: { name: string; owner: string; profile?: string }, whileCommitting?: (clientConfig: string) => Promise<X>): Promise<AddResult<X>> {
     return this.serialised(async () => {
       const name = validatePeerName(request.name);
+      const profile = formatProfile(parseProfile(request.profile ?? this.deps.settings.defaultProfile ?? 'full'));
       await this.loadDoc(false);
       if (this.findManaged(name)) throw new UserError('peer.exists', { name });
       const endpoint = this.endpoint();
@@ -215,13 +224,14 @@ export class PeerService {
         publicKey: keys.publicKey,
         owner: request.owner,
         createdAt: this.now().toISOString(),
+        ...(profile === 'full' ? {} : { profile }),
         ...(this.deps.settings.keepClientKeys ? { privateKey: keys.privateKey } : {}),
       };
-      const clientConfig = this.renderClient(entry, keys.privateKey);
+      const clientConfig = this.renderClient(entry, keys.privateKey, profile);
       // Started on the next turn of the event loop, so its CPU work overlaps the commit's disk and `wg` waits.
       const extra = whileCommitting ? new Promise<void>((r) => setImmediate(r)).then(() => whileCommitting(clientConfig)) : Promise.resolve(undefined as X);
       extra.catch(() => undefined); // awaited below; never an unhandled rejection if the commit fails first
-      const live = await this.commitAdd(entry, meta, { privateKey: keys.privateKey, config: clientConfig });
+      const live = await this.withPolicy(entry, profile, () => this.commitAdd(entry, meta, { privateKey: keys.privateKey, config: clientConfig }));
       return { entry, meta, clientConfig, extra: await extra, live };
     });
   }
@@ -249,6 +259,7 @@ export class PeerService {
       await this.writeDoc(removePeerFromDoc(this.doc, entry.name), { removed: entry });
       if (entry.enabled) await this.applyLive((live) => live.removePeer(entry.publicKey));
       await this.deps.mirror?.removed(entry);
+      await this.deps.policy?.remove(entry.allowedIps).catch((error) => this.deps.logger.error(`firewall rules of ${entry.name} not removed`, { error }));
       return item;
     });
   }
@@ -262,7 +273,9 @@ export class PeerService {
       if (this.findManaged(item.entry.name)) throw new UserError('peer.exists', { name: item.entry.name });
       if (this.collides(item.entry)) throw new UserError('peer.undoAddressTaken', { name: item.entry.name });
       const meta = item.meta ?? { name: item.entry.name, publicKey: item.entry.publicKey, owner: item.revokedBy, createdAt: item.revokedAt };
-      await this.commitAdd(item.entry, meta, { privateKey: meta.privateKey, createdAt: new Date(meta.createdAt) }, (d) => delete d.trash[token]);
+      await this.withPolicy(item.entry, this.profileOf(meta), () =>
+        this.commitAdd(item.entry, meta, { privateKey: meta.privateKey, createdAt: new Date(meta.createdAt) }, (d) => delete d.trash[token]),
+      );
       return { entry: item.entry, meta };
     });
   }
@@ -283,7 +296,70 @@ export class PeerService {
     });
   }
 
+  /**
+   * Change what a peer may reach (/route). The firewall changes first; the record only when that worked, so a
+   * failure changes nothing. Returns the new client config when the bot kept the peer's private key.
+   */
+  setProfile(name: string, profileText: string): Promise<{ entry: PeerEntry; profile: string; clientConfig?: string; allowedIps: string[] }> {
+    return this.serialised(async () => {
+      const profile = formatProfile(parseProfile(profileText));
+      await this.loadDoc(false);
+      const entry = this.requireManaged(name);
+      const old = this.metaFor(entry) ?? { name: entry.name, publicKey: entry.publicKey, owner: 'admins', createdAt: this.now().toISOString() };
+      const { profile: _dropped, ...rest } = old;
+      const meta: PeerMeta = profile === 'full' ? rest : { ...rest, profile };
+      await this.deps.policy?.apply({ addresses: entry.allowedIps, profile });
+      try {
+        await this.deps.db.update((d) => {
+          d.peers[entry.name] = meta; // replaced whole (the encoder keys records by identity)
+        });
+      } catch (error) {
+        await this.deps.policy?.apply({ addresses: entry.allowedIps, profile: this.profileOf(old) }).catch(() => undefined);
+        throw error;
+      }
+      const allowedIps = this.clientRoutes(profile);
+      return { entry, profile, allowedIps, ...(meta.privateKey ? { clientConfig: this.renderClient(entry, meta.privateKey, profile) } : {}) };
+    });
+  }
+
+  /** The tunnel's networks and the Pi's own tunnel addresses (after start). */
+  tunnel(): { networks: string[]; serverAddresses: string[] } {
+    const { v4, v6 } = this.subnet;
+    return {
+      networks: [`${formatIPv4(v4.network)}/${v4.prefix}`, ...(v6 ? [`${formatIPv6(v6.network)}/${v6.prefix}`] : [])],
+      serverAddresses: [`${formatIPv4(v4.server)}/32`, ...(v6 ? [`${formatIPv6(v6.server)}/128`] : [])],
+    };
+  }
+
+  /** A peer's profile text ("full" for peers the bot did not create, e.g. adopted from PiVPN). */
+  profileOf(meta: PeerMeta | undefined): string {
+    return meta?.profile ?? 'full';
+  }
+
+  /** Every enabled peer as the firewall sees it (hand-written and adopted peers: full, as before). */
+  policyPeers(): PolicyPeer[] {
+    const managed = this.list().filter((v) => v.entry.enabled).map((v) => ({ addresses: v.entry.allowedIps, profile: this.profileOf(v.meta) }));
+    const unmanaged = unmanagedPeers(this.doc).filter((p) => p.enabled && p.allowedIps.length > 0).map((p) => ({ addresses: p.allowedIps, profile: 'full' }));
+    return [...managed, ...unmanaged];
+  }
+
   // ---- internals --------------------------------------------------------------------------
+
+  /** Firewall rules first (harmless for an address nobody holds yet), removed again when the change fails. */
+  private async withPolicy<T>(entry: PeerEntry, profile: string, change: () => Promise<T>): Promise<T> {
+    await this.deps.policy?.apply({ addresses: entry.allowedIps, profile });
+    try {
+      return await change();
+    } catch (error) {
+      await this.deps.policy?.remove(entry.allowedIps).catch((e) => this.deps.logger.error(`firewall rules of ${entry.name} not rolled back`, { error: e }));
+      throw error;
+    }
+  }
+
+  private clientRoutes(profile: string): string[] {
+    const s = this.deps.settings;
+    return clientAllowedIps(parseProfile(profile), { fullAllowedIps: s.clientAllowedIps, lanSubnets: s.lanSubnets ?? [], serverAddresses: this.tunnel().serverAddresses });
+  }
 
   private async commitAdd(
     entry: PeerEntry,
@@ -338,7 +414,7 @@ export class PeerService {
     return { publicKey: entry.publicKey, presharedKey: entry.presharedKey, allowedIps: entry.allowedIps };
   }
 
-  private renderClient(entry: PeerEntry, privateKey: string): string {
+  private renderClient(entry: PeerEntry, privateKey: string, profile: string): string {
     const s = this.deps.settings;
     const subnetAddresses = addressForV4(this.subnet, entry.allowedIps[0]!.split('/')[0]!).clientAddresses;
     return renderClientConfig({
@@ -348,7 +424,7 @@ export class PeerService {
       serverPublicKey: this.serverPublicKey,
       presharedKey: entry.presharedKey,
       endpoint: this.endpoint() ?? '',
-      allowedIps: s.clientAllowedIps,
+      allowedIps: this.clientRoutes(profile),
       persistentKeepalive: s.persistentKeepalive,
       mtu: s.mtu,
     });

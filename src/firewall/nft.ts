@@ -1,0 +1,138 @@
+/**
+ * The Pi's per-peer firewall in nftables: one table per interface (`inet wgchatops_<iface>_peers`),
+ * next to the NAT table install writes. Hooks input and forward; a packet from the tunnel is sent by its
+ * source address through a verdict map to its peer's chain, which accepts exactly what the profile allows
+ * and drops the rest. Unknown tunnel sources are dropped, and so is anything entering the tunnel that does
+ * not answer a connection a peer opened. A peer change touches only its chain and its map elements.
+ */
+import { allowedTargets, parseProfile, type ProfileTarget } from '../core/profile.js';
+import { parseCidr } from '../core/ip.js';
+import type { PeerPolicy, PolicyPeer } from '../core/ports.js';
+import type { CommandRunner } from '../exec/runner.js';
+
+export interface FirewallSettings {
+  iface: string;
+  /** The tunnel networks ("10.6.0.0/24", "fd11:5ee:bad:c0de::/64"). */
+  tunnelNetworks: string[];
+  /** The Pi's own tunnel addresses as host CIDRs. */
+  serverAddresses: string[];
+  lanSubnets: string[];
+  isolation: boolean;
+}
+
+export const tableName = (iface: string): string => `wgchatops_${iface.replace(/[^A-Za-z0-9_]/g, '_')}_peers`;
+
+/** A chain name per peer, from its first address (stable while the peer holds it). */
+export function peerChain(addresses: readonly string[]): string {
+  const first = addresses[0];
+  if (!first) throw new Error('a peer without tunnel addresses');
+  return `p_${first.replace(/\/\d+$/, '').replace(/[^0-9A-Fa-f]/g, '_')}`;
+}
+
+function hostOf(cidr: string): { family: 4 | 6; host: string } {
+  const c = parseCidr(cidr.includes('/') ? cidr : `${cidr}/${cidr.includes(':') ? 128 : 32}`);
+  return { family: c.family, host: cidr.replace(/\/\d+$/, '') };
+}
+
+function targetRule(t: ProfileTarget): string {
+  const match = `${t.family === 4 ? 'ip' : 'ip6'} daddr ${t.cidr}`;
+  return t.port === undefined ? `${match} accept` : `${match} ${t.protocol} dport ${t.port} accept`;
+}
+
+/** The rules of one peer's chain. Pure. */
+export function peerRules(peer: PolicyPeer, s: FirewallSettings): string[] {
+  const { all, targets } = allowedTargets(parseProfile(peer.profile), { lanSubnets: s.lanSubnets, serverAddresses: s.serverAddresses });
+  const rules = targets.map(targetRule);
+  // Other peers: named targets above are allowed; with isolation the rest of the tunnel is not.
+  if (s.isolation) for (const n of s.tunnelNetworks) rules.push(`${n.includes(':') ? 'ip6' : 'ip'} daddr ${n} drop`);
+  rules.push(all ? 'accept' : 'drop');
+  return rules;
+}
+
+/** The nft commands that (re)define one peer: its chain and its map elements. Pure. */
+export function peerScript(peer: PolicyPeer, s: FirewallSettings): string {
+  const table = `inet ${tableName(s.iface)}`;
+  const chain = peerChain(peer.addresses);
+  const lines = [`add chain ${table} ${chain}`, `flush chain ${table} ${chain}`, ...peerRules(peer, s).map((r) => `add rule ${table} ${chain} ${r}`)];
+  for (const a of peer.addresses) {
+    const { family, host } = hostOf(a);
+    lines.push(`add element ${table} peers${family} { ${host} : jump ${chain} }`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function removeScript(addresses: readonly string[], s: FirewallSettings): string {
+  const table = `inet ${tableName(s.iface)}`;
+  const chain = peerChain(addresses);
+  // "add" first so deleting something already gone is not an error; the whole batch is one transaction.
+  const lines: string[] = [`add chain ${table} ${chain}`];
+  for (const a of addresses) {
+    const { family, host } = hostOf(a);
+    lines.push(`add element ${table} peers${family} { ${host} : jump ${chain} }`, `delete element ${table} peers${family} { ${host} }`);
+  }
+  lines.push(`delete chain ${table} ${chain}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The whole table with every peer: written at start in one transaction (replacing what was there). Pure. */
+export function fullScript(peers: readonly PolicyPeer[], s: FirewallSettings): string {
+  const t = tableName(s.iface);
+  const i = JSON.stringify(s.iface);
+  const base = [
+    `table inet ${t} {}`,
+    `delete table inet ${t}`,
+    `table inet ${t} {`,
+    `  map peers4 { type ipv4_addr : verdict; }`,
+    `  map peers6 { type ipv6_addr : verdict; }`,
+    // Priority filter - 1: decided before the install table's accept rules (a drop anywhere is final).
+    `  chain input { type filter hook input priority filter - 1; policy accept;`,
+    `    iifname ${i} ct state established,related accept`,
+    `    iifname ${i} ip saddr vmap @peers4`,
+    `    iifname ${i} ip6 saddr vmap @peers6`,
+    `    iifname ${i} meta l4proto { icmp, ipv6-icmp } accept`,
+    `    iifname ${i} drop`,
+    `  }`,
+    `  chain forward { type filter hook forward priority filter - 1; policy accept;`,
+    `    ct state established,related accept`,
+    `    iifname ${i} ip saddr vmap @peers4`,
+    `    iifname ${i} ip6 saddr vmap @peers6`,
+    `    iifname ${i} drop`,
+    // Into the tunnel from elsewhere (the LAN, the Internet): only answers to a peer's own connections.
+    `    oifname ${i} drop`,
+    `  }`,
+    `}`,
+  ];
+  return `${base.join('\n')}\n${peers.map((p) => peerScript(p, s)).join('')}`;
+}
+
+export interface NftPolicyOptions {
+  runner: CommandRunner;
+  /** Read when rules are written (the tunnel's addresses are known once the peers have started). */
+  settings: () => FirewallSettings;
+  /** argv that runs nft (tests: ["ip", "netns", "exec", NS, "nft"]). */
+  nft?: string[];
+}
+
+export class NftPeerPolicy implements PeerPolicy {
+  private readonly nft: string[];
+  constructor(private readonly o: NftPolicyOptions) {
+    this.nft = o.nft ?? ['nft'];
+  }
+
+  private async run(script: string): Promise<void> {
+    const [file, ...args] = this.nft;
+    await this.o.runner.run(file!, [...args, '-f', '-'], { input: script });
+  }
+
+  sync(peers: readonly PolicyPeer[]): Promise<void> {
+    return this.run(fullScript(peers, this.o.settings()));
+  }
+
+  apply(peer: PolicyPeer): Promise<void> {
+    return this.run(peerScript(peer, this.o.settings()));
+  }
+
+  remove(addresses: readonly string[]): Promise<void> {
+    return this.run(removeScript(addresses, this.o.settings()));
+  }
+}
