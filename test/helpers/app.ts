@@ -83,9 +83,9 @@ export class RecordingAdapter implements ChatAdapter {
 }
 
 /** An offline app with a RecordingAdapter attached before start. */
-export async function appWithRecorder(env: Record<string, string> = {}): Promise<{ app: App; chat: RecordingAdapter }> {
+export async function appWithRecorder(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}): Promise<{ app: App; chat: RecordingAdapter }> {
   const chat = new RecordingAdapter();
-  const app = await offlineApp(env, {});
+  const app = await offlineApp(env, deps);
   app.addAdapter(chat);
   return { app, chat };
 }

@@ -16,6 +16,7 @@ export const core = {
     users: 'list approved users',
     removeuser: 'remove an approved user',
     undo: 'undo a revoke',
+    route: 'change what a peer may reach: full, lan, or addresses with ports',
   },
   help: {
     title: 'Commands',
@@ -56,6 +57,8 @@ export const core = {
       digits: 'A peer name cannot be only digits.',
       reserved: 'That name is reserved. Please choose another.',
     },
+    optionTwice: '{{item}}: this option was given twice. Nothing was created.',
+    profileAdminOnly: 'Only admins choose what a peer may reach. Send /addpeer NAME; an admin can change it with /route after approving. Nothing was sent.',
     exists: 'A peer named {{name}} already exists. Choose another name, or /revoke it first.',
     noEndpoint: 'I do not know the address clients should dial. Set WG_ENDPOINT (your public host name or IP, e.g. myhome.ddns.net) or DDNS_HOSTNAME, then restart the bot. Nothing was created.',
     notFound: 'There is no peer named {{name}} that you can manage. See /peers.',
@@ -72,6 +75,10 @@ export const core = {
     enabled: 'Peer {{name}} is enabled again.',
     alreadyEnabled: 'Peer {{name}} is already enabled.',
     notLive: 'Note: the WireGuard interface is not running. The peer is saved and works once the interface starts.',
+  },
+  route: {
+    changed: 'What {{name}} may reach is now:',
+    editByHand: 'The bot did not keep this peer’s private key, so it cannot send a new config. In the WireGuard app, edit the tunnel and set:',
   },
   profile: {
     prefix: '{{item}}: the prefix length must be 0 to {{max}}. Nothing was changed.',

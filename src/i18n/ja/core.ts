@@ -15,6 +15,7 @@ export const core = {
     deny: 'リクエストを却下(ボタンと同じ)',
     users: '承認済みユーザーの一覧',
     removeuser: '承認済みユーザーを削除',
+    route: 'ピアが接続できる範囲を変更(full、lan、またはアドレスとポート)',
     undo: '削除を取り消す',
   },
   help: {
@@ -56,6 +57,8 @@ export const core = {
       digits: 'ピア名を数字だけにはできません。',
       reserved: 'その名前は予約されています。別の名前にしてください。',
     },
+    optionTwice: '{{item}}: このオプションが2回指定されています。何も作成していません。',
+    profileAdminOnly: 'ピアの接続範囲を決められるのは管理者だけです。/addpeer NAME で申請してください。承認後に管理者が /route で変更できます。何も送信していません。',
     exists: '{{name}} という名前のピアはすでにあります。別の名前にするか、先に /revoke してください。',
     noEndpoint: 'クライアントの接続先アドレスが分かりません。WG_ENDPOINT(公開ホスト名またはIP、例: myhome.ddns.net)か DDNS_HOSTNAME を設定して、ボットを再起動してください。何も作成していません。',
     notFound: 'あなたが管理できる {{name}} というピアはありません。/peers を確認してください。',
@@ -72,6 +75,10 @@ export const core = {
     enabled: 'ピア {{name}} を再び有効にしました。',
     alreadyEnabled: 'ピア {{name}} はすでに有効です。',
     notLive: '注意: WireGuard インターフェースが起動していません。ピアは保存済みで、インターフェースが起動すると使えるようになります。',
+  },
+  route: {
+    changed: '{{name}} が接続できる範囲を変更しました:',
+    editByHand: 'このピアの秘密鍵をボットは保存していないため、新しい設定を送れません。WireGuard アプリでトンネルを編集し、次のように設定してください:',
   },
   profile: {
     prefix: '{{item}}: プレフィックス長は 0〜{{max}} で指定してください。何も変更していません。',
