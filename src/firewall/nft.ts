@@ -42,7 +42,9 @@ function targetRule(t: ProfileTarget): string {
 /** The rules of one peer's chain. Pure. */
 export function peerRules(peer: PolicyPeer, s: FirewallSettings): string[] {
   const { all, targets } = allowedTargets(parseProfile(peer.profile), { lanSubnets: s.lanSubnets, serverAddresses: s.serverAddresses });
-  const rules = targets.map(targetRule);
+  // The Pi's own tunnel addresses (ping, DNS on the Pi) come first: isolation below must not cut them off.
+  const server = s.serverAddresses.map((cidr) => targetRule({ family: cidr.includes(':') ? 6 : 4, cidr }));
+  const rules = [...new Set([...server, ...targets.map(targetRule)])];
   // Other peers: named targets above are allowed; with isolation the rest of the tunnel is not.
   if (s.isolation) for (const n of s.tunnelNetworks) rules.push(`${n.includes(':') ? 'ip6' : 'ip'} daddr ${n} drop`);
   rules.push(all ? 'accept' : 'drop');
