@@ -231,7 +231,7 @@ export class PeerService {
       // Started on the next turn of the event loop, so its CPU work overlaps the commit's disk and `wg` waits.
       const extra = whileCommitting ? new Promise<void>((r) => setImmediate(r)).then(() => whileCommitting(clientConfig)) : Promise.resolve(undefined as X);
       extra.catch(() => undefined); // awaited below; never an unhandled rejection if the commit fails first
-      const live = await this.withPolicy(entry, profile, () => this.commitAdd(entry, meta, { privateKey: keys.privateKey, config: clientConfig }));
+      const live = await this.withPolicyAlongside(entry, profile, () => this.commitAdd(entry, meta, { privateKey: keys.privateKey, config: clientConfig }));
       return { entry, meta, clientConfig, extra: await extra, live };
     });
   }
@@ -354,6 +354,46 @@ export class PeerService {
       await this.deps.policy?.remove(entry.allowedIps).catch((e) => this.deps.logger.error(`firewall rules of ${entry.name} not rolled back`, { error: e }));
       throw error;
     }
+  }
+
+  /**
+   * The same, with the firewall written while the add commits (nft's kernel transaction and the file/interface
+   * writes overlap). Safe meanwhile: an address without rules is dropped by the table's default. If the rules
+   * fail, the committed add is taken back, so nothing changes.
+   */
+  private async withPolicyAlongside<T>(entry: PeerEntry, profile: string, change: () => Promise<T>): Promise<T> {
+    const policy = this.deps.policy;
+    if (!policy) return change();
+    const rules = policy.apply({ addresses: entry.allowedIps, profile });
+    rules.catch(() => undefined); // awaited below
+    let result: T;
+    try {
+      result = await change();
+    } catch (error) {
+      await rules.then(
+        () => policy.remove(entry.allowedIps).catch((e) => this.deps.logger.error(`firewall rules of ${entry.name} not rolled back`, { error: e })),
+        () => undefined,
+      );
+      throw error;
+    }
+    try {
+      await rules;
+    } catch (error) {
+      await this.takeBackAdd(entry).catch((e) => this.deps.logger.error(`taking back the add of ${entry.name} failed`, { error: e }));
+      throw error;
+    }
+    return result;
+  }
+
+  /** Undo a committed add (its firewall rules failed): out of the database, the file and the interface. */
+  private async takeBackAdd(entry: PeerEntry): Promise<void> {
+    await this.deps.db.update((d) => {
+      delete d.peers[entry.name];
+      d.pending = { op: 'remove', name: entry.name, publicKey: entry.publicKey };
+    });
+    await this.writeDoc(removePeerFromDoc(this.doc, entry.name), { removed: entry });
+    if (entry.enabled) await this.applyLive((live) => live.removePeer(entry.publicKey));
+    await this.deps.mirror?.removed(entry);
   }
 
   private clientRoutes(profile: string): string[] {

@@ -3,8 +3,9 @@
  * next to the NAT table install writes. Hooks input and forward; a packet from the tunnel is sent by its
  * source address through a verdict map to its peer's chain, which accepts exactly what the profile allows
  * and drops the rest. Unknown tunnel sources are dropped, and so is anything entering the tunnel that does
- * not answer a connection a peer opened. A peer change touches only its chain and its map elements.
+ * not answer a connection a peer opened. A peer change touches only its map elements and its profile's chain.
  */
+import { createHash } from 'node:crypto';
 import { allowedTargets, parseProfile, type ProfileTarget } from '../core/profile.js';
 import { parseCidr } from '../core/ip.js';
 import type { PeerPolicy, PolicyPeer } from '../core/ports.js';
@@ -22,11 +23,14 @@ export interface FirewallSettings {
 
 export const tableName = (iface: string): string => `wgchatops_${iface.replace(/[^A-Za-z0-9_]/g, '_')}_peers`;
 
-/** A chain name per peer, from its first address (stable while the peer holds it). */
-export function peerChain(addresses: readonly string[]): string {
-  const first = addresses[0];
-  if (!first) throw new Error('a peer without tunnel addresses');
-  return `p_${first.replace(/\/\d+$/, '').replace(/[^0-9A-Fa-f]/g, '_')}`;
+/**
+ * A chain per profile, shared by every peer with that profile (its rules depend on the profile only): the
+ * table holds as many chains as there are distinct profiles, not one per peer, so nft's work per change
+ * stays small at 1,000 peers. A peer is its map elements.
+ */
+export function profileChain(profile: string): string {
+  if (profile === 'full' || profile === 'lan') return `prof_${profile}`;
+  return `prof_${createHash('sha256').update(profile).digest('hex').slice(0, 16)}`;
 }
 
 function hostOf(cidr: string): { family: 4 | 6; host: string } {
@@ -51,28 +55,32 @@ export function peerRules(peer: PolicyPeer, s: FirewallSettings): string[] {
   return rules;
 }
 
-/** The nft commands that (re)define one peer: its chain and its map elements. Pure. */
-export function peerScript(peer: PolicyPeer, s: FirewallSettings): string {
+/** The nft commands that (re)define one peer: its profile's chain and its map elements. Pure. */
+export function peerScript(peer: PolicyPeer, s: FirewallSettings, present: ReadonlyMap<string, string> = new Map(), chainWritten = false): string {
   const table = `inet ${tableName(s.iface)}`;
-  const chain = peerChain(peer.addresses);
-  const lines = [`add chain ${table} ${chain}`, `flush chain ${table} ${chain}`, ...peerRules(peer, s).map((r) => `add rule ${table} ${chain} ${r}`)];
+  const chain = profileChain(peer.profile);
+  // A profile's chain is written once (its rules depend only on the profile and the settings).
+  const lines = chainWritten ? [] : [`add chain ${table} ${chain}`, `flush chain ${table} ${chain}`, ...peerRules(peer, s).map((r) => `add rule ${table} ${chain} ${r}`)];
   for (const a of peer.addresses) {
     const { family, host } = hostOf(a);
+    // `present`: what the map holds (kept by the caller since the last sync); a changed verdict is deleted and added.
+    const now = present.get(host);
+    if (now === chain) continue;
+    if (now !== undefined) lines.push(`delete element ${table} peers${family} { ${host} }`);
     lines.push(`add element ${table} peers${family} { ${host} : jump ${chain} }`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-export function removeScript(addresses: readonly string[], s: FirewallSettings): string {
+export function removeScript(addresses: readonly string[], s: FirewallSettings, present: ReadonlyMap<string, string>): string {
   const table = `inet ${tableName(s.iface)}`;
-  const chain = peerChain(addresses);
-  // "add" first so deleting something already gone is not an error; the whole batch is one transaction.
-  const lines: string[] = [`add chain ${table} ${chain}`];
+  // The profile's chain stays (other peers may share it; an unused one is gone at the next start).
+  const lines: string[] = [];
   for (const a of addresses) {
     const { family, host } = hostOf(a);
-    lines.push(`add element ${table} peers${family} { ${host} : jump ${chain} }`, `delete element ${table} peers${family} { ${host} }`);
+    if (present.has(host)) lines.push(`delete element ${table} peers${family} { ${host} }`);
   }
-  lines.push(`delete chain ${table} ${chain}`);
+  if (lines.length === 0) return '';
   return `${lines.join('\n')}\n`;
 }
 
@@ -104,7 +112,20 @@ export function fullScript(peers: readonly PolicyPeer[], s: FirewallSettings): s
     `  }`,
     `}`,
   ];
-  return `${base.join('\n')}\n${peers.map((p) => peerScript(p, s)).join('')}`;
+  // Each profile's chain once, then every peer's elements.
+  const chains = new Map<string, string>();
+  for (const p of peers) chains.set(profileChain(p.profile), p.profile);
+  const lines: string[] = [];
+  for (const [chain, profile] of chains) {
+    lines.push(`add chain inet ${t} ${chain}`, ...peerRules({ addresses: [], profile }, s).map((r) => `add rule inet ${t} ${chain} ${r}`));
+  }
+  for (const p of peers) {
+    for (const a of p.addresses) {
+      const { family, host } = hostOf(a);
+      lines.push(`add element inet ${t} peers${family} { ${host} : jump ${profileChain(p.profile)} }`);
+    }
+  }
+  return `${base.join('\n')}\n${lines.join('\n')}\n`;
 }
 
 export interface NftPolicyOptions {
@@ -121,20 +142,46 @@ export class NftPeerPolicy implements PeerPolicy {
     this.nft = o.nft ?? ['nft'];
   }
 
+  /** Map element → chain, as written (the table is ours alone: rewritten whole by sync, then changed only here). */
+  private present = new Map<string, string>();
+  /** Profile chains in the table since the last sync. */
+  private chains = new Set<string>();
+  private lock: Promise<unknown> = Promise.resolve();
+
   private async run(script: string): Promise<void> {
+    if (script === '') return;
     const [file, ...args] = this.nft;
     await this.o.runner.run(file!, [...args, '-f', '-'], { input: script });
   }
 
+  /** One change at a time, and `present` updated only when nft accepted the batch (all or nothing). */
+  private serialised(work: () => Promise<void>): Promise<void> {
+    const run = this.lock.then(work);
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
   sync(peers: readonly PolicyPeer[]): Promise<void> {
-    return this.run(fullScript(peers, this.o.settings()));
+    return this.serialised(async () => {
+      await this.run(fullScript(peers, this.o.settings()));
+      this.chains = new Set(peers.map((p) => profileChain(p.profile)));
+      this.present = new Map(peers.flatMap((p) => p.addresses.map((a) => [hostOf(a).host, profileChain(p.profile)] as [string, string])));
+    });
   }
 
   apply(peer: PolicyPeer): Promise<void> {
-    return this.run(peerScript(peer, this.o.settings()));
+    return this.serialised(async () => {
+      const chain = profileChain(peer.profile);
+      await this.run(peerScript(peer, this.o.settings(), this.present, this.chains.has(chain)));
+      this.chains.add(chain);
+      for (const a of peer.addresses) this.present.set(hostOf(a).host, profileChain(peer.profile));
+    });
   }
 
   remove(addresses: readonly string[]): Promise<void> {
-    return this.run(removeScript(addresses, this.o.settings()));
+    return this.serialised(async () => {
+      await this.run(removeScript(addresses, this.o.settings(), this.present));
+      for (const a of addresses) this.present.delete(hostOf(a).host);
+    });
   }
 }
