@@ -97,6 +97,19 @@ describe('/addpeer NAME PROFILE', () => {
   });
 });
 
+describe('revoke and undo keep the firewall in step', () => {
+  it('revoke removes the peer’s rules; undo puts them back with its profile', async () => {
+    const policy = new RecordingPolicy();
+    const r = await appWithRecorder(env, { policy });
+    app = r.app;
+    await app.dispatcher.handle(admin('/addpeer nas 192.168.1.10:445/tcp'));
+    const item = await app.peers.revoke('nas', 'test:admin');
+    expect(policy.calls.at(-1)).toBe('remove 10.6.0.2/32');
+    await app.peers.undo(item.token);
+    expect(policy.calls.at(-1)).toBe('apply 10.6.0.2/32 192.168.1.10:445/tcp');
+  });
+});
+
 describe('/route NAME PROFILE', () => {
   it('changes the firewall and resends the config privately; bad input changes nothing', async () => {
     const policy = new RecordingPolicy();
