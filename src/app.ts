@@ -113,13 +113,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     deps.policy ??
     (offline || wg.WG_FIREWALL === 'off'
       ? undefined
-      : new NftPeerPolicy({
-          runner: deps.runner,
-          settings: () => {
-            const t = peers.tunnel();
-            return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
-          },
-        }));
+      : whenNftPresent(
+          new NftPeerPolicy({
+            runner: deps.runner,
+            settings: () => {
+              const t = peers.tunnel();
+              return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
+            },
+          }),
+          wg.WG_FIREWALL === 'auto',
+          deps.runner,
+          logger,
+        ));
   const peers = new PeerService({
     policy,
     file: interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath),
@@ -244,4 +249,28 @@ function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']
       };
     }
   });
+}
+
+/**
+ * WG_FIREWALL=auto on a system without nftables: profiles shape the client configs but are not enforced
+ * (the iptables backend is not written yet); said at start, loudly, instead of refusing to start.
+ * WG_FIREWALL=nftables: a missing nft stops the start (sync fails).
+ */
+function whenNftPresent(policy: PeerPolicy, auto: boolean, runner: CommandRunner, logger: Logger): PeerPolicy {
+  let enabled = true;
+  return {
+    async sync(peers) {
+      if (auto) {
+        const found = await runner.run('nft', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);
+        if (!found) {
+          enabled = false;
+          logger.warn('nftables (nft) not found: per-peer profiles are NOT enforced by this Pi, only written into client configs (set WG_FIREWALL=off to silence this)');
+          return;
+        }
+      }
+      await policy.sync(peers);
+    },
+    apply: (peer) => (enabled ? policy.apply(peer) : Promise.resolve()),
+    remove: (addresses) => (enabled ? policy.remove(addresses) : Promise.resolve()),
+  };
 }
