@@ -26,6 +26,9 @@ import type { PeerMeta } from '../src/core/peer.js';
 import { emptyBotData } from '../src/store/bot-db.js';
 import { canUseLive, percentile, startLiveInterface } from './lab.js';
 import { benchTelegramAddpeer } from './telegram-addpeer.js';
+import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../src/store/atomic-file.js';
+import { openJournal } from '../src/store/journal.js';
 
 // `npm run bench -- 1000` measures only that size (and skips the Telegram run), e.g. under --cpu-prof.
 const chosen = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
@@ -183,6 +186,43 @@ function processStart(env: Record<string, string>): Promise<{ processReadyMs: nu
   });
 }
 
+/**
+ * What durability costs on this disk: a journal record (8 KiB in place + fdatasync) and a 1,000-peer
+ * config file replaced durably (write, fsync, rename, fsync dir) against the same without the fsyncs.
+ */
+async function fsyncCost(): Promise<void> {
+  const dir = mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'wgc-fsync-'));
+  try {
+    const body = Buffer.alloc(1_000 * 250, 'x');
+    const runs = 40;
+    const time = async (work: (i: number) => Promise<void>) => {
+      const t: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        await work(i);
+        t.push(performance.now() - t0);
+      }
+      return `p50 ${percentile(t, 50).toFixed(2)} ms, p95 ${percentile(t, 95).toFixed(2)} ms`;
+    };
+    const journal = await openJournal(join(dir, 'journal'));
+    const entry = { name: 'bench', publicKey: 'k'.repeat(43) + '=', allowedIps: ['10.80.0.2/32'], enabled: true };
+    const journalRow = await time(async () => {
+      const seq = await journal.begin({ op: 'add', entry });
+      await journal.mark(seq, 'done');
+    });
+    await journal.close();
+    const durable = await time(() => writeFileAtomic(join(dir, 'wg0.conf'), body));
+    const plainWrite = await time(async (i) => {
+      const tmp = join(dir, `plain.${i}.tmp`);
+      await writeFile(tmp, body, { mode: 0o600 });
+      await rename(tmp, join(dir, 'plain.conf'));
+    });
+    console.log(`fsync cost (${dir.startsWith('/tmp') ? 'TMPDIR' : dir}, ${runs} runs): journal begin+done ${journalRow}; 250 KB config durable ${durable}; same without fsync ${plainWrite}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const live = canUseLive();
   console.log(`wg-chatops bench — node ${process.version}, ${live ? 'live wireguard-go interface' : 'OFFLINE (no wg set: run as root with wireguard-go for the full path)'}`);
@@ -198,6 +238,7 @@ async function main() {
       `${`${n}${viaCli ? ' wg CLI' : ''}${profile ? ` +profile${r.firewall ? ' nft' : ' (no nft)'}` : ''}`.padEnd(12)} ${r.p50.toFixed(1).padStart(7)} ms ${r.p95.toFixed(1).padStart(6)} ms ${r.peersMs.toFixed(1).padStart(6)} ms ${r.startup.toFixed(0).padStart(6)} ms ${r.rss.toFixed(0).padStart(6)} MiB |  ${Number.isNaN(r.processReadyMs) ? `${'—'.padStart(8)}   ${'—'.padStart(6)}` : `${r.processReadyMs.toFixed(0).padStart(8)} ms ${r.processRss.toFixed(0).padStart(6)} MiB`}`,
     );
   }
+  await fsyncCost();
   if (chosen.length > 0) return;
   const tg = await benchTelegramAddpeer(1_000);
   console.log(`Telegram /addpeer at 1000 peers, update in → QR photo at the Bot API (${tg.live ? 'live' : 'offline'}): p50 ${tg.p50.toFixed(1)} ms, p95 ${tg.p95.toFixed(1)} ms`);

@@ -2,6 +2,7 @@
 import type { CommandDef } from '../src/core/command.js';
 import { addpeerCommand } from './addpeer.js';
 import { approveCommand } from './approve.js';
+import { backupCommand } from './backup.js';
 import { confCommand } from './conf.js';
 import { ddnsCommand } from './ddns.js';
 import { denyCommand } from './deny.js';
@@ -33,6 +34,7 @@ export const commands: readonly CommandDef[] = [
   statusCommand,
   ipCommand,
   ddnsCommand,
+  backupCommand,
   approveCommand,
   denyCommand,
   usersCommand,

@@ -15,6 +15,6 @@ await build({
   target: 'node20',
   outdir,
   sourcemap: true, // for NODE_OPTIONS=--enable-source-maps when a stack trace is needed
-  external: ['grammy', '@slack/bolt', 'execa', 'qrcode'],
+  external: ['grammy', '@slack/bolt', 'execa', 'qrcode', 'prom-client'],
   logLevel: 'warning',
 });

@@ -9,6 +9,7 @@ import { commands as defaultCommands } from '../commands/index.js';
 import { approvalMessages } from '../commands/support/approval-messages.js';
 import { ApprovalService } from './core/approval-service.js';
 import type { CommandDef } from './core/command.js';
+import { observeCommands, type CommandObserver } from './core/command-observer.js';
 import type { DoctorService } from './core/doctor.js';
 import type { NetworkService } from './core/network.js';
 import { ADMINS_OWNER } from './core/peer.js';
@@ -25,8 +26,13 @@ import { createI18n, toLocale } from './i18n/index.js';
 import type { Logger } from './log/logger.js';
 import { createAuditLog, type AuditLog } from './store/audit-log.js';
 import { openBotDb, type BotDb } from './store/bot-db.js';
+import { prepareDatabaseFile } from './store/db-upgrade.js';
 import { openJsonStore } from './store/json-store.js';
 import { interfaceConfigFile } from './wireguard/config-file.js';
+import { interfaceDocument } from './wireguard/interface-document.js';
+import { openJournal } from './store/journal.js';
+import { spaceGuard } from './store/space.js';
+import { list, paragraph, textReply } from './core/reply.js';
 import { withUserspaceApi } from './wireguard/uapi.js';
 import { NftPeerPolicy } from './firewall/nft.js';
 import { detectLanSubnets } from './net/lan.js';
@@ -56,6 +62,10 @@ export interface AppDeps {
   /** LAN subnets when LAN_SUBNETS is unset (default: the Pi's interfaces). */
   lanSubnets?: string[];
   now?: () => Date;
+  /** Told of every command run (the metrics); none by default. */
+  commandObserver?: CommandObserver;
+  /** Step boundaries of every peer change (crash tests kill the process at one). */
+  onPeerStep?: (step: string) => void;
 }
 
 export interface App {
@@ -82,11 +92,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   const now = deps.now ?? (() => new Date());
   const wg = config.wireguard;
   const offline = deps.offline ?? wg.WG_OFFLINE;
-  const live = offline ? undefined : (deps.live ?? withUserspaceApi(wgCliInterface(wg.WG_INTERFACE, deps.runner)));
+  const live = offline ? undefined : (deps.live ?? withUserspaceApi(wgCliInterface(wg.WG_INTERFACE, deps.runner), wg.WG_UAPI_DIR));
   // Asked before anything is opened: the interface prepares its answer (3 MB at 10,000 peers) meanwhile.
   let liveStateAtStart = live?.state();
   liveStateAtStart?.catch(() => undefined); // awaited by peers.start(); never unhandled if building fails first
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await prepareDatabaseFile(join(config.dataDir, 'db.json')); // an older schema: a copy first; a newer one: refused
   const db = await openBotDb(join(config.dataDir, 'db.json'));
   const deletions = await openJsonStore<{ deletions: ScheduledDeletion[] }>(join(config.dataDir, 'deletions.json'), () => ({ deletions: [] }));
   const audit = createAuditLog({ path: join(config.dataDir, 'audit.log'), onError: (error) => logger.warn('audit log write failed', { error }) });
@@ -109,6 +120,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     defaultProfile: wg.WG_DEFAULT_PROFILE,
     lanSubnets: wg.LAN_SUBNETS.length > 0 ? wg.LAN_SUBNETS : (deps.lanSubnets ?? detectLanSubnets(wg.WG_INTERFACE)),
   };
+  const journal = await openJournal(join(config.dataDir, 'journal'));
+  const document = interfaceDocument(interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath), {
+    subnet: wg.WG_SUBNET,
+    subnet6: wg.WG_SUBNET6,
+    addSecret: (secret) => logger.addSecret(secret),
+  });
   const policy: PeerPolicy | undefined =
     deps.policy ??
     (offline || wg.WG_FIREWALL === 'off'
@@ -126,14 +143,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
           logger,
         ));
   const peers = new PeerService({
+    document,
     policy,
-    file: interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath),
     live,
     db,
+    journal,
     settings,
     mirror: deps.mirror,
     logger,
     now,
+    ensureRoom: spaceGuard([db.path, document.path]),
+    ...(deps.onPeerStep ? { onStep: deps.onPeerStep } : {}),
+    onDiskFault: (fault) => {
+      const reason = fault === 'full' ? 'storage.full' : fault === 'readOnly' ? 'storage.readOnly' : 'storage.io';
+      hub.toAdmins((t) => textReply(t('storage.alert', { reason: t(reason) }))).catch((error) => logger.warn('telling the admins about the disk failed', { error }));
+    },
+    onHandEdits: (findings) => {
+      hub
+        .toAdmins((t) => ({ blocks: [paragraph(t('storage.handEdits')), list(findings.map((f) => [f]))] }))
+        .catch((error) => logger.warn('telling the admins about hand edits failed', { error }));
+    },
   });
 
   const extraAdmins = new Set(config.bot.ADMIN_KEYS);
@@ -164,7 +193,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     ttlSeconds: config.bot.REQUEST_TTL_SECONDS ?? 86400,
     logger,
   });
-  const allCommands = [...defaultCommands, ...(deps.extraCommands ?? [])];
+  const allCommands = observeCommands([...defaultCommands, ...(deps.extraCommands ?? [])], deps.commandObserver);
   const services: CommandServices = {
     peers,
     users,
@@ -207,12 +236,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       hub.register(adapter);
     },
     async start() {
-      adoptImported(db, deps.importedPeers ?? [], wg.KEEP_CLIENT_KEYS);
       // The state asked for above is fresh only now; a later start asks again.
       const asked = liveStateAtStart;
       liveStateAtStart = undefined;
-      await peers.start(asked);
-      // Consistent at start: the firewall is rewritten from the peers in one transaction.
+      await peers.start(asked, (enabledOf) => adoptImported(db, deps.importedPeers ?? [], wg.KEEP_CLIENT_KEYS, enabledOf));
+      // Consistent at start: the firewall is rewritten from the peers (after any recovery) in one transaction.
       if (policy) await policy.sync(peers.policyPeers());
       for (const a of adapters) await a.start();
       hub.startDeletionClock();
@@ -230,12 +258,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
         await a.stop().catch((error) => logger.warn(`stopping ${a.platform} failed`, { error }));
       }
       await audit.flush();
+      await peers.idle();
+      await journal.close();
     },
   };
 }
 
 /** Imported peers' metadata goes into the database in memory only; it is saved with the next real change. */
-function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']>, keepKeys: boolean): void {
+function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']>, keepKeys: boolean, enabledOf: (name: string) => boolean | undefined): void {
   const fresh = imported.filter((p) => db.data.peers[p.name]?.publicKey !== p.publicKey);
   if (fresh.length === 0) return;
   db.stage((d) => {
@@ -246,6 +276,7 @@ function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']
         owner: ADMINS_OWNER,
         createdAt: p.createdAt,
         ...(keepKeys && p.privateKey ? { privateKey: p.privateKey } : {}),
+        ...(enabledOf(p.name) === false ? { disabled: true as const } : {}),
       };
     }
   });

@@ -20,6 +20,7 @@ import { createLogger, type Logger } from './log/logger.js';
 import { writeFileAtomic } from './store/atomic-file.js';
 import { createConsoleAdapter } from './chat/console/adapter.js';
 import { createNetworkWatch } from './ddns/index.js';
+import { doctorWithHealth, HealthMonitor, systemProbes } from './health/monitor.js';
 import type { DoctorService } from './core/doctor.js';
 import { detectPivpnLayout, PIVPN_SETUP_VARS, type PivpnLayout } from './wireguard/pivpn/layout.js';
 import { envFromPivpn, SetupVarsError } from './wireguard/pivpn/setup-vars.js';
@@ -32,6 +33,9 @@ Usage:
   wg-chatops install    first-time setup of this machine (run as root; --help for options)
   wg-chatops uninstall  remove what install added
   wg-chatops doctor     check the setup and explain what to fix
+  wg-chatops backup [FILE]   write an encrypted backup (needs a backup key)
+  wg-chatops backup-key      make the backup key; shows the recovery code once
+  wg-chatops restore FILE    restore a backup (asks for the recovery code)
   wg-chatops --help     this text
 
 Configuration comes from environment variables and ./.env (or the file named by WG_CHATOPS_ENV_FILE);
@@ -51,6 +55,10 @@ export async function main(argv: string[], processEnv: Env): Promise<number> {
       case 'uninstall':
       case 'doctor':
         return await runSetupCommand(command, rest, processEnv);
+      case 'backup':
+      case 'backup-key':
+      case 'restore':
+        return await runBackupCommand(command, rest, processEnv);
       case undefined:
       case 'run':
       case 'console':
@@ -83,6 +91,17 @@ async function runSetupCommand(command: 'install' | 'uninstall' | 'doctor', argv
   return cli.runDoctorCli(argv, deps);
 }
 
+/** backup, backup-key and restore (src/backup/cli.ts). */
+async function runBackupCommand(command: 'backup' | 'backup-key' | 'restore', argv: string[], processEnv: Env): Promise<number> {
+  const env = loadEnv(processEnv, processEnv.WG_CHATOPS_ENV_FILE ?? '.env');
+  process.umask(0o077);
+  const cli = await import('./backup/cli.js');
+  const deps = { env, stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, version: packageVersion() };
+  if (command === 'backup') return cli.runBackupCli(argv, deps);
+  if (command === 'backup-key') return cli.runBackupKeyCli(argv, deps);
+  return cli.runRestoreCli(argv, deps);
+}
+
 async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   const loaded = loadEnv(processEnv, processEnv.WG_CHATOPS_ENV_FILE ?? '.env');
   const isRoot = process.getuid?.() === 0;
@@ -103,13 +122,18 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
 
   const runner = createProcessRunner(logger);
   // The checks (and their code) are loaded only when an admin asks for /status.
-  const doctor: DoctorService = {
-    run: async () => (await import('./install/doctor.js')).createDoctorService({ root: '/', runner, config, insideBot: true }).run(),
-  };
+  let health: HealthMonitor | undefined;
+  const doctor: DoctorService = doctorWithHealth(
+    { run: async () => (await import('./install/doctor.js')).createDoctorService({ root: '/', runner, config, insideBot: true }).run() },
+    () => health,
+  );
+  // Metrics (METRICS_LISTEN): loaded only when asked for; the command observer must exist before the app.
+  const metrics = config.ops.METRICS_LISTEN ? (await import('./metrics/index.js')).createMetrics() : undefined;
   const app = await buildApp(config, {
     logger,
     runner,
     doctor,
+    ...(metrics ? { commandObserver: metrics.commands } : {}),
     ...(pivpn ? { mirror: pivpn.mirror, importedPeers: pivpn.peers } : {}),
     // WG_ENDPOINT defaults to the dynamic DNS name.
     endpointFallback: config.ddns.DDNS_HOSTNAME,
@@ -146,6 +170,10 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
 
   await app.start();
   network?.start();
+  const backup = await startBackups(app, config, env, logger);
+  health = startHealth(app, config, runner, logger);
+  await health.start();
+  const metricsServer = metrics ? await serveMetrics(metrics, app, config, logger, health) : undefined;
   logger.info(`wg-chatops ready: ${app.hub.platforms().join(', ')}; ${app.peers.list().length} peers${app.peers.offline ? ' (offline)' : ''}`);
 
   const stopped = new Promise<void>((resolve) => {
@@ -157,9 +185,65 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await Promise.race([stopped, ...(consoleFinished ? [consoleFinished] : [])]);
+  await metricsServer?.close();
+  await health.stop();
+  backup.stop();
   await network?.stop();
   await app.stop();
   return 0;
+}
+
+/** /backup and the scheduled backups (BACKUP_SCHEDULE, /backup auto on). */
+async function startBackups(app: App, config: Config, env: Env, logger: Logger) {
+  const [{ BackupService }, { rootsFor }, { backupReply }] = await Promise.all([import('./backup/service.js'), import('./backup/cli.js'), import('../commands/backup.js')]);
+  const service = new BackupService({
+    roots: rootsFor(config, env, process.cwd()),
+    appVersion: packageVersion(),
+    interfaceName: config.wireguard.WG_INTERFACE,
+    schedule: config.ops.BACKUP_SCHEDULE,
+    notifier: app.hub,
+    logger,
+  });
+  app.services.backup = service;
+  const ttl = config.bot.SECRET_TTL_SECONDS ?? 900;
+  service.start((file) => (t) => backupReply(t, file, ttl));
+  return service;
+}
+
+/** Health of the machine: alerts to the admins, shown in /status (through doctor) and the metrics. */
+function startHealth(app: App, config: Config, runner: ReturnType<typeof createProcessRunner>, logger: Logger): HealthMonitor {
+  return new HealthMonitor({
+    probes: systemProbes({ runner, interfaceUp: async () => (app.peers.offline ? undefined : (await app.peers.liveState().catch(() => undefined)) !== undefined) }),
+    notifier: app.hub,
+    logger,
+    statePath: join(config.dataDir, 'health.json'),
+    diskPaths: [config.dataDir, config.wireguard.WG_CONFIG_DIR],
+    interfaceName: config.wireguard.WG_INTERFACE,
+    intervalSeconds: config.ops.HEALTH_CHECK_INTERVAL ?? 300,
+    firstCheckDelayMs: Math.min(15_000, (config.ops.HEALTH_CHECK_INTERVAL ?? 300) * 1000),
+  });
+}
+
+async function serveMetrics(metrics: import('./metrics/index.js').Metrics, app: App, config: Config, logger: Logger, health: HealthMonitor) {
+  const { startMetricsServer } = await import('./metrics/index.js');
+  metrics.bind({
+    interfaceName: config.wireguard.WG_INTERFACE,
+    peers: () => app.peers.listWithLive(),
+    network: () => app.services.network,
+    healthProblems: () => health.problems().map((p) => p.id),
+  });
+  try {
+    return await startMetricsServer({
+      listen: config.ops.METRICS_LISTEN!,
+      ...(config.ops.METRICS_TOKEN ? { token: config.ops.METRICS_TOKEN } : {}),
+      render: () => metrics.render(),
+      contentType: metrics.contentType,
+      logger,
+    });
+  } catch (error) {
+    await app.stop();
+    throw new ConfigError('METRICS_LISTEN', `cannot listen on ${config.ops.METRICS_LISTEN!.host}:${config.ops.METRICS_LISTEN!.port}: ${(error as Error).message}`, { cause: error });
+  }
 }
 
 async function detectPivpn(config: Config, logger: Logger): Promise<PivpnLayout | undefined> {

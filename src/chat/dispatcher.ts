@@ -118,6 +118,8 @@ export class Dispatcher {
     const target = Object.values(args).filter(Boolean).join(' ').slice(0, 64) || undefined;
     let reply: Reply;
     try {
+      // A cheap stat: a `pivpn -r` made while the bot runs shows in this very command.
+      await this.deps.services.peers.refresh();
       reply = await command.run(ctx, args);
       this.deps.audit.record({ actor: actor.key, action: command.name, ...(target ? { target } : {}), outcome: 'ok' });
     } catch (error) {

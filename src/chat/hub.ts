@@ -138,7 +138,10 @@ export class ChatHub implements Notifier {
   private arm(delayMs: number): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.deleteDue().then(() => this.startDeletionClock());
+      // A failed sweep (e.g. its save on a full disk) is logged; it must never end the process.
+      void this.deleteDue()
+        .then(() => this.startDeletionClock())
+        .catch((error) => this.deps.logger.warn('deleting due secret messages failed', { error }));
     }, Math.max(0, Math.min(delayMs, 2 ** 31 - 1)));
     timer.unref();
     this.timers.add(timer);

@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { botSchema } from './bot.js';
 import { ddnsSchema } from './ddns.js';
+import { opsSchema } from './ops.js';
 import { slackSchema } from './slack.js';
 import { telegramSchema } from './telegram.js';
 import { wireguardSchema } from './wireguard.js';
@@ -17,6 +18,7 @@ const sections = {
   telegram: telegramSchema,
   slack: slackSchema,
   ddns: ddnsSchema,
+  ops: opsSchema,
 } as const;
 
 type Sections = typeof sections;
@@ -68,7 +70,7 @@ export function configSecrets(config: Config): string[] {
 }
 
 /** The variables whose values must never be printed. */
-export const SECRET_VARIABLES = ['TELEGRAM_BOT_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DDNS_PASSWORD', 'DDNS_TOKEN'] as const;
+export const SECRET_VARIABLES = ['TELEGRAM_BOT_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DDNS_PASSWORD', 'DDNS_TOKEN', 'METRICS_TOKEN'] as const;
 
 /** The same secrets read straight from the environment, for commands that run before (or without) a valid configuration. */
 export function envSecrets(env: Env): string[] {

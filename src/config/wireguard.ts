@@ -9,6 +9,8 @@ export const wireguardSchema = z.object({
     .transform((v) => (v && v.trim() !== '' ? v.trim() : 'wg0'))
     .pipe(z.string().regex(/^[A-Za-z0-9_=+.-]{1,15}$/, 'expected an interface name of 1-15 letters, digits or _=+.-')),
   WG_CONFIG_DIR: optionalString.transform((v) => v ?? '/etc/wireguard'),
+  /** Where the userspace implementation's control socket NAME.sock is reached (install points it at its proxy). */
+  WG_UAPI_DIR: optionalString.transform((v) => v ?? '/var/run/wireguard'),
   WG_ENDPOINT: optionalString.pipe(
     z
       .string()

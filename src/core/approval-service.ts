@@ -10,7 +10,7 @@ import type { Notifier, ReplyBuilder } from './notifier.js';
 import type { PeerService, AddResult } from './peer-service.js';
 import type { UserService } from './user-service.js';
 import type { Actor } from './user.js';
-import type { BotDb } from '../store/bot-db.js';
+import type { BotDb } from './database.js';
 import type { Logger } from '../log/logger.js';
 
 export interface ApprovalMessages {

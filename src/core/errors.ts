@@ -39,3 +39,17 @@ export class ToolError extends Error {
   /** A known failure's likely fix, for the operator's log (e.g. "is the interface up?"). */
   readonly hint: string | undefined;
 }
+
+/** Storage faults that make a change impossible (a full SD card, a dying one, a read-only remount). */
+export type DiskFault = 'full' | 'readOnly' | 'io';
+
+const DISK_FAULTS: Record<string, DiskFault> = { ENOSPC: 'full', EDQUOT: 'full', EROFS: 'readOnly', EIO: 'io' };
+
+/** The storage fault behind an error (following `cause`), if that is what it is. */
+export function diskFaultOf(error: unknown): DiskFault | undefined {
+  for (let e = error, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && code in DISK_FAULTS) return DISK_FAULTS[code];
+  }
+  return undefined;
+}

@@ -1,35 +1,28 @@
 /**
  * The peers of one WireGuard interface: the interface config file decides which peers exist, the
  * database adds what the file cannot hold (owner, creation time, client keys), and the live interface
- * follows the file one `wg set` at a time.
+ * follows the file one peer at a time.
  *
- * Every change is serialised and ordered for crash safety: database first (with the change recorded as
- * pending), then the config file (atomic), then the live interface. A kill -9 anywhere leaves a readable
- * database, and the next start finishes the pending change.
+ * Every change is a PeerChange value (peer-change.ts), serialised, and journaled: its intent is recorded
+ * first, then it is applied to the database, the file, the live interface and the firewall (the peer's
+ * profile, peer-profiles.ts) at once, then it is marked done. A failure applies the inverse change to
+ * whatever had been changed; a crash is finished at the next start from the journal (a change marked done
+ * is never applied again). Differences found otherwise, at
+ * start or when the file changes while running, were made by hand: reported and adopted, never undone.
  */
 import { randomBytes } from 'node:crypto';
-import { formatIPv4, formatIPv6 } from './ip.js';
-import { addressForV4, allocateFromUsed, tunnelSubnetFromAddresses, tunnelSubnetFromCidr, usedHostAddresses, type TunnelSubnet } from './allocate.js';
-import { appendChunks } from './chunks.js';
+import { addressForV4, allocateFromUsed, usedHostAddresses } from './allocate.js';
 import { formatEndpoint, renderClientConfig } from './client-config.js';
-import { ConfigError, UserError } from './errors.js';
-import { generateKeyPair, generatePresharedKey, publicKeyFromPrivate } from './keys.js';
+import type { BotDb, TrashItem } from './database.js';
+import { diskFaultOf, UserError, type DiskFault } from './errors.js';
+import { generateKeyPair, generatePresharedKey } from './keys.js';
 import { isAddressableName, validatePeerName } from './names.js';
-import type { InterfaceLiveState, PeerEntry, PeerLiveState, PeerMeta } from './peer.js';
-import type { InterfaceConfigFile, LiveInterface, PeerFileMirror, PeerPolicy, PolicyPeer } from './ports.js';
-import { clientAllowedIps, formatProfile, parseProfile } from './profile.js';
-import {
-  addPeer as addPeerToDoc,
-  allAllowedIps,
-  listPeers,
-  parseServerConfig,
-  removePeer as removePeerFromDoc,
-  renderServerConfig,
-  setPeerEnabled,
-  unmanagedPeers,
-  type ServerConfigDoc,
-} from './server-config.js';
-import type { BotDb, PendingChange, TrashItem } from '../store/bot-db.js';
+import { ADMINS_OWNER, type InterfaceLiveState, type PeerEntry, type PeerLiveState, type PeerMeta } from './peer.js';
+import { databaseEdit, describeChange, inverse, profileOf, withProfile, type PeerChange } from './peer-change.js';
+import { applyToPolicy, clientRoutes, policyPeers, tunnelAddresses } from './peer-profiles.js';
+import type { ChangeJournal, InterfaceDocument, LiveInterface, PeerFileMirror, PeerPolicy, PolicyPeer } from './ports.js';
+import { formatProfile, parseProfile } from './profile.js';
+import { listPeers, unmanagedPeers } from './server-config.js';
 import type { Logger } from '../log/logger.js';
 
 export interface PeerSettings {
@@ -37,7 +30,7 @@ export interface PeerSettings {
   endpoint?: string;
   /** WG_PORT: what clients dial when the endpoint has no port; else the file's ListenPort, else 51820. */
   port?: number;
-  /** WG_SUBNET / WG_SUBNET6 override the file's [Interface] Address. */
+  /** WG_SUBNET / WG_SUBNET6 override the file's [Interface] Address (used by the interface document). */
   subnet?: string;
   subnet6?: string;
   dns: string[];
@@ -62,7 +55,7 @@ export interface PeerWithLive extends PeerView {
 }
 
 export interface DriftReport {
-  /** Human-readable findings for the log and /status (not translated: operator-facing detail). */
+  /** Human-readable findings for the log, doctor and /status (operator-facing detail, not translated). */
   findings: string[];
   /** Peers re-applied to the live interface at start. */
   applied: number;
@@ -79,28 +72,35 @@ export interface AddResult<X> {
 }
 
 interface Deps {
-  file: InterfaceConfigFile;
+  document: InterfaceDocument;
   /** undefined in offline mode: configs are written, no live interface is touched. */
   live?: LiveInterface;
   db: BotDb;
+  journal: ChangeJournal;
   settings: PeerSettings;
   mirror?: PeerFileMirror;
-  /** The Pi's per-peer firewall (profiles); undefined: none (offline mode, tests). */
+  /** The Pi's per-peer firewall (profiles): the fourth target of every change; undefined: none (offline mode). */
   policy?: PeerPolicy;
   logger: Logger;
   now?: () => Date;
+  /** A change failed for the disk (full, read-only, I/O error): told once until a change succeeds again. */
+  onDiskFault?: (fault: DiskFault, error: unknown) => void;
+  /** Throws (an ENOSPC error) when the disks lack room for the writes of a change. */
+  ensureRoom?: () => Promise<void>;
+  /** Called at every step boundary of a change (begun, db, file, live, done…): crash tests kill the process there. */
+  onStep?: (step: string) => void;
+  /** Hand edits found while running (at start they are in the DriftReport). */
+  onHandEdits?: (findings: string[]) => void;
 }
 
+type Target = 'db' | 'file' | 'live' | 'policy';
+
 export class PeerService {
-  private doc!: ServerConfigDoc;
-  private indexed: DocIndex | undefined;
-  /** The content last read (text) or written (chunks of bytes), and the document it belongs to. */
-  private content: { doc: ServerConfigDoc; content: string | Buffer[] } | undefined;
-  private docStamp = '';
-  private subnet!: TunnelSubnet;
-  private serverPublicKey = '';
   private lock: Promise<unknown> = Promise.resolve();
+  /** The last "done" mark, written after the reply (see commit). */
+  private marking: Promise<unknown> = Promise.resolve();
   private drift: DriftReport = { findings: [], applied: 0 };
+  private diskFault: DiskFault | undefined;
   private readonly now: () => Date;
 
   constructor(private readonly deps: Deps) {
@@ -119,39 +119,62 @@ export class PeerService {
     return this.drift;
   }
 
+  /** Resolves once every journal write of the changes so far is on disk (before stopping). */
+  async idle(): Promise<void> {
+    await this.lock;
+    await this.marking;
+  }
+
+  /** Set while changes fail for the disk (the bot then serves read-only commands). */
+  get storageFault(): DiskFault | undefined {
+    return this.diskFault;
+  }
+
   /**
-   * Load the config file, finish an interrupted change, bring the live interface in line. Writes nothing otherwise.
+   * Load the config file, finish an interrupted change, adopt hand edits, bring the live interface in line.
+   * Writes nothing when nothing differs. A full disk does not stop it: read-only commands keep working.
    * `askedLiveState`: the interface's state if the caller asked for it already (see app.ts).
    */
-  async start(askedLiveState?: Promise<InterfaceLiveState | undefined>): Promise<DriftReport> {
-    // Asked first: the interface prepares its answer (3 MB at 10,000 peers) while the file is read and parsed.
-    const liveState = this.deps.live ? (askedLiveState ?? this.deps.live.state()) : undefined;
-    liveState?.catch(() => undefined); // awaited in reconcileLive; never unhandled if loading fails first
-    await this.loadDoc(true);
-    const findings: string[] = [];
-    const pending = this.deps.db.data.pending;
-    if (pending) await this.finishPending(pending, findings);
+  start(askedLiveState?: Promise<InterfaceLiveState | undefined>, beforeReconcile?: (enabledOf: (name: string) => boolean | undefined) => void): Promise<DriftReport> {
+    return this.serialised(async () => {
+      // Asked first: the interface prepares its answer (3 MB at 10,000 peers) while the file is read and parsed.
+      const liveState = this.deps.live ? (askedLiveState ?? this.deps.live.state()) : undefined;
+      liveState?.catch(() => undefined); // awaited below; never unhandled if loading fails first
+      await this.deps.document.load();
+      // E.g. PiVPN's peers taken over in memory, with their state in the file.
+      beforeReconcile?.((name) => this.findManaged(name)?.enabled);
+      const findings: string[] = [];
+      const recovered = await this.settle(findings, ['db', 'file', 'live']).catch(async (error) => {
+        this.storageFailed(error, findings, 'finishing the interrupted change');
+        // Still to be finished (next change or start): not a hand edit.
+        return (await this.deps.journal.last().catch(() => undefined))?.change;
+      });
+      await this.adoptHandEdits(findings, recovered?.entry.name);
+      const applied = await this.reconcileLive(findings, this.touchedLive ? this.deps.live?.state() : liveState);
+      this.touchedLive = false;
+      this.drift = { findings, applied };
+      for (const f of findings) this.deps.logger.warn(`reconcile: ${f}`);
+      return this.drift;
+    });
+  }
 
-    const known = this.deps.db.data.peers;
-    for (const name of Object.keys(known)) {
-      if (this.findManaged(name)) continue;
-      findings.push(`the database knows peer "${name}" (${known[name]?.publicKey.slice(0, 8)}…) but ${this.deps.file.path} does not: removed by hand? It is ignored.`);
-    }
-    const applied = await this.reconcileLive(findings, pending, liveState);
-    this.drift = { findings, applied };
-    for (const f of findings) this.deps.logger.warn(`reconcile: ${f}`);
-    return this.drift;
+  /**
+   * Re-read the config file if it changed on disk (a cheap stat otherwise), adopting and reporting what
+   * was edited by hand. Called before every command, so /peers and /status show a `pivpn -r` at once.
+   */
+  refresh(): Promise<void> {
+    return this.serialised(() => this.refreshNow());
   }
 
   // ---- reading ----------------------------------------------------------------------------
 
   list(): PeerView[] {
-    return this.index().list.map((entry) => ({ entry, meta: this.metaFor(entry) }));
+    return this.deps.document.index().list.map((entry) => ({ entry, meta: this.metaFor(entry) }));
   }
 
   /** Peers written by hand in the config file, outside any `### begin NAME ###` block. */
   unmanagedCount(): number {
-    return unmanagedPeers(this.doc).length;
+    return unmanagedPeers(this.deps.document.doc).length;
   }
 
   get(name: string): PeerView | undefined {
@@ -190,14 +213,24 @@ export class PeerService {
   }
 
   listenPort(): number {
-    return this.deps.settings.port ?? this.doc.iface.listenPort ?? 51820;
+    return this.deps.settings.port ?? this.deps.document.doc.iface.listenPort ?? 51820;
   }
 
   /** The client config of a peer whose private key the bot kept (KEEP_CLIENT_KEYS). */
   clientConfigFor(name: string): string | undefined {
     const view = this.get(name);
     if (!view?.meta?.privateKey) return undefined;
-    return this.renderClient(view.entry, view.meta.privateKey, this.profileOf(view.meta));
+    return this.renderClient(view.entry, view.meta.privateKey, profileOf(view.meta));
+  }
+
+  /** The tunnel's networks and the Pi's own tunnel addresses (after start). */
+  tunnel(): { networks: string[]; serverAddresses: string[] } {
+    return tunnelAddresses(this.deps.document.subnet);
+  }
+
+  /** Every enabled peer as the firewall sees it (what policy.sync writes at start). */
+  policyPeers(): PolicyPeer[] {
+    return policyPeers(this.list(), unmanagedPeers(this.deps.document.doc));
   }
 
   // ---- changes ----------------------------------------------------------------------------
@@ -210,15 +243,15 @@ export class PeerService {
     return this.serialised(async () => {
       const name = validatePeerName(request.name);
       const profile = formatProfile(parseProfile(request.profile ?? this.deps.settings.defaultProfile ?? 'full'));
-      await this.loadDoc(false);
+      await this.refreshNow();
       if (this.findManaged(name)) throw new UserError('peer.exists', { name });
       const endpoint = this.endpoint();
       if (!endpoint) throw new UserError('peer.noEndpoint');
-      const address = allocateFromUsed(this.subnet, this.index().used);
+      const address = allocateFromUsed(this.deps.document.subnet, this.deps.document.index().used);
       const keys = generateKeyPair();
       this.deps.logger.addSecret(keys.privateKey);
       const entry: PeerEntry = { name, publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: address.allowedIps, enabled: true };
-      this.deps.logger.addSecret(entry.presharedKey);
+      this.deps.logger.addSecret(entry.presharedKey!);
       const meta: PeerMeta = {
         name,
         publicKey: keys.publicKey,
@@ -231,7 +264,8 @@ export class PeerService {
       // Started on the next turn of the event loop, so its CPU work overlaps the commit's disk and `wg` waits.
       const extra = whileCommitting ? new Promise<void>((r) => setImmediate(r)).then(() => whileCommitting(clientConfig)) : Promise.resolve(undefined as X);
       extra.catch(() => undefined); // awaited below; never an unhandled rejection if the commit fails first
-      const live = await this.withPolicyAlongside(entry, profile, () => this.commitAdd(entry, meta, { privateKey: keys.privateKey, config: clientConfig }));
+      const live = await this.commit({ op: 'add', entry, meta });
+      await this.deps.mirror?.added(entry, { privateKey: keys.privateKey, config: clientConfig, createdAt: new Date(meta.createdAt) });
       return { entry, meta, clientConfig, extra: await extra, live };
     });
   }
@@ -239,27 +273,20 @@ export class PeerService {
   /** Remove a peer; returns the undo token (valid for UNDO_SECONDS). */
   revoke(name: string, by: string): Promise<TrashItem> {
     return this.serialised(async () => {
-      await this.loadDoc(false);
+      await this.refreshNow();
       const entry = this.requireManaged(name);
       const now = this.now();
+      const meta = this.metaFor(entry);
       const item: TrashItem = {
         token: randomBytes(6).toString('base64url'),
         entry,
-        meta: this.deps.db.data.peers[entry.name],
+        ...(meta ? { meta } : {}),
         revokedAt: now.toISOString(),
         revokedBy: by,
         expiresAt: new Date(now.getTime() + this.deps.settings.undoSeconds * 1000).toISOString(),
       };
-      await this.deps.db.update((d) => {
-        for (const [token, t] of Object.entries(d.trash)) if (Date.parse(t.expiresAt) <= now.getTime()) delete d.trash[token];
-        if (this.deps.settings.undoSeconds > 0) d.trash[item.token] = item;
-        delete d.peers[entry.name];
-        d.pending = { op: 'remove', name: entry.name, publicKey: entry.publicKey };
-      });
-      await this.writeDoc(removePeerFromDoc(this.doc, entry.name), { removed: entry });
-      if (entry.enabled) await this.applyLive((live) => live.removePeer(entry.publicKey));
+      await this.commit({ op: 'remove', entry, ...(meta ? { meta } : {}), ...(this.deps.settings.undoSeconds > 0 ? { trash: item } : {}) });
       await this.deps.mirror?.removed(entry);
-      await this.deps.policy?.remove(entry.allowedIps).catch((error) => this.deps.logger.error(`firewall rules of ${entry.name} not removed`, { error }));
       return item;
     });
   }
@@ -269,202 +296,308 @@ export class PeerService {
     return this.serialised(async () => {
       const item = this.deps.db.data.trash[token];
       if (!item || Date.parse(item.expiresAt) <= this.now().getTime()) throw new UserError('peer.undoExpired');
-      await this.loadDoc(false);
+      await this.refreshNow();
       if (this.findManaged(item.entry.name)) throw new UserError('peer.exists', { name: item.entry.name });
-      if (this.collides(item.entry)) throw new UserError('peer.undoAddressTaken', { name: item.entry.name });
+      const used = this.deps.document.index().used;
+      if ([...usedHostAddresses(this.deps.document.subnet, item.entry.allowedIps)].some((a) => used.has(a))) {
+        throw new UserError('peer.undoAddressTaken', { name: item.entry.name });
+      }
       const meta = item.meta ?? { name: item.entry.name, publicKey: item.entry.publicKey, owner: item.revokedBy, createdAt: item.revokedAt };
-      await this.withPolicy(item.entry, this.profileOf(meta), () =>
-        this.commitAdd(item.entry, meta, { privateKey: meta.privateKey, createdAt: new Date(meta.createdAt) }, (d) => delete d.trash[token]),
-      );
+      await this.commit({ op: 'add', entry: item.entry, meta, restoring: item });
+      await this.deps.mirror?.added(item.entry, { privateKey: meta.privateKey, createdAt: new Date(meta.createdAt) });
       return { entry: item.entry, meta };
     });
   }
 
   setEnabled(name: string, enabled: boolean): Promise<{ entry: PeerEntry; changed: boolean }> {
     return this.serialised(async () => {
-      await this.loadDoc(false);
+      await this.refreshNow();
       const entry = this.requireManaged(name);
       if (entry.enabled === enabled) return { entry, changed: false };
-      await this.deps.db.update((d) => {
-        d.pending = { op: enabled ? 'enable' : 'disable', name: entry.name };
-      });
       const updated = { ...entry, enabled };
-      await this.writeDoc(setPeerEnabled(this.doc, entry.name, enabled), { updated });
-      await this.applyLive((live) => (enabled ? live.setPeer(this.livePeer(updated)) : live.removePeer(entry.publicKey)));
+      const meta = this.metaFor(entry);
+      await this.commit({ op: enabled ? 'enable' : 'disable', entry: updated, ...(meta ? { meta } : {}) });
       await this.deps.mirror?.enabledChanged(updated);
       return { entry: updated, changed: true };
     });
   }
 
   /**
-   * Change what a peer may reach (/route). The firewall changes first; the record only when that worked, so a
-   * failure changes nothing. Returns the new client config when the bot kept the peer's private key.
+   * Change what a peer may reach (/route): journaled like any change (database and firewall), so a failure or
+   * a crash changes nothing. Returns the new client config when the bot kept the peer's private key.
    */
   setProfile(name: string, profileText: string): Promise<{ entry: PeerEntry; profile: string; clientConfig?: string; allowedIps: string[] }> {
     return this.serialised(async () => {
       const profile = formatProfile(parseProfile(profileText));
-      await this.loadDoc(false);
+      await this.refreshNow();
       const entry = this.requireManaged(name);
-      const old = this.metaFor(entry) ?? { name: entry.name, publicKey: entry.publicKey, owner: 'admins', createdAt: this.now().toISOString() };
-      const { profile: _dropped, ...rest } = old;
-      const meta: PeerMeta = profile === 'full' ? rest : { ...rest, profile };
-      await this.deps.policy?.apply({ addresses: entry.allowedIps, profile });
-      try {
-        await this.deps.db.update((d) => {
-          d.peers[entry.name] = meta; // replaced whole (the encoder keys records by identity)
-        });
-      } catch (error) {
-        await this.deps.policy?.apply({ addresses: entry.allowedIps, profile: this.profileOf(old) }).catch(() => undefined);
-        throw error;
-      }
-      const allowedIps = this.clientRoutes(profile);
-      return { entry, profile, allowedIps, ...(meta.privateKey ? { clientConfig: this.renderClient(entry, meta.privateKey, profile) } : {}) };
+      const stored = this.metaFor(entry);
+      const meta = stored ?? { name: entry.name, publicKey: entry.publicKey, owner: ADMINS_OWNER, createdAt: this.now().toISOString() };
+      if (!stored || profileOf(stored) !== profile) await this.commit({ op: 'route', entry, meta, profile });
+      const after = withProfile(meta, profile);
+      const allowedIps = clientRoutes(profile, this.deps.settings, this.deps.document.subnet);
+      return { entry, profile, allowedIps, ...(after.privateKey ? { clientConfig: this.renderClient(entry, after.privateKey, profile) } : {}) };
     });
   }
 
-  /** The tunnel's networks and the Pi's own tunnel addresses (after start). */
-  tunnel(): { networks: string[]; serverAddresses: string[] } {
-    const { v4, v6 } = this.subnet;
-    return {
-      networks: [`${formatIPv4(v4.network)}/${v4.prefix}`, ...(v6 ? [`${formatIPv6(v6.network)}/${v6.prefix}`] : [])],
-      serverAddresses: [`${formatIPv4(v4.server)}/32`, ...(v6 ? [`${formatIPv6(v6.server)}/128`] : [])],
+  // ---- the journaled change ---------------------------------------------------------------
+
+  /** The targets of a change: the firewall too when there is one. */
+  private get targets(): readonly Target[] {
+    return this.deps.policy ? ['db', 'file', 'live', 'policy'] : ['db', 'file', 'live'];
+  }
+
+  /** Intent, all targets at once, completion; on a failure the inverse for what had changed. True when live. */
+  private async commit(change: PeerChange): Promise<boolean> {
+    await this.settle([], this.targets).catch((error) => this.refuse(error));
+    await this.deps.ensureRoom?.().catch((error) => this.refuse(error));
+    this.step('begin');
+    const seq = await this.deps.journal.begin(change).catch((error) => this.refuse(error));
+    this.step('begun');
+    const outcome = await this.applyTo(change, this.targets);
+    if (outcome.failed.length === 0) {
+      this.diskFault = undefined;
+      // Off the reply's path: the journal writes it before the next change's intent. If it is lost (a crash
+      // first), the next start applies the change again: idempotent, so nothing differs.
+      this.marking = this.deps.journal
+        .mark(seq, 'done')
+        .then(() => this.step('done'))
+        .catch((error) => this.deps.logger.warn(`journal: could not mark the ${describeChange(change)} done`, { error }));
+      return outcome.live;
+    }
+    const firstError = outcome.failed[0]!.error;
+    const undo = inverse(change);
+    try {
+      await this.deps.journal.mark(seq, 'undoing');
+      const back = await this.applyTo(undo, outcome.changed);
+      if (back.failed.length > 0) throw back.failed[0]!.error;
+      await this.deps.journal.mark(seq, 'undone');
+    } catch (error) {
+      // Left as "undoing" (or "begun"): the next change, or the next start, finishes the rollback.
+      this.deps.logger.error(`rolling back the ${describeChange(change)} failed; it is finished later from the journal`, { error });
+    }
+    return this.refuse(firstError);
+  }
+
+  /** Apply a change to some targets at once (each idempotent); which ones it changed, which failed. */
+  private async applyTo(change: PeerChange, targets: readonly Target[]): Promise<{ changed: Target[]; failed: { target: Target; error: unknown }[]; live: boolean }> {
+    const apply = (target: Target): Promise<boolean> => {
+      if (target === 'db') return this.applyToDb(change);
+      if (target === 'file') return this.deps.document.apply(change);
+      if (target === 'policy') return applyToPolicy(this.deps.policy!, change);
+      return this.applyToLive(change);
     };
-  }
-
-  /** A peer's profile text ("full" for peers the bot did not create, e.g. adopted from PiVPN). */
-  profileOf(meta: PeerMeta | undefined): string {
-    return meta?.profile ?? 'full';
-  }
-
-  /** Every enabled peer as the firewall sees it (hand-written and adopted peers: full, as before). */
-  policyPeers(): PolicyPeer[] {
-    const managed = this.list().filter((v) => v.entry.enabled).map((v) => ({ addresses: v.entry.allowedIps, profile: this.profileOf(v.meta) }));
-    const unmanaged = unmanagedPeers(this.doc).filter((p) => p.enabled && p.allowedIps.length > 0).map((p) => ({ addresses: p.allowedIps, profile: 'full' }));
-    return [...managed, ...unmanaged];
-  }
-
-  // ---- internals --------------------------------------------------------------------------
-
-  /** Firewall rules first (harmless for an address nobody holds yet), removed again when the change fails. */
-  private async withPolicy<T>(entry: PeerEntry, profile: string, change: () => Promise<T>): Promise<T> {
-    await this.deps.policy?.apply({ addresses: entry.allowedIps, profile });
-    try {
-      return await change();
-    } catch (error) {
-      await this.deps.policy?.remove(entry.allowedIps).catch((e) => this.deps.logger.error(`firewall rules of ${entry.name} not rolled back`, { error: e }));
-      throw error;
-    }
-  }
-
-  /**
-   * The same, with the firewall written while the add commits (nft's kernel transaction and the file/interface
-   * writes overlap). Safe meanwhile: an address without rules is dropped by the table's default. If the rules
-   * fail, the committed add is taken back, so nothing changes.
-   */
-  private async withPolicyAlongside<T>(entry: PeerEntry, profile: string, change: () => Promise<T>): Promise<T> {
-    const policy = this.deps.policy;
-    if (!policy) return change();
-    const rules = policy.apply({ addresses: entry.allowedIps, profile });
-    rules.catch(() => undefined); // awaited below
-    let result: T;
-    try {
-      result = await change();
-    } catch (error) {
-      await rules.then(
-        () => policy.remove(entry.allowedIps).catch((e) => this.deps.logger.error(`firewall rules of ${entry.name} not rolled back`, { error: e })),
-        () => undefined,
-      );
-      throw error;
-    }
-    try {
-      await rules;
-    } catch (error) {
-      await this.takeBackAdd(entry).catch((e) => this.deps.logger.error(`taking back the add of ${entry.name} failed`, { error: e }));
-      throw error;
-    }
-    return result;
-  }
-
-  /** Undo a committed add (its firewall rules failed): out of the database, the file and the interface. */
-  private async takeBackAdd(entry: PeerEntry): Promise<void> {
-    await this.deps.db.update((d) => {
-      delete d.peers[entry.name];
-      d.pending = { op: 'remove', name: entry.name, publicKey: entry.publicKey };
+    const run = async (target: Target): Promise<boolean> => {
+      const result = await apply(target);
+      this.step(target);
+      return result;
+    };
+    const results = await Promise.allSettled(targets.map(run));
+    const changed: Target[] = [];
+    const failed: { target: Target; error: unknown }[] = [];
+    let live = false;
+    results.forEach((r, i) => {
+      const target = targets[i]!;
+      if (r.status === 'rejected') failed.push({ target, error: r.reason });
+      else {
+        // The live target counts as changed even when it reported "not up" (its inverse is then harmless).
+        changed.push(target);
+        if (target === 'live') live = r.value;
+      }
     });
-    await this.writeDoc(removePeerFromDoc(this.doc, entry.name), { removed: entry });
-    if (entry.enabled) await this.applyLive((live) => live.removePeer(entry.publicKey));
-    await this.deps.mirror?.removed(entry);
+    return { changed, failed, live };
   }
 
-  private clientRoutes(profile: string): string[] {
-    const s = this.deps.settings;
-    return clientAllowedIps(parseProfile(profile), { fullAllowedIps: s.clientAllowedIps, lanSubnets: s.lanSubnets ?? [], serverAddresses: this.tunnel().serverAddresses });
+  private async applyToDb(change: PeerChange): Promise<boolean> {
+    const edit = databaseEdit(this.deps.db.data, change, this.now());
+    if (!edit) return false;
+    await this.deps.db.update(edit);
+    return true;
   }
 
-  private async commitAdd(
-    entry: PeerEntry,
-    meta: PeerMeta,
-    client: { privateKey?: string; config?: string; createdAt?: Date },
-    alsoInDb?: (d: BotDb['data']) => void,
-  ): Promise<boolean> {
-    const before = { doc: this.doc, meta: this.deps.db.data.peers[entry.name] };
-    await this.deps.db.update((d) => {
-      d.peers[entry.name] = meta;
-      d.pending = { op: 'add', name: entry.name, entry };
-      alsoInDb?.(d);
-    });
-    // The database holds the whole change now (a crash is finished at the next start), so the file and the
-    // live interface can be written at the same time: their waits overlap instead of adding up.
-    const [file, live] = await Promise.allSettled([
-      this.writeDoc(addPeerToDoc(this.doc, entry), { added: entry }),
-      entry.enabled ? this.applyLive((l) => l.setPeer(this.livePeer(entry))) : Promise.resolve(true),
-    ]);
-    if (file.status === 'rejected' || live.status === 'rejected') {
-      await this.rollbackAdd(entry, before, file.status === 'fulfilled', live.status === 'fulfilled' && live.value);
-      throw file.status === 'rejected' ? file.reason : (live as PromiseRejectedResult).reason;
-    }
-    await this.deps.mirror?.added(entry, { privateKey: client.privateKey, config: client.config, createdAt: client.createdAt ?? new Date(meta.createdAt) });
-    return live.value;
-  }
-
-  /** A failed add leaves nothing behind: not in the file, not live, not in the database (best effort, logged). */
-  private async rollbackAdd(entry: PeerEntry, before: { doc: ServerConfigDoc; meta: PeerMeta | undefined }, fileWritten: boolean, liveAdded: boolean): Promise<void> {
-    const undo = async (what: string, step: () => Promise<unknown>) =>
-      step().catch((error) => this.deps.logger.error(`rolling back the add of ${entry.name}: ${what} failed`, { error }));
-    if (liveAdded) await undo('live removal', () => this.deps.live!.removePeer(entry.publicKey));
-    if (fileWritten) await undo('config file', () => this.writeDoc(removePeerFromDoc(this.doc, entry.name), { removed: entry }));
-    await undo('database', () =>
-      this.deps.db.update((d) => {
-        if (before.meta) d.peers[entry.name] = before.meta;
-        else delete d.peers[entry.name];
-        d.pending = undefined;
-      }),
-    );
-  }
-
-  /** Run a live change; false (and a log line) when the interface is not up: the file change still stands. */
-  private async applyLive(change: (live: LiveInterface) => Promise<boolean>): Promise<boolean> {
-    if (!this.deps.live) return false;
-    const done = await change(this.deps.live);
-    if (!done) this.deps.logger.warn(`interface ${this.deps.live.name} is not up: the change is in ${this.deps.file.path} and takes effect when it starts`);
+  /** False (and a log line) when the interface is not up: the file change still stands. */
+  private async applyToLive(change: PeerChange): Promise<boolean> {
+    const live = this.deps.live;
+    if (!live) return false;
+    if (change.op === 'route') return true; // the interface does not know profiles (the firewall does)
+    const { entry } = change;
+    const wanted = change.op !== 'remove' && entry.enabled;
+    const done = wanted ? await live.setPeer(this.livePeer(entry)) : await live.removePeer(entry.publicKey);
+    if (!done) this.deps.logger.warn(`interface ${live.name} is not up: the change is in ${this.deps.document.path} and takes effect when it starts`);
     return done;
   }
 
+  /**
+   * Finish the newest journaled change if it did not finish: forward when it had begun, backward when its
+   * rollback had begun. A change marked done or undone is never applied again. At start the firewall is
+   * left out: it is written whole from the result afterwards (policy.sync).
+   */
+  private async settle(findings: string[], targets: readonly Target[]): Promise<PeerChange | undefined> {
+    const record = await this.deps.journal.last();
+    if (!record || record.state === 'done' || record.state === 'undone') return undefined;
+    const forward = record.state === 'begun';
+    const change = forward ? record.change : inverse(record.change);
+    this.touchedLive = true;
+    const outcome = await this.applyTo(change, targets);
+    if (outcome.failed.length > 0) {
+      const error = outcome.failed[0]!.error;
+      if (diskFaultOf(error)) throw error; // tried again by the next change or start
+      // E.g. the address was given to a peer added by hand meanwhile: the hand edit wins, the change is dropped.
+      findings.push(`could not finish the interrupted ${describeChange(record.change)} (${(error as Error).message}); dropped, the config file as edited is kept`);
+      this.deps.logger.warn(`journal: dropping the interrupted ${describeChange(record.change)}`, { error });
+      await this.deps.journal.mark(record.seq, 'undone');
+      return undefined;
+    }
+    await this.deps.journal.mark(record.seq, forward ? 'done' : 'undone');
+    if (outcome.changed.length > 0) findings.push(forward ? `finished an interrupted ${describeChange(record.change)}` : `rolled back a failed ${describeChange(record.change)}`);
+    return change;
+  }
+
+  private step(name: string): void {
+    this.deps.onStep?.(name);
+  }
+
+  private refuse(error: unknown): never {
+    const fault = diskFaultOf(error);
+    if (!fault) throw error;
+    if (this.diskFault !== fault) {
+      this.diskFault = fault;
+      this.deps.onDiskFault?.(fault, error);
+    }
+    this.deps.logger.error(`a peer change failed for the disk (${fault}); nothing was changed`, { error });
+    throw new UserError(fault === 'full' ? 'storage.full' : fault === 'readOnly' ? 'storage.readOnly' : 'storage.io', {}, { cause: error });
+  }
+
+  private storageFailed(error: unknown, findings: string[], what: string): void {
+    const fault = diskFaultOf(error);
+    if (!fault) throw error;
+    this.diskFault = fault;
+    findings.push(`${what} failed: the disk is ${fault === 'full' ? 'full' : fault === 'readOnly' ? 'read-only' : 'failing (I/O error)'}; read-only commands keep working`);
+    this.deps.onDiskFault?.(fault, error);
+  }
+
+  // ---- hand edits ------------------------------------------------------------------------
+
+  private async refreshNow(): Promise<void> {
+    if (!(await this.deps.document.refresh())) return;
+    const findings: string[] = [];
+    await this.adoptHandEdits(findings);
+    // The live interface follows the file (`pivpn` reloads it itself; a plain editor does not).
+    const liveFindings: string[] = [];
+    await this.reconcileLive(liveFindings, this.deps.live?.state()).catch((error) => this.deps.logger.warn('bringing the interface in line after a hand edit failed', { error }));
+    // So does the firewall: a peer added with `pivpn -a` gets the rules of `full` (as at start), a removed one none.
+    await this.deps.policy?.sync(this.policyPeers()).catch((error) => this.deps.logger.error('bringing the firewall in line after a hand edit failed', { error }));
+    if (findings.length === 0) return;
+    for (const f of findings) this.deps.logger.warn(`hand edit: ${f}`);
+    this.drift = { findings: [...this.drift.findings, ...findings], applied: this.drift.applied };
+    this.deps.onHandEdits?.(findings);
+  }
+
+  /**
+   * The file is the truth for which peers exist and whether they are enabled; the database follows:
+   * a block removed by hand = revoked, `#[disabled] ` added or removed = disabled or enabled, a block added
+   * = adopted (owned by the admins). Reported; written in one database update (none when nothing differs).
+   */
+  private async adoptHandEdits(findings: string[], justApplied?: string): Promise<void> {
+    const { db } = this.deps;
+    const file = this.deps.document.index().byName;
+    const edits: ((d: typeof db.data) => void)[] = [];
+    const path = this.deps.document.path;
+    for (const [name, meta] of Object.entries(db.data.peers)) {
+      const entry = file.get(name);
+      if (entry && entry.publicKey === meta.publicKey) {
+        if (entry.enabled === !meta.disabled) continue;
+        findings.push(`peer "${name}" was ${entry.enabled ? 'enabled' : 'disabled'} by hand in ${path}: kept`);
+        const { disabled: _was, ...rest } = meta;
+        const next: PeerMeta = entry.enabled ? rest : { ...rest, disabled: true };
+        edits.push((d) => (d.peers[name] = next));
+        continue;
+      }
+      if (entry) continue; // another key under this name: the block below is adopted in its place
+      findings.push(`peer "${name}" (${meta.publicKey.slice(0, 8)}…) was removed from ${path} by hand: treated as revoked`);
+      this.revokedByHand.add(meta.publicKey);
+      edits.push((d) => delete d.peers[name]);
+    }
+    for (const entry of file.values()) {
+      const meta = db.data.peers[entry.name];
+      if (meta && meta.publicKey === entry.publicKey) continue;
+      if (entry.name === justApplied) continue;
+      findings.push(`peer "${entry.name}" (${entry.publicKey.slice(0, 8)}…) was added to ${path} by hand: adopted, owned by the admins`);
+      const adopted: PeerMeta = { name: entry.name, publicKey: entry.publicKey, owner: ADMINS_OWNER, createdAt: this.now().toISOString(), ...(entry.enabled ? {} : { disabled: true as const }) };
+      edits.push((d) => (d.peers[entry.name] = adopted));
+    }
+    if (edits.length === 0) return;
+    await db
+      .update((d) => {
+        for (const edit of edits) edit(d);
+      })
+      .catch((error) => this.storageFailed(error, findings, 'recording the hand edits in the database'));
+  }
+
+  private async reconcileLive(findings: string[], liveState: Promise<InterfaceLiveState | undefined> | undefined): Promise<number> {
+    const live = this.deps.live;
+    if (!live || !liveState) return 0;
+    const state = await liveState;
+    if (!state) {
+      findings.push(`interface ${live.name} is not up (start it with: systemctl start wg-quick@${live.name})`);
+      return 0;
+    }
+    const current = new Map(state.peers.map((p) => [p.publicKey, p]));
+    const doc = this.deps.document.doc;
+    const wanted = [...listPeers(doc), ...unmanagedPeers(doc).map((p) => ({ ...p, name: '' }))];
+    const inFile = new Set(wanted.map((p) => p.publicKey));
+    // Keys the bot gave out (trash, journal): live without a block means revoked, so they go.
+    const ours = new Set([...Object.values(this.deps.db.data.trash).map((t) => t.entry.publicKey)]);
+    const last = await this.deps.journal.last().catch(() => undefined);
+    if (last) ours.add(last.change.entry.publicKey);
+    let applied = 0;
+    for (const peer of wanted) {
+      const now = current.get(peer.publicKey);
+      if (!peer.enabled) {
+        if (now) {
+          await live.removePeer(peer.publicKey);
+          applied++;
+        }
+        continue;
+      }
+      if (!now || !sameSet(now.allowedIps, peer.allowedIps)) {
+        await live.setPeer(this.livePeer(peer));
+        applied++;
+      }
+    }
+    for (const key of current.keys()) {
+      if (inFile.has(key)) continue;
+      if (ours.has(key) || this.revokedByHand.has(key)) {
+        await live.removePeer(key);
+        applied++;
+      } else {
+        findings.push(`peer ${key.slice(0, 8)}… is live on ${live.name} but not in ${this.deps.document.path} (added by hand with wg set?); left alone`);
+      }
+    }
+    return applied;
+  }
+
+  private readonly revokedByHand = new Set<string>();
+  /** A recovery changed the live interface after its state was asked for at start: ask again. */
+  private touchedLive = false;
+
+  // ---- helpers ---------------------------------------------------------------------------
+
   private livePeer(entry: PeerEntry) {
-    return { publicKey: entry.publicKey, presharedKey: entry.presharedKey, allowedIps: entry.allowedIps };
+    return { publicKey: entry.publicKey, ...(entry.presharedKey ? { presharedKey: entry.presharedKey } : {}), allowedIps: entry.allowedIps };
   }
 
   private renderClient(entry: PeerEntry, privateKey: string, profile: string): string {
     const s = this.deps.settings;
-    const subnetAddresses = addressForV4(this.subnet, entry.allowedIps[0]!.split('/')[0]!).clientAddresses;
+    const subnetAddresses = addressForV4(this.deps.document.subnet, entry.allowedIps[0]!.split('/')[0]!).clientAddresses;
     return renderClientConfig({
       privateKey,
       addresses: subnetAddresses,
       dns: s.dns,
-      serverPublicKey: this.serverPublicKey,
+      serverPublicKey: this.deps.document.serverPublicKey,
       presharedKey: entry.presharedKey,
       endpoint: this.endpoint() ?? '',
-      allowedIps: this.clientRoutes(profile),
+      allowedIps: clientRoutes(profile, s, this.deps.document.subnet),
       persistentKeepalive: s.persistentKeepalive,
       mtu: s.mtu,
     });
@@ -477,24 +610,7 @@ export class PeerService {
   }
 
   private findManaged(name: string): PeerEntry | undefined {
-    return this.index().byName.get(name);
-  }
-
-  /**
-   * Peers of the current document and the addresses they hold. Built once from the file, then kept up to
-   * date change by change, so an add at 10,000 peers neither re-lists nor re-parses them.
-   */
-  private index(): DocIndex {
-    if (this.indexed?.doc !== this.doc) {
-      const list = listPeers(this.doc);
-      this.indexed = { doc: this.doc, list, byName: new Map(list.map((p) => [p.name, p])), used: usedHostAddresses(this.subnet, allAllowedIps(this.doc)) };
-    }
-    return this.indexed;
-  }
-
-  private collides(entry: PeerEntry): boolean {
-    const used = this.index().used;
-    return [...usedHostAddresses(this.subnet, entry.allowedIps)].some((a) => used.has(a));
+    return this.deps.document.index().byName.get(name);
   }
 
   private requireManaged(name: string): PeerEntry {
@@ -504,152 +620,11 @@ export class PeerService {
     return entry;
   }
 
-  private async finishPending(pending: PendingChange, findings: string[]): Promise<void> {
-    let doc = this.doc;
-    const entry = this.findManaged(pending.name);
-    if (pending.op === 'add' && !entry) {
-      // Interrupted after the database write, before the file write: the database holds the whole entry.
-      const used = new Set(allAllowedIps(doc));
-      if (this.deps.db.data.peers[pending.name] && !pending.entry.allowedIps.some((ip) => used.has(ip))) doc = addPeerToDoc(doc, pending.entry);
-    } else if (pending.op === 'remove' && entry && entry.publicKey === pending.publicKey) {
-      doc = removePeerFromDoc(doc, pending.name);
-    } else if ((pending.op === 'enable' || pending.op === 'disable') && entry && entry.enabled !== (pending.op === 'enable')) {
-      doc = setPeerEnabled(doc, pending.name, pending.op === 'enable');
-    }
-    if (doc !== this.doc) {
-      await this.writeDoc(doc);
-      findings.push(`finished an interrupted ${pending.op} of ${pending.name}`);
-    }
-  }
-
-  private async reconcileLive(findings: string[], pending: PendingChange | undefined, liveState: Promise<InterfaceLiveState | undefined> | undefined): Promise<number> {
-    if (!this.deps.live || !liveState) return 0;
-    const state = await liveState;
-    if (!state) {
-      findings.push(`interface ${this.deps.live.name} is not up (start it with: systemctl start wg-quick@${this.deps.live.name})`);
-      return 0;
-    }
-    const live = new Map(state.peers.map((p) => [p.publicKey, p]));
-    const inFile = new Set<string>();
-    let applied = 0;
-    const wanted = [...listPeers(this.doc), ...unmanagedPeers(this.doc).map((p) => ({ ...p, name: '' }))];
-    for (const peer of wanted) {
-      inFile.add(peer.publicKey);
-      const current = live.get(peer.publicKey);
-      if (!peer.enabled) {
-        if (current) {
-          await this.deps.live.removePeer(peer.publicKey);
-          applied++;
-        }
-        continue;
-      }
-      if (!current || !sameSet(current.allowedIps, peer.allowedIps)) {
-        await this.deps.live.setPeer(this.livePeer(peer));
-        applied++;
-      }
-    }
-    for (const key of live.keys()) {
-      if (inFile.has(key)) continue;
-      if (pending?.op === 'remove' && pending.publicKey === key) {
-        await this.deps.live.removePeer(key);
-        applied++;
-      } else {
-        findings.push(`peer ${key.slice(0, 8)}… is live on ${this.deps.live.name} but not in ${this.deps.file.path} (added by hand with wg set?); left alone`);
-      }
-    }
-    return applied;
-  }
-
-  /** (Re)parse the file when it changed on disk since we last read or wrote it (someone edited it by hand). */
-  private async loadDoc(initial: boolean): Promise<void> {
-    const stamp = await this.fileStamp();
-    if (!initial && stamp === this.docStamp) return;
-    const text = await this.deps.file.read();
-    if (text === undefined) {
-      throw new ConfigError('WG_CONFIG_DIR', `${this.deps.file.path} does not exist: run "wg-chatops install", or point WG_CONFIG_DIR/WG_INTERFACE at your WireGuard config`);
-    }
-    let doc: ServerConfigDoc;
-    try {
-      doc = parseServerConfig(text);
-    } catch (error) {
-      throw new ConfigError(this.deps.file.path, (error as Error).message, { cause: error });
-    }
-    if (!doc.iface.privateKey) throw new ConfigError(this.deps.file.path, 'has no [Interface] PrivateKey');
-    const s = this.deps.settings;
-    try {
-      this.subnet = s.subnet ? tunnelSubnetFromCidr(s.subnet, s.subnet6) : tunnelSubnetFromAddresses(doc.iface.addresses);
-    } catch (error) {
-      throw new ConfigError(s.subnet ? 'WG_SUBNET' : this.deps.file.path, `cannot tell the tunnel subnet: ${(error as Error).message} (set WG_SUBNET)`, { cause: error });
-    }
-    this.deps.logger.addSecret(doc.iface.privateKey);
-    this.serverPublicKey = publicKeyFromPrivate(doc.iface.privateKey);
-    this.doc = doc;
-    this.content = { doc, content: text };
-    this.docStamp = stamp;
-  }
-
-  private async writeDoc(doc: ServerConfigDoc, change?: { added?: PeerEntry; removed?: PeerEntry; updated?: PeerEntry }): Promise<void> {
-    const chunks = this.contentAfter(doc, change);
-    await this.deps.file.write(chunks);
-    this.content = { doc, content: chunks };
-    const index = this.indexed?.doc === this.doc ? this.indexed : undefined;
-    this.doc = doc;
-    this.docStamp = await this.fileStamp();
-    if (!index || !change) return; // rebuilt from the document on next use
-    // The old index belongs to the replaced document: update it in place.
-    const list = change.removed ? index.list.filter((p) => p.name !== change.removed!.name) : index.list;
-    const { byName, used } = index;
-    if (change.removed) {
-      byName.delete(change.removed.name);
-      for (const a of usedHostAddresses(this.subnet, change.removed.allowedIps)) used.delete(a);
-    }
-    if (change.added) {
-      list.push(change.added);
-      byName.set(change.added.name, change.added);
-      for (const a of usedHostAddresses(this.subnet, change.added.allowedIps)) used.add(a);
-    }
-    if (change.updated) {
-      const i = list.findIndex((p) => p.name === change.updated!.name);
-      if (i >= 0) list[i] = change.updated;
-      byName.set(change.updated.name, change.updated);
-    }
-    this.indexed = { doc, list, byName, used };
-  }
-
-  /**
-   * The file content of `doc`. An add only appends segments, so the bytes we last wrote plus the new
-   * block are the same as a full render; reusing them spares rendering and encoding 10,000 peers again.
-   */
-  private contentAfter(doc: ServerConfigDoc, change?: { added?: PeerEntry }): Buffer[] {
-    const previous = this.content;
-    if (change?.added && previous?.doc === this.doc && doc.segments.length > previous.doc.segments.length) {
-      const head = previous.doc.segments;
-      const appendedOnly = head.every((segment, i) => doc.segments[i] === segment);
-      if (appendedOnly) {
-        const before = typeof previous.content === 'string' ? [Buffer.from(previous.content)] : previous.content;
-        return appendChunks(before, [Buffer.from(doc.segments.slice(head.length).map((segment) => segment.text).join(''))]);
-      }
-    }
-    return [Buffer.from(renderServerConfig(doc))];
-  }
-
-  private fileStamp(): Promise<string> {
-    return this.deps.file.stamp();
-  }
-
   private serialised<T>(work: () => Promise<T>): Promise<T> {
     const run = this.lock.then(work);
     this.lock = run.catch(() => undefined);
     return run;
   }
-}
-
-interface DocIndex {
-  doc: ServerConfigDoc;
-  list: PeerEntry[];
-  byName: Map<string, PeerEntry>;
-  /** IPv4 host addresses held by any peer (managed, disabled or hand-written). */
-  used: Set<number>;
 }
 
 function sameSet(a: string[], b: string[]): boolean {

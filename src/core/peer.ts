@@ -22,6 +22,8 @@ export interface PeerMeta {
   profile?: string;
   /** Base64 client private key, kept only when KEEP_CLIENT_KEYS is true (so /qr can resend). */
   privateKey?: string;
+  /** Set while the peer is disabled (the file says so too): a `#[disabled] ` added by hand shows as a difference. */
+  disabled?: true;
 }
 
 /** Live state of a peer, parsed from `wg show IFACE dump`. */

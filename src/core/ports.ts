@@ -2,7 +2,10 @@
  * The seams between the domain and the outside world. Implementations live in src/wireguard and
  * src/store; tests replace only these.
  */
+import type { TunnelSubnet } from './allocate.js';
 import type { InterfaceLiveState, PeerEntry } from './peer.js';
+import type { PeerChange } from './peer-change.js';
+import type { ServerConfigDoc } from './server-config.js';
 
 /** The server's interface config file (WG_CONFIG_DIR/WG_INTERFACE.conf). */
 export interface InterfaceConfigFile {
@@ -59,4 +62,53 @@ export interface PeerPolicy {
   sync(peers: readonly PolicyPeer[]): Promise<void>;
   apply(peer: PolicyPeer): Promise<void>;
   remove(addresses: readonly string[]): Promise<void>;
+}
+
+/** Where a journaled change stands. */
+export type JournalState = 'begun' | 'done' | 'undoing' | 'undone';
+
+export interface JournalRecord {
+  seq: number;
+  state: JournalState;
+  change: PeerChange;
+}
+
+/**
+ * Intent, then completion, of each peer change (src/store/journal.ts). Writing a record must not need
+ * new disk space, so a change can still be marked failed or undone on a full disk.
+ */
+export interface ChangeJournal {
+  /** The newest record (undefined: none yet). */
+  last(): Promise<JournalRecord | undefined>;
+  /** Record the intent; returns its sequence number. Throws when it cannot (nothing was changed then). */
+  begin(change: PeerChange): Promise<number>;
+  /** Move the record of `seq` to `state`. */
+  mark(seq: number, state: Exclude<JournalState, 'begun'>): Promise<void>;
+}
+
+/** Peers of the interface config file and the addresses they hold, kept up to date change by change. */
+export interface PeerIndex {
+  list: PeerEntry[];
+  byName: Map<string, PeerEntry>;
+  /** IPv4 host addresses held by any peer (managed, disabled or hand-written). */
+  used: Set<number>;
+}
+
+/**
+ * The interface config file as a document (src/wireguard/interface-document.ts): loaded, checked,
+ * re-read when it changed on disk, and changed by a PeerChange (writing only the bytes that changed).
+ */
+export interface InterfaceDocument {
+  readonly path: string;
+  /** The document (after load()). */
+  readonly doc: ServerConfigDoc;
+  readonly subnet: TunnelSubnet;
+  readonly serverPublicKey: string;
+  index(): PeerIndex;
+  /** Read and check the file (ConfigError when it is missing or wrong). */
+  load(): Promise<void>;
+  /** Re-read when the file changed on disk since it was last read or written; true when it had. */
+  refresh(): Promise<boolean>;
+  /** Apply a change to the file (idempotent); false when the file already showed it (nothing written). */
+  apply(change: PeerChange): Promise<boolean>;
 }

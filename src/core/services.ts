@@ -1,5 +1,6 @@
 /** Everything a command handler may use. Built once by src/main.ts. */
 import type { ApprovalService } from './approval-service.js';
+import type { BackupCommandService } from './backup.js';
 import type { CommandDef } from './command.js';
 import type { DoctorService } from './doctor.js';
 import type { NetworkService } from './network.js';
@@ -29,5 +30,7 @@ export interface CommandServices {
   /** The public-IP watch and DDNS; undefined when PUBLIC_IP_SOURCES=none. */
   network?: NetworkService;
   doctor?: DoctorService;
+  /** /backup; undefined when backups are not set up in this process. */
+  backup?: BackupCommandService;
   renderQr: (text: string) => Promise<Uint8Array>;
 }

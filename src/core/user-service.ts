@@ -1,4 +1,4 @@
-import type { BotDb, ApprovedUser, Profile } from '../store/bot-db.js';
+import type { BotDb, ApprovedUser, Profile } from './database.js';
 import type { Role } from './user.js';
 
 /**

@@ -12,9 +12,11 @@ import type { CheckResult, CheckStatus, DoctorService } from '../core/doctor.js'
 import type { Translate } from '../core/translate.js';
 import { classifyNat } from '../ddns/wan.js';
 import type { CommandRunner } from '../exec/runner.js';
+import { healthCheckOnce, systemProbes } from '../health/monitor.js';
 import { underRoot } from '../wireguard/pivpn/fs-util.js';
 import type { LanInfo } from './facts.js';
 import type { NetworkProbe } from './network-probe.js';
+import { findDrift } from './drift.js';
 import { probe, stdoutOf } from './probe.js';
 import type { InstallState } from './state.js';
 
@@ -60,6 +62,15 @@ export function createDoctorService(deps: DoctorDeps): DoctorService {
         return result('interface', 'fail', 'doctor.interface.port', { iface, port, expected: w.WG_PORT }, 'doctor.fix.interfacePort');
       }
       return result('interface', 'ok', 'doctor.interface.ok', { iface, port });
+    },
+    async () => {
+      const live = await stdoutOf(deps.runner, 'wg', ['show', iface, 'allowed-ips']);
+      const found = await findDrift(
+        { conf: path(confPath), db: path(join(deps.config.dataDir, 'db.json')), journal: path(join(deps.config.dataDir, 'journal')) },
+        live === undefined ? undefined : `${live}\n`,
+      );
+      if (found.length === 0) return result('drift', 'ok', 'doctor.drift.ok');
+      return result('drift', 'warn', 'doctor.drift.found', { count: found.length, list: found.join('; ') }, 'doctor.fix.drift');
     },
     async () => {
       const v = await stdoutOf(deps.runner, 'sysctl', ['-n', 'net.ipv4.ip_forward']);
@@ -117,9 +128,19 @@ export function createDoctorService(deps: DoctorDeps): DoctorService {
         const r = await c().catch((error: Error) => result('error', 'warn', 'doctor.checkFailed', { message: error.message }));
         if (r) out.push(r);
       }
+      // The machine's health (disk, read-only root, clock, temperature): inside the bot its monitor adds them.
+      if (!deps.insideBot && deps.root === '/') out.push(...(await machineHealth(deps)));
       return out;
     },
   };
+}
+
+function machineHealth(deps: DoctorDeps): Promise<CheckResult[]> {
+  return healthCheckOnce({
+    probes: systemProbes({ runner: deps.runner, interfaceUp: async () => undefined }), // the interface check is above
+    diskPaths: [deps.config.dataDir, deps.config.wireguard.WG_CONFIG_DIR],
+    interfaceName: deps.config.wireguard.WG_INTERFACE,
+  }).catch(() => []);
 }
 
 function networkChecks(deps: DoctorDeps): (() => Promise<CheckResult | undefined>)[] {

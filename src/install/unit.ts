@@ -16,7 +16,7 @@ export interface UnitOptions {
 export const DEFAULT_UNIT_OPTIONS: UnitOptions = {
   user: 'wg-chatops',
   nodePath: '/usr/bin/node',
-  appDir: '/opt/wg-chatops',
+  appDir: '/usr/lib/wg-chatops',
   envFile: '/etc/wg-chatops/.env',
   configDir: '/etc/wireguard',
   dataDir: '/var/lib/wg-chatops',
@@ -88,15 +88,59 @@ BindPaths=${installHome}/configs
 }
 
 /**
- * Drop-in for wg-quick@IFACE when only wireguard-go exists: its control socket is root's, so after
- * start it is handed to the bot's group (the bot itself stays unprivileged).
+ * Drop-in for wg-quick@IFACE when only wireguard-go exists. Its control socket stays root's 0700 as
+ * wireguard-go made it: changing its owner or mode makes wireguard-go shut the interface down (it takes an
+ * attribute change for removal), so the bot reaches it through the proxy below instead.
  */
-export function renderWireguardGoDropIn(group: string): string {
-  return `# Written by \`wg-chatops install\`: userspace WireGuard; let the bot's group use the control socket.
+export function renderWireguardGoDropIn(): string {
+  return `# Written by \`wg-chatops install\`: userspace WireGuard (no kernel module).
 [Service]
 Environment=WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go
 Environment=WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1
-ExecStartPost=/bin/chgrp ${group} /run/wireguard/%i.sock
-ExecStartPost=/bin/chmod 0660 /run/wireguard/%i.sock
+`;
+}
+
+/** Where the bot reaches a wireguard-go interface's control socket (WG_UAPI_DIR). */
+export const UAPI_PROXY_DIR = '/run/wg-chatops';
+
+/**
+ * A socket owned by root and the bot's group (0660) in UAPI_PROXY_DIR; systemd-socket-proxyd, run as root,
+ * passes each connection on to wireguard-go's own socket. Debian's systemd ships the proxy, so nothing is
+ * written by hand; the trust given is exactly control of that interface, as CAP_NET_ADMIN gives with the kernel module.
+ */
+export function renderUapiSocket(group: string): string {
+  return `# Written by \`wg-chatops install\`: lets the bot's group reach wireguard-go's root-only control socket for %i.
+[Unit]
+Description=wg-chatops: control socket proxy for WireGuard interface %i
+PartOf=wg-quick@%i.service
+
+[Socket]
+ListenStream=${UAPI_PROXY_DIR}/%i.sock
+SocketUser=root
+SocketGroup=${group}
+SocketMode=0660
+DirectoryMode=0755
+RemoveOnStop=yes
+
+[Install]
+WantedBy=sockets.target
+`;
+}
+
+export function renderUapiService(): string {
+  return `# Written by \`wg-chatops install\`: passes the bot's control-socket connections on to wireguard-go.
+[Unit]
+Description=wg-chatops: control socket proxy for WireGuard interface %i
+Requires=wg-chatops-uapi@%i.socket
+After=wg-chatops-uapi@%i.socket wg-quick@%i.service
+
+[Service]
+ExecStart=/usr/lib/systemd/systemd-socket-proxyd --exit-idle-time=300 /run/wireguard/%i.sock
+PrivateTmp=yes
+NoNewPrivileges=yes
+ProtectSystem=strict
+ProtectHome=yes
+CapabilityBoundingSet=CAP_DAC_OVERRIDE
+RestrictAddressFamilies=AF_UNIX
 `;
 }

@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
- * Replace a file atomically: write a sibling temp file (mode 0600 from its creation, so a secret is
- * never world-readable even for a moment), then rename over the target. A kill -9 at any point leaves
- * either the old or the new file, never a torn one. `data` may be consecutive chunks of the content.
+ * Replace a file durably and atomically: write every byte to a sibling temp file (mode 0600 from its
+ * creation, so a secret is never world-readable even for a moment), fsync it, rename it over the target,
+ * then fsync the directory so the rename itself survives a power cut. A kill -9 or a power loss at any
+ * point leaves either the old or the new file, never a torn one; a full disk (ENOSPC), an I/O error or a
+ * read-only file system fails the call and leaves the old file as it was.
+ * `data` may be consecutive chunks of the content.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[], mode = 0o600): Promise<void> {
+  const chunks: Uint8Array[] = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : [...data];
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(tmp, 'wx', mode);
   } catch (error) {
@@ -20,19 +24,62 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
   }
   try {
     // Created with `mode` (a umask can only narrow it; 'wx' never reuses an existing file).
-    // Consecutive chunks go out in one writev: a large file that only grew is not copied together first.
-    if (Array.isArray(data)) await handle.writev(data as Uint8Array[]);
-    else await handle.writeFile(data as string | Uint8Array);
+    await writeAll(handle, chunks);
+    await handle.sync();
   } catch (error) {
-    await handle.close();
-    await rm(tmp, { force: true });
+    await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw error;
   }
   await handle.close();
   try {
     await rename(tmp, path);
   } catch (error) {
-    await rm(tmp, { force: true });
+    await rm(tmp, { force: true }).catch(() => undefined);
     throw error;
+  }
+  await syncDirectory(dirname(path));
+}
+
+/**
+ * Consecutive chunks go out in writev calls (a large file that only grew is not copied together first);
+ * a short write (the kernel took only part, e.g. at the edge of a full disk) continues where it stopped.
+ */
+export async function writeAll(handle: FileHandle, chunks: readonly Uint8Array[], position = 0): Promise<number> {
+  let rest = chunks.filter((c) => c.length > 0);
+  let at = position;
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest, at);
+    if (bytesWritten <= 0) throw Object.assign(new Error(`write returned ${bytesWritten} bytes`), { code: 'EIO' });
+    at += bytesWritten;
+    rest = dropBytes(rest, bytesWritten);
+  }
+  return at - position;
+}
+
+function dropBytes(chunks: readonly Uint8Array[], count: number): Uint8Array[] {
+  let left = count;
+  const out: Uint8Array[] = [];
+  for (const chunk of chunks) {
+    if (left >= chunk.length) {
+      left -= chunk.length;
+      continue;
+    }
+    out.push(left > 0 ? chunk.subarray(left) : chunk);
+    left = 0;
+  }
+  return out;
+}
+
+/** fsync a directory, so a rename or a new file in it is on disk. */
+export async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } catch (error) {
+    // Some file systems cannot fsync a directory (EINVAL); the rename is then as durable as they make it.
+    if ((error as NodeJS.ErrnoException).code !== 'EINVAL') throw error;
+  } finally {
+    await handle.close();
   }
 }

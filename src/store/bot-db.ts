@@ -1,54 +1,9 @@
-import type { ApprovalRequest } from '../core/approval.js';
-import type { PeerEntry, PeerMeta } from '../core/peer.js';
-import type { Locale } from '../core/user.js';
-import { openJsonStore, type JsonStore } from './json-store.js';
+import type { BotData, BotDb } from '../core/database.js';
+import { openJsonStore } from './json-store.js';
 
 export const SCHEMA_VERSION = 1;
 
-export interface ApprovedUser {
-  key: string;
-  name: string;
-  approvedBy: string;
-  approvedAt: string;
-}
-
-export interface Profile {
-  name: string;
-  username?: string;
-  locale: Locale;
-}
-
-/** A revoked peer kept for a few minutes so /undo can restore it exactly. */
-export interface TrashItem {
-  token: string;
-  entry: PeerEntry;
-  meta?: PeerMeta;
-  revokedAt: string;
-  revokedBy: string;
-  expiresAt: string;
-}
-
-/**
- * A peer change whose file and live steps may not have finished (the database is written first).
- * Mutations are serialised, so there is at most one; the next mutation replaces it.
- */
-export type PendingChange =
-  | { op: 'add'; name: string; entry: PeerEntry }
-  | { op: 'remove'; name: string; publicKey: string }
-  | { op: 'enable' | 'disable'; name: string };
-
-export interface BotData {
-  version: number;
-  /** By peer name. What the interface config file cannot hold. Replace a record, never edit it in place. */
-  peers: Record<string, PeerMeta>;
-  users: Record<string, ApprovedUser>;
-  requests: Record<string, ApprovalRequest>;
-  trash: Record<string, TrashItem>;
-  profiles: Record<string, Profile>;
-  pending?: PendingChange;
-}
-
-export type BotDb = JsonStore<BotData>;
+export type { ApprovedUser, BotData, BotDb, Profile, TrashItem } from '../core/database.js';
 
 /**
  * Records keyed by what people type (request ids, undo tokens, user keys) have no prototype, so a key
@@ -68,9 +23,11 @@ export function migrateBotData(raw: unknown): BotData {
     throw new Error(`database schema version ${version} is newer than this program understands (${SCHEMA_VERSION}); upgrade wg-chatops`);
   }
   // Version 1 is the first; later versions add their steps here.
+  // `pending` (before the change journal) is dropped: the journal (journal.ts) records changes now.
+  const { pending: _dropped, ...rest } = data as Partial<BotData> & { pending?: unknown };
   return {
     ...emptyBotData(),
-    ...data,
+    ...rest,
     version: SCHEMA_VERSION,
     peers: dictionary(data.peers),
     users: dictionary(data.users),

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Low, type Adapter } from 'lowdb';
 import { writeFileAtomic } from './atomic-file.js';
 import { cachingJsonEncoder, type JsonEncoder } from './json-encoder.js';
+import type { JsonStore } from '../core/database.js';
 
 /**
  * lowdb adapter: compact JSON (a 10,000-peer pretty-printed rewrite costs several times more),
@@ -33,19 +34,7 @@ class CompactJsonFile<T> implements Adapter<T> {
   }
 }
 
-/** A JSON document on disk whose every change is serialised and written atomically. */
-export interface JsonStore<T> {
-  readonly path: string;
-  /** The current data. Treat as read-only; change it through update(). */
-  readonly data: T;
-  /** Run one mutation at a time (never two /addpeer with the same address) and persist it. */
-  update<R>(mutate: (data: T) => R | Promise<R>): Promise<R>;
-  /**
-   * Change something in memory only; it is saved with the next update(). For bookkeeping that must not
-   * make a read-only command write to disk (e.g. remembering a user's language).
-   */
-  stage(mutate: (data: T) => void): void;
-}
+export type { JsonStore } from '../core/database.js';
 
 /**
  * `recordDictionaries`: top-level keys of dictionaries whose records are only ever replaced whole, never
@@ -58,6 +47,7 @@ export async function openJsonStore<T>(
   recordDictionaries: readonly string[] = [],
 ): Promise<JsonStore<T>> {
   const encoder = cachingJsonEncoder(recordDictionaries);
+  const records = new Set(recordDictionaries);
   const db = new Low<T>(new CompactJsonFile<T>(path, encoder), defaults());
   await db.read();
   db.data = encoder.track(db.data === null || db.data === undefined ? defaults() : migrate(db.data));
@@ -69,9 +59,16 @@ export async function openJsonStore<T>(
     },
     update(mutate) {
       const run = queue.then(async () => {
-        const result = await mutate(db.data);
-        await db.write();
-        return result;
+        // Memory must not run ahead of the disk: a failed write (a full disk) puts it back as it was.
+        const before = snapshot(db.data, records);
+        try {
+          const result = await mutate(db.data);
+          await db.write();
+          return result;
+        } catch (error) {
+          restore(db.data, before);
+          throw error;
+        }
       });
       // Keep the chain alive after a failure; the caller still sees the error.
       queue = run.catch(() => undefined);
@@ -81,4 +78,53 @@ export async function openJsonStore<T>(
       mutate(db.data);
     },
   };
+}
+
+type Snapshot = Map<string, { value: unknown; members?: Map<string, { value: unknown; fields?: Record<string, unknown> }> }>;
+
+/**
+ * What update() needs to undo a mutation: each top-level value, each dictionary's members, and (for
+ * dictionaries whose records may be edited in place) each record's own fields. Record dictionaries
+ * (replaced whole, never edited) are copied one level only, so this stays cheap at 10,000 peers.
+ */
+function snapshot(data: unknown, records: ReadonlySet<string>): Snapshot {
+  const out: Snapshot = new Map();
+  if (!isObject(data)) return out;
+  for (const key of Object.keys(data)) {
+    const value = data[key];
+    if (!isObject(value)) {
+      out.set(key, { value });
+      continue;
+    }
+    const members = new Map<string, { value: unknown; fields?: Record<string, unknown> }>();
+    for (const k of Object.keys(value)) {
+      const member = value[k];
+      members.set(k, records.has(key) || !isObject(member) ? { value: member } : { value: member, fields: { ...member } });
+    }
+    out.set(key, { value, members });
+  }
+  return out;
+}
+
+function restore(data: unknown, before: Snapshot): void {
+  if (!isObject(data)) return;
+  for (const key of Object.keys(data)) if (!before.has(key)) delete data[key];
+  for (const [key, { value, members }] of before) {
+    if (data[key] !== value) data[key] = value;
+    if (!members || !isObject(value)) continue;
+    // The same dictionary object (the encoder's proxy): put its members back in place.
+    for (const k of Object.keys(value)) if (!members.has(k)) delete value[k];
+    for (const [k, m] of members) {
+      if (value[k] !== m.value) value[k] = m.value;
+      if (m.fields && isObject(m.value)) {
+        const record = m.value;
+        for (const f of Object.keys(record)) if (!(f in m.fields)) delete record[f];
+        Object.assign(record, m.fields);
+      }
+    }
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

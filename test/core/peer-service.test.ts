@@ -12,6 +12,8 @@ import type { LiveInterface, LivePeer } from '../../src/core/ports.js';
 import { listPeers, parseServerConfig, renderPeerBlock, renderServerConfig } from '../../src/core/server-config.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
+import type { JournalRecord } from '../../src/core/ports.js';
+import { encode, SLOT_BYTES } from '../../src/store/journal.js';
 import { admin, offlineApp, plain } from '../helpers/app.js';
 
 /** Modification times of the interface config and the database: equal before and after = nothing written. */
@@ -135,7 +137,7 @@ describe('PeerService file writes', () => {
   });
 });
 
-describe('PeerService crash recovery (the change recorded as pending in the database)', () => {
+describe('PeerService crash recovery (the change journal)', () => {
   async function appAfterCrash(prepare: (paths: { dir: string; data: string; conf: string }) => void, live = new MemoryInterface()) {
     const dir = mkdtempSync(join(tmpdir(), 'wgc-crash-'));
     const data = join(dir, 'data');
@@ -157,26 +159,28 @@ describe('PeerService crash recovery (the change recorded as pending in the data
     const meta = { name: 'laptop', publicKey: keys.publicKey, owner: 'test:bob', createdAt: '2026-11-27T00:00:00.000Z', privateKey: keys.privateKey };
     return { entry, meta };
   };
+  /** A journal whose newest record is `record` (as a crash leaves it). */
+  const journalWith = (data: string, record: JournalRecord) => writeFileSync(join(data, 'journal'), Buffer.concat([record.seq % 2 ? Buffer.alloc(SLOT_BYTES) : encode(record), record.seq % 2 ? encode(record) : Buffer.alloc(SLOT_BYTES)]), { mode: 0o600 });
 
-  it('finishes an add that reached the database but not the file or the interface', async () => {
+  it('finishes an add that had begun (journal) and reached none of database, file and interface', async () => {
     const { entry, meta } = await pending();
-    const r = await appAfterCrash(({ data }) =>
-      writeFileSync(join(data, 'db.json'), JSON.stringify({ version: 1, peers: { laptop: meta }, users: {}, requests: {}, trash: {}, profiles: {}, pending: { op: 'add', name: 'laptop', entry } })),
-    );
+    const r = await appAfterCrash(({ data }) => journalWith(data, { seq: 1, state: 'begun', change: { op: 'add', entry, meta } }));
     expect(r.report.findings.join('\n')).toMatch(/finished an interrupted add of laptop/);
     expect(r.app.peers.get('laptop')?.meta?.owner).toBe('test:bob');
     expect(r.app.peers.clientConfigFor('laptop')).toContain(meta.privateKey);
     expect(readFileSync(r.conf, 'utf8')).toContain('### begin laptop ###');
     expect(r.live.peers.has(entry.publicKey)).toBe(true);
+    expect(JSON.parse(readFileSync(join(r.data, 'db.json'), 'utf8')).peers.laptop.owner).toBe('test:bob');
   });
 
-  it('finishes a remove that reached the database but not the file or the interface', async () => {
-    const { entry } = await pending();
+  it('finishes a remove that had begun and reached only the database', async () => {
+    const { entry, meta } = await pending();
     const live = new MemoryInterface();
     live.peers.set(entry.publicKey, { publicKey: entry.publicKey, allowedIps: entry.allowedIps });
     const r = await appAfterCrash(({ data, conf }) => {
       appendFileSync(conf, renderPeerBlock(entry));
-      writeFileSync(join(data, 'db.json'), JSON.stringify({ version: 1, peers: {}, users: {}, requests: {}, trash: {}, profiles: {}, pending: { op: 'remove', name: 'laptop', publicKey: entry.publicKey } }));
+      writeFileSync(join(data, 'db.json'), JSON.stringify({ version: 1, peers: {}, users: {}, requests: {}, trash: {}, profiles: {} }));
+      journalWith(data, { seq: 4, state: 'begun', change: { op: 'remove', entry, meta } });
     }, live);
     expect(r.report.findings.join('\n')).toMatch(/finished an interrupted remove of laptop/);
     expect(r.app.peers.get('laptop')).toBeUndefined();
@@ -184,7 +188,36 @@ describe('PeerService crash recovery (the change recorded as pending in the data
     expect(live.peers.has(entry.publicKey)).toBe(false);
   });
 
-  it('does nothing (and writes nothing) when the pending change had completed', async () => {
+  it('finishes a rollback that had begun (an add that failed, then a crash)', async () => {
+    const { entry, meta } = await pending();
+    const live = new MemoryInterface();
+    live.peers.set(entry.publicKey, { publicKey: entry.publicKey, allowedIps: entry.allowedIps });
+    const r = await appAfterCrash(({ data }) => {
+      writeFileSync(join(data, 'db.json'), JSON.stringify({ version: 1, peers: { laptop: meta }, users: {}, requests: {}, trash: {}, profiles: {} }));
+      journalWith(data, { seq: 2, state: 'undoing', change: { op: 'add', entry, meta } });
+    }, live);
+    expect(r.report.findings.join('\n')).toMatch(/rolled back a failed add of laptop/);
+    expect(r.app.peers.get('laptop')).toBeUndefined();
+    expect(r.app.db.data.peers.laptop).toBeUndefined();
+    expect(live.peers.has(entry.publicKey)).toBe(false);
+  });
+
+  it('an interrupted add whose address was taken by hand meanwhile is dropped with a finding; the bot starts', async () => {
+    const { entry, meta } = await pending();
+    const other = { name: 'byhand', publicKey: generateKeyPair().publicKey, allowedIps: ['10.6.0.2/32'], enabled: true };
+    const r = await appAfterCrash(({ data, conf }) => {
+      appendFileSync(conf, renderPeerBlock(other));
+      journalWith(data, { seq: 3, state: 'begun', change: { op: 'add', entry, meta } });
+    });
+    expect(r.report.findings.join('\n')).toMatch(/could not finish the interrupted add of laptop .*held by another peer.*dropped/);
+    expect(r.app.peers.list().map((p) => p.entry.name)).toEqual(['byhand']);
+    expect(r.app.db.data.peers.laptop).toBeUndefined();
+    expect(r.live.peers.has(entry.publicKey)).toBe(false);
+    // The next change goes through (the dropped record does not block it).
+    expect((await r.app.peers.add({ name: 'next', owner: 'test:admin' })).entry.allowedIps[0]).toBe('10.6.0.3/32');
+  });
+
+  it('does nothing (and writes nothing) when the last change had completed', async () => {
     const live = new MemoryInterface();
     app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
     await app.peers.add({ name: 'laptop', owner: 'test:admin' });
@@ -192,5 +225,47 @@ describe('PeerService crash recovery (the change recorded as pending in the data
     const report = await app.peers.start();
     expect(report.findings).toEqual([]);
     expect(fileStamps(app)).toBe(before);
+  });
+
+  it('issue 11 repro: a peer revoked by hand while the bot was stopped stays revoked (no replay of the last add)', async () => {
+    const live = new MemoryInterface();
+    const first = await offlineApp({ WG_OFFLINE: 'false' }, { live });
+    await first.dispatcher.handle(admin('/addpeer alice'));
+    await first.dispatcher.handle(admin('/addpeer laptop'));
+    const laptopKey = first.peers.get('laptop')!.entry.publicKey;
+    await first.stop();
+    // As `pivpn -r laptop` does: the block goes (and wg syncconf drops it from the interface).
+    const conf = first.config.interfaceConfigPath;
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(/### begin laptop ###[\s\S]*?### end laptop ###\n/, ''));
+    live.peers.delete(laptopKey);
+    const logger = createMemoryLogger();
+    app = await buildApp(first.config, { logger, runner: createProcessRunner(logger), live });
+    const report = await app.peers.start();
+    expect(report.findings.join('\n')).not.toMatch(/finished an interrupted/);
+    expect(report.findings.join('\n')).toMatch(/"laptop" .* removed from .* by hand: treated as revoked/);
+    expect(readFileSync(conf, 'utf8')).not.toContain('laptop');
+    expect(app.db.data.peers.laptop).toBeUndefined();
+    expect(live.peers.has(laptopKey)).toBe(false);
+    expect(plain(await app.dispatcher.handle(admin('/peers')))).not.toContain('laptop');
+    expect(plain(await app.dispatcher.handle(admin('/peers')))).toContain('alice');
+  });
+
+  it('issue 11 repro: /enable then a hand-made #[disabled] stays disabled after a restart', async () => {
+    const live = new MemoryInterface();
+    const first = await offlineApp({ WG_OFFLINE: 'false' }, { live });
+    await first.peers.add({ name: 'phone', owner: 'test:admin' });
+    await first.peers.setEnabled('phone', false);
+    await first.peers.setEnabled('phone', true);
+    await first.stop();
+    const conf = first.config.interfaceConfigPath;
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace(/### begin phone ###[\s\S]*?### end phone ###\n/, (block) => block.split('\n').filter(Boolean).map((l) => `#[disabled] ${l}\n`).join('')));
+    const logger = createMemoryLogger();
+    app = await buildApp(first.config, { logger, runner: createProcessRunner(logger), live });
+    const report = await app.peers.start();
+    expect(report.findings.join('\n')).toMatch(/"phone" was disabled by hand/);
+    expect(app.peers.get('phone')?.entry.enabled).toBe(false);
+    expect(readFileSync(conf, 'utf8')).toContain('#[disabled] ### begin phone ###');
+    expect(live.peers.size).toBe(0);
+    expect(app.db.data.peers.phone?.disabled).toBe(true);
   });
 });

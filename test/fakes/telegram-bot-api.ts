@@ -91,23 +91,26 @@ export class FakeBotApi {
   private nextQueryId = 1;
   private confirmedOffset = 0;
   private suspendedPort = 0;
+  private suspendedHost = '127.0.0.1';
 
   private constructor(
     private readonly server: Server,
     readonly token: string,
   ) {}
 
-  static async start(token = '123456:TEST-fake-token-abcdefghijklmnop'): Promise<FakeBotApi> {
+  /** host: loopback, or the host side of a test's own veth (a booted container reaches it there). */
+  static async start(token = '123456:TEST-fake-token-abcdefghijklmnop', host = '127.0.0.1'): Promise<FakeBotApi> {
     let fake!: FakeBotApi;
     const server = createServer((req, res) => void fake.handle(req, res));
     fake = new FakeBotApi(server, token);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
     return fake;
   }
 
   /** What TELEGRAM_API_ROOT should be. */
   get apiRoot(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const { address, port } = this.server.address() as AddressInfo;
+    return `http://${address}:${port}`;
   }
 
   async close(): Promise<void> {
@@ -120,6 +123,7 @@ export class FakeBotApi {
   /** The network goes away: open connections drop and new ones are refused until resume(). */
   async suspend(): Promise<void> {
     this.suspendedPort = (this.server.address() as AddressInfo).port;
+    this.suspendedHost = (this.server.address() as AddressInfo).address;
     for (const w of this.waiters) w.respond([]);
     this.waiters.clear();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -128,7 +132,7 @@ export class FakeBotApi {
   }
 
   async resume(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(this.suspendedPort, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server.listen(this.suspendedPort, this.suspendedHost, resolve));
   }
 
   // --- injecting what users do ---

@@ -30,8 +30,8 @@ describe('install adopts an existing PiVPN', () => {
     expect(await runInstallCli(['--root', f.root, '--answers', answers], h.deps)).toBe(0);
     const out = h.out.join('');
     expect(out).toContain('Found an existing PiVPN install with 3 client(s) in /etc/wireguard: adopting it');
-    expect(out).toMatch(/\[3\/12\] Server keys and interface config …\n {4}✓ nothing to do/);
-    expect(out).toMatch(/\[5\/12\] WireGuard service \(wg-quick\) …\n {4}✓ nothing to do/);
+    expect(out).toMatch(/\[5\/15\] Server keys and interface config …\n {4}✓ nothing to do/);
+    expect(out).toMatch(/\[7\/15\] WireGuard service \(wg-quick\) …\n {4}✓ nothing to do/);
     expect(await hash(wgConf)).toBe(before);
 
     const files = await tree(f.root);

@@ -38,7 +38,7 @@ describe('wg-chatops install', () => {
     expect(await tree(r)).toEqual(before);
     expect(h.system.mutations()).toEqual([]);
     for (const expected of [
-      '[1/12] Checking this machine',
+      '[1/15] Checking this machine',
       'run: apt-get install -y --no-install-recommends wireguard-tools',
       'write /etc/wireguard/wg0.conf (mode 0600)',
       '(content not shown: it holds keys or tokens)',
@@ -102,7 +102,7 @@ describe('wg-chatops install', () => {
     Object.assign(h2.system, { packages: h.system.packages, enabled: h.system.enabled, active: h.system.active, sysctl: h.system.sysctl });
     expect(await runInstallCli(['--root', r, '--answers', answers], h2.deps)).toBe(0);
     expect(h2.system.calls.filter((c) => !isQuery(c.argv))).toEqual([]);
-    expect(h2.out.join('').match(/nothing to do/g)).toHaveLength(12);
+    expect(h2.out.join('').match(/nothing to do/g)).toHaveLength(15);
     expect(h2.out.join('')).toContain('Everything was already in place: nothing changed.');
     const after = await tree(r);
     for (const p of Object.keys(files)) if (p !== '/etc/wg-chatops/install-state.json') expect(after[p]).toEqual(files[p]);
@@ -170,13 +170,20 @@ describe('wg-chatops install', () => {
     expect(h.out.join('')).toContain('このマシンの確認');
   });
 
-  it('uses wireguard-go and hands its socket to the bot where the kernel has no module', async () => {
+  it('uses wireguard-go and gives the bot its socket through a proxy, never touching the socket itself', async () => {
     const r = await root();
     const h = harness(r);
     h.system.kernelWireguard = false;
     expect(await runInstallCli(['--root', r, '--answers', await writeAnswers(r, ANSWERS)], h.deps)).toBe(0);
     const files = await tree(r);
-    expect(files['/etc/systemd/system/wg-quick@wg0.service.d/wg-chatops.conf']!.content).toContain('ExecStartPost=/bin/chgrp wg-chatops /run/wireguard/%i.sock');
+    // wireguard-go shuts its interface down when its socket's owner or mode changes: nothing may chgrp/chmod it.
+    expect(files['/etc/systemd/system/wg-quick@wg0.service.d/wg-chatops.conf']!.content).not.toMatch(/chgrp|chmod/);
+    expect(files['/etc/systemd/system/wg-chatops-uapi@.socket']!.content).toContain('SocketGroup=wg-chatops');
+    expect(files['/etc/systemd/system/wg-chatops-uapi@.service']!.content).toContain('systemd-socket-proxyd --exit-idle-time=300 /run/wireguard/%i.sock');
+    expect(files['/etc/wg-chatops/.env']!.content).toContain('WG_UAPI_DIR=/run/wg-chatops');
+    const ran = h.system.mutations().map((c) => c.argv.join(' '));
+    // The group exists before the socket unit that names it starts.
+    expect(ran.findIndex((c) => c.startsWith('useradd'))).toBeLessThan(ran.indexOf('systemctl enable --now wg-chatops-uapi@wg0.socket'));
     expect(h.system.mutations().map((c) => c.argv.join(' '))).toContain('apt-get install -y --no-install-recommends wireguard-tools wireguard-go');
   });
 

@@ -18,7 +18,7 @@ const hasAnalyze = (() => {
 describe('deploy/', () => {
   it('holds exactly the unit and drop-in install writes with the defaults', async () => {
     expect(await readFile('deploy/wg-chatops.service', 'utf8')).toBe(renderUnit(DEFAULT_UNIT_OPTIONS));
-    expect(await readFile('deploy/wg-quick-wireguard-go.conf', 'utf8')).toBe(renderWireguardGoDropIn('wg-chatops'));
+    expect(await readFile('deploy/wg-quick-wireguard-go.conf', 'utf8')).toBe(renderWireguardGoDropIn());
   });
 
   it('is hardened: own user, CAP_NET_ADMIN only, writes only its two directories', async () => {

@@ -74,7 +74,7 @@ describe('the database on disk', () => {
     for (let i = 0; i < 100; i++) {
       await db.update((data) => {
         data.peers[`p${i}`] = record(i);
-        data.pending = { op: 'remove', name: `p${i}`, publicKey: `k${i}` };
+        data.trash[`t${i}`] = { token: `t${i}`, entry: { name: `p${i}`, publicKey: `k${i}`, allowedIps: ['10.6.0.2/32'], enabled: true }, revokedAt: 'x', revokedBy: 'y', expiresAt: 'z' };
       });
     }
     const onDisk = () => readFileSync(join(d, 'db.json'), 'utf8');
@@ -82,7 +82,7 @@ describe('the database on disk', () => {
     await db.update((data) => {
       delete data.peers.p7;
       data.peers.p8 = record(8, 'someone else');
-      data.pending = undefined;
+      data.trash = Object.create(null) as typeof data.trash;
     });
     expect(onDisk()).toBe(JSON.stringify(db.data));
     const reopened = await openBotDb(join(d, 'db.json'));

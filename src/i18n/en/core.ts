@@ -150,7 +150,7 @@ export const core = {
     noEndpoint: 'No endpoint known: set WG_ENDPOINT or DDNS_HOSTNAME.',
     peers: '{{count}} peers, {{online}} online, {{disabled}} disabled.',
     unmanaged: '{{count}} peers written by hand in the config file (kept as they are).',
-    drift: '{{count}} differences between the database, the config file and the interface at start: see the log.',
+    drift: '{{count}} differences between the database, the config file and the interface (at start or edited by hand since): see the log.',
     platforms: 'Chat: {{platforms}}',
     problems: '{{count}} problems found (wg-chatops doctor explains):',
   },
@@ -163,6 +163,13 @@ export const core = {
     askPeers: '{{user}} has {{count}} peers. Revoke them too?',
     removed: '{{user}} is no longer an approved user. Their peers stay.',
     removedRevoked: '{{user}} is no longer an approved user, and their {{count}} peers are revoked.',
+  },
+  storage: {
+    full: "The Pi's disk is full: nothing was changed. Free some space (e.g. sudo journalctl --vacuum-size=50M), then try again. /peers and /status keep working.",
+    readOnly: "The Pi's disk is read-only (the SD card may be failing): nothing was changed. /peers and /status keep working.",
+    io: "The Pi's disk reported an error (the SD card may be failing): nothing was changed. /peers and /status keep working.",
+    alert: 'Peer changes are failing: {{reason}} Nothing was changed; read-only commands keep working. Details: wg-chatops doctor and the log.',
+    handEdits: 'The WireGuard config was edited outside the bot; I kept the edits:',
   },
   console: {
     banner: 'wg-chatops console — you are the local admin. Type /help, or Ctrl-D to quit.',

@@ -150,7 +150,7 @@ export const core = {
     noEndpoint: '接続先が未設定です。WG_ENDPOINT か DDNS_HOSTNAME を設定してください。',
     peers: 'ピア {{count}} 件、接続中 {{online}}、無効 {{disabled}}。',
     unmanaged: '設定ファイルに手書きされたピアが {{count}} 件あります(そのまま保持します)。',
-    drift: '起動時にデータベース・設定ファイル・インターフェースの間に {{count}} 件の差異がありました。ログを確認してください。',
+    drift: 'データベース・設定ファイル・インターフェースの間に {{count}} 件の差異がありました(起動時、またはその後の手作業の編集)。ログを確認してください。',
     platforms: 'チャット: {{platforms}}',
     problems: '{{count}} 件の問題が見つかりました(wg-chatops doctor で詳細):',
   },
@@ -163,6 +163,13 @@ export const core = {
     askPeers: '{{user}} はピアを {{count}} 件持っています。それらも削除しますか?',
     removed: '{{user}} を承認済みユーザーから外しました。ピアは残っています。',
     removedRevoked: '{{user}} を承認済みユーザーから外し、ピア {{count}} 件を削除しました。',
+  },
+  storage: {
+    full: 'Pi のディスクがいっぱいです。何も変更していません。空き容量を作ってから(例: sudo journalctl --vacuum-size=50M)もう一度お試しください。/peers と /status は引き続き使えます。',
+    readOnly: 'Pi のディスクが読み取り専用になっています(SD カードの故障かもしれません)。何も変更していません。/peers と /status は引き続き使えます。',
+    io: 'Pi のディスクがエラーを返しました(SD カードの故障かもしれません)。何も変更していません。/peers と /status は引き続き使えます。',
+    alert: 'ピアの変更が失敗しています: {{reason}} 何も変更していません。読み取り専用のコマンドは使えます。詳細: wg-chatops doctor とログ。',
+    handEdits: 'WireGuard の設定がボットの外で編集されました。編集内容をそのまま採用しました:',
   },
   console: {
     banner: 'wg-chatops コンソール — あなたはローカル管理者です。/help と入力、終了は Ctrl-D。',

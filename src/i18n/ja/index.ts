@@ -1,6 +1,8 @@
+import { backup } from './backup.js';
 import { core } from './core.js';
 import { ddns } from './ddns.js';
+import { health } from './health.js';
 import { install } from './install.js';
 
 /** Japanese catalogue: the same keys as English (a test checks they match). */
-export const ja = { ...core, ...ddns, ...install };
+export const ja = { ...core, ...backup, ...ddns, ...health, ...install };

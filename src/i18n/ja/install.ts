@@ -24,6 +24,9 @@ export const install = {
 失敗した項目があると終了コード 1 を返します。`,
     },
     step: {
+      serviceUser: 'ボット用のシステムユーザー',
+      appFiles: 'サービスが実行するプログラム',
+      verify: 'すべてが動いているかの確認',
       preflight: 'このマシンの確認',
       packages: 'WireGuard パッケージ',
       serverConfig: 'サーバー鍵とインターフェース設定',
@@ -72,6 +75,8 @@ export const install = {
       failed: '{{provider}} での DDNS の確認に失敗しました: {{answer}}。DDNS_ の設定を直して、install をもう一度実行してください。',
     },
     note: {
+      appFiles: 'ビルド済みのプログラムを {{from}} から {{to}} へコピーします(サービスはホームディレクトリやチェックアウトのコードを実行しません)',
+      appFilesDone: '{{count}} 項目を {{to}} にコピーしました',
       kernelModule: 'カーネルに WireGuard が組み込まれています',
       wireguardGo: 'WireGuard のカーネルモジュールがないため、wireguard-go（ユーザー空間実装）を使います',
       subnet: 'トンネルのサブネットは {{subnet}}（このネットワークで未使用）、{{lan}} から {{firewall}} で NAT します',
@@ -91,6 +96,23 @@ export const install = {
         'double-nat': 'ルーターの WAN アドレス {{wan}} がプライベートアドレスです。手前にもう 1 台ルーターがあります。両方でポート転送するか、手前のルーターをブリッジモードにしてください。',
         'upstream-nat': 'ルーターの WAN アドレス {{wan}} が公開 IP {{publicIp}} と違います。プロバイダー側で NAT されており、外からの接続が届かないことがあります。',
       },
+    },
+    env: {
+      newline: '{{name}} に改行が含まれています。設定ファイルには保存できないため、何も書き込んでいません。1 行で入力し直してください。',
+      nul: '{{name}} に NUL 文字が含まれています。何も書き込んでいません。',
+      quotes: '{{name}} に 2 種類の引用符と \\ ` $ " のいずれかが同時に含まれ、systemd とボットで読み方が変わります。何も書き込んでいません。どれかを含まない値にしてください。',
+    },
+    verify: {
+      wouldCheck: 'サービスの稼働、インターフェースの起動、チャットへの接続を確認します',
+      unitDown: '{{unit}} が動いていません',
+      interfaceDown: 'WireGuard インターフェース {{iface}} が UDP {{port}} 番で起動していません',
+      notReady: 'ボットがまだ準備完了を報告していません',
+      platformMissing: 'ボットが {{platform}} に接続できていません',
+      journalLine: 'ジャーナル: {{line}}',
+      badTelegramToken: 'Telegram がトークンを拒否しました。TELEGRAM_BOT_TOKEN(@BotFather から取得)を確認し、もう一度 install を実行してください。',
+      badSlackToken: 'Slack がトークンを拒否しました。SLACK_BOT_TOKEN と SLACK_APP_TOKEN を確認し、もう一度 install を実行してください。',
+      howToFix: '上の行の問題を直してから `sudo wg-chatops install` をもう一度実行してください。完了した手順は飛ばされます。詳細: `journalctl -u wg-chatops -u wg-quick@{{iface}}`',
+      failed: 'インストールしたものがまだ動いていません(上記参照)。ここまでの手順に問題はありません。修正後にもう一度 install を実行してください。',
     },
     ask: {
       yes: 'はい',
@@ -119,6 +141,7 @@ export const install = {
       port: '{{iface}} はポート {{port}} で待ち受けていますが、WG_PORT は {{expected}} です',
     },
     forwarding: { ok: 'IP フォワーディングは有効です', off: 'IP フォワーディングが無効です。クライアントは Pi には届きますが、その先には進めません' },
+    drift: { ok: '設定ファイル、データベース、稼働中のインターフェースは一致しています', found: '設定ファイル、データベース、インターフェースの間に {{count}} 件の違いがあります: {{list}}' },
     nat: { ok: 'NAT（マスカレード）のルールがあります', missing: '{{iface}} の NAT（マスカレード）ルールが見つかりません。クライアントは LAN にもインターネットにも出られません' },
     lan: {
       unknown: 'LAN アドレス: 不明（デフォルトルートがありません）',
@@ -158,6 +181,7 @@ export const install = {
     checkFailed: '点検を実行できませんでした: {{message}}',
     summary: { ok: '問題は見つかりませんでした。', failed: '{{count}} 件の問題が見つかりました。上の対処方法を見てください。' },
     fix: {
+      drift: 'ボットは手作業の編集(ブロック削除 = 失効、#[disabled] = 無効、ブロック追加 = 採用)を次のコマンドか起動時に取り込みます。残る場合は sudo systemctl restart wg-chatops で再起動してください',
       interface: '起動してください: sudo systemctl enable --now wg-quick@{{iface}}。失敗したら journalctl -u wg-quick@{{iface}} を確認してください',
       interfacePort: 'WG_PORT とインターフェース設定の ListenPort を同じにして、ボットを再起動してください',
       forwarding: 'sudo sysctl -w net.ipv4.ip_forward=1 を実行し、/etc/sysctl.d に残してください（wg-chatops install が行います）',

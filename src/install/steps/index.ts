@@ -2,12 +2,16 @@
 import type { Step } from '../types.js';
 import { ddns, lanAddress, portForward } from './network.js';
 import { preflight } from './preflight.js';
-import { botEnv, botService, commandLink, unattendedUpgrades } from './system.js';
+import { appFiles } from './app-files.js';
+import { botEnv, botService, commandLink, serviceUser, unattendedUpgrades } from './system.js';
+import { verify } from './verify.js';
 import { ipForwarding, packages, serverConfig, wgQuickService } from './wireguard.js';
 
 export const installSteps: readonly Step[] = [
   preflight,
   packages,
+  serviceUser,
+  appFiles,
   serverConfig,
   ipForwarding,
   wgQuickService,
@@ -18,4 +22,5 @@ export const installSteps: readonly Step[] = [
   botEnv,
   botService,
   commandLink,
+  verify,
 ];

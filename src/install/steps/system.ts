@@ -2,6 +2,10 @@
 import { mkdir, readlink, rm, stat, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path/posix';
 import { parseEnv } from 'node:util';
+import { quoteEnvValue } from '../../config/env-file.js';
+import { UserError } from '../../core/errors.js';
+import { UAPI_PROXY_DIR } from '../unit.js';
+import { serviceAppDir } from './app-files.js';
 import { lookupUser } from '../../wireguard/pivpn/fs-util.js';
 import { applyPlan, fileUpToDate, readText } from '../files.js';
 import { packageInstalled, probe } from '../probe.js';
@@ -32,7 +36,11 @@ export const unattendedUpgrades: Step = {
   apply: applyPlan,
 };
 
-const quoteEnv = (v: string): string => (/^[A-Za-z0-9_@%+=:,./-]*$/.test(v) ? v : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`);
+function quoteEnv(name: string, value: string): string {
+  const q = quoteEnvValue(value);
+  if (!q.ok) throw new UserError(`install.env.${q.reason}`, { name });
+  return q.text;
+}
 
 /** The .env: values already there (hand edits) kept, answers and take-overs on top, sorted by name. */
 async function envFile(ctx: InstallContext): Promise<PlannedFile> {
@@ -48,9 +56,11 @@ async function envFile(ctx: InstallContext): Promise<PlannedFile> {
   values.WG_INTERFACE ??= wg(ctx).iface;
   values.WG_CONFIG_DIR ??= wg(ctx).dir;
   values.DATA_DIR ??= ctx.answers.config.dataDir;
+  // wireguard-go: the bot reaches its control socket through the proxy install sets up.
+  if (!ctx.facts.kernelWireguard) values.WG_UAPI_DIR = UAPI_PROXY_DIR;
   const lines = Object.keys(values)
     .sort()
-    .map((k) => `${k}=${quoteEnv(values[k]!)}`);
+    .map((k) => `${k}=${quoteEnv(k, values[k]!)}`);
   return { path, mode: 0o600, content: `# wg-chatops settings, written by \`wg-chatops install\` (names as in .env.example).\n${lines.join('\n')}\n`, secret: true };
 }
 
@@ -66,7 +76,26 @@ export const botEnv: Step = {
   apply: applyPlan,
 };
 
+/**
+ * The bot's system user and group, made before any step names them (the control-socket proxy's group,
+ * file owners). The Debian package declares it in sysusers.d, so there this finds it already made.
+ */
+export const serviceUser: Step = {
+  id: 'service-user',
+  title: 'install.step.serviceUser',
+  check: async (ctx) => ((await lookupUser(ctx.root, ctx.answers.install.INSTALL_SERVICE_USER)) ? 'done' : 'todo'),
+  async plan(ctx) {
+    const plan = emptyPlan();
+    const user = ctx.answers.install.INSTALL_SERVICE_USER;
+    plan.commands.push({ argv: ['useradd', '--system', '--user-group', '--home-dir', ctx.answers.config.dataDir, '--no-create-home', '--shell', '/usr/sbin/nologin', user] });
+    return plan;
+  },
+  apply: applyPlan,
+};
+
 export const UNIT_PATH = '/etc/systemd/system/wg-chatops.service';
+/** The unit the Debian package ships; install writes UNIT_PATH (which overrides it) only when it must differ. */
+export const PACKAGED_UNIT_PATH = '/usr/lib/systemd/system/wg-chatops.service';
 export const PIVPN_DROP_IN = '/etc/systemd/system/wg-chatops.service.d/pivpn.conf';
 
 async function ownedBy(ctx: InstallContext, systemPath: string, uid: number | undefined): Promise<boolean> {
@@ -81,9 +110,6 @@ async function servicePlan(ctx: InstallContext): Promise<Plan> {
   const dataDir = ctx.answers.config.dataDir;
   const { dir: configDir } = wg(ctx);
   const ids = await lookupUser(ctx.root, user);
-  if (!ids) {
-    plan.commands.push({ argv: ['useradd', '--system', '--user-group', '--home-dir', dataDir, '--no-create-home', '--shell', '/usr/sbin/nologin', user] });
-  }
   // The bot writes the interface config and PiVPN's keys/ and configs/: they become its own (root keeps access).
   if (!(await ownedBy(ctx, configDir, ids?.uid)) || !(await ownedBy(ctx, dataDir, ids?.uid))) {
     plan.commands.push({ argv: ['install', '-d', '-m', '0700', '-o', user, '-g', user, ctx.path(dataDir)] });
@@ -93,9 +119,11 @@ async function servicePlan(ctx: InstallContext): Promise<Plan> {
   const unit: PlannedFile = {
     path: UNIT_PATH,
     mode: 0o644,
-    content: renderUnit({ user, nodePath: ctx.nodePath, appDir: ctx.appDir, envFile: ctx.answers.install.INSTALL_ENV_FILE, configDir, dataDir, iface: wg(ctx).iface }),
+    content: renderUnit({ user, nodePath: ctx.nodePath, appDir: serviceAppDir(ctx), envFile: ctx.answers.install.INSTALL_ENV_FILE, configDir, dataDir, iface: wg(ctx).iface }),
   };
-  const files = [unit];
+  // The package's own unit is used as it is when it says the same; otherwise /etc overrides it.
+  const packaged = await readText(ctx, PACKAGED_UNIT_PATH);
+  const files = packaged === unit.content ? [] : [unit];
   const pivpn = ctx.pivpn;
   if (pivpn?.settings?.installUser && pivpn.settings.installHome) {
     files.push({ path: PIVPN_DROP_IN, mode: 0o644, content: renderPivpnDropIn(pivpn.settings.installUser, pivpn.settings.installHome) });
@@ -134,9 +162,12 @@ export const botService: Step = {
 /** So that `wg-chatops doctor` (and every hint that names the command) works from any shell after install. */
 export const COMMAND_LINK = '/usr/local/bin/wg-chatops';
 
-const commandTarget = (ctx: InstallContext) => join(ctx.appDir, 'bin', 'wg-chatops.js');
+const commandTarget = (ctx: InstallContext) => join(serviceAppDir(ctx), 'bin', 'wg-chatops.js');
+/** The Debian package's own command. */
+const PACKAGED_COMMAND = '/usr/bin/wg-chatops';
 
 async function linkPoints(ctx: InstallContext): Promise<boolean> {
+  if (await readlink(ctx.path(PACKAGED_COMMAND)).catch(() => undefined)) return true;
   return (await readlink(ctx.path(COMMAND_LINK)).catch(() => undefined)) === commandTarget(ctx);
 }
 

@@ -8,7 +8,7 @@ import { exists, fileUpToDate, applyPlan } from '../files.js';
 import { packageInstalled, probe, stdoutOf } from '../probe.js';
 import { chooseTunnelSubnet, chooseUla64, iptablesRules, nftablesRules, serverAddress, subnetConflict } from '../tunnel.js';
 import { emptyPlan, type InstallContext, type Plan, type PlannedFile, type Step } from '../types.js';
-import { renderWireguardGoDropIn } from '../unit.js';
+import { renderUapiService, renderUapiSocket, renderWireguardGoDropIn } from '../unit.js';
 import { UserError } from '../../core/errors.js';
 
 export const wg = (ctx: InstallContext) => {
@@ -131,22 +131,40 @@ async function serviceState(ctx: InstallContext, unit: string): Promise<{ enable
   return { enabled, active };
 }
 
+export const UAPI_SOCKET_UNIT = '/etc/systemd/system/wg-chatops-uapi@.socket';
+export const UAPI_SERVICE_UNIT = '/etc/systemd/system/wg-chatops-uapi@.service';
+
+/** wireguard-go only: the drop-in and the control-socket proxy the bot talks to. */
+export function userspaceFiles(ctx: InstallContext): PlannedFile[] {
+  if (ctx.facts.kernelWireguard) return [];
+  const { iface } = wg(ctx);
+  return [
+    { path: wgGoDropInPath(iface), mode: 0o644, content: renderWireguardGoDropIn() },
+    { path: UAPI_SOCKET_UNIT, mode: 0o644, content: renderUapiSocket(ctx.answers.install.INSTALL_SERVICE_USER) },
+    { path: UAPI_SERVICE_UNIT, mode: 0o644, content: renderUapiService() },
+  ];
+}
+
 async function wgQuickPlan(ctx: InstallContext): Promise<Plan> {
   const { iface } = wg(ctx);
   const unit = `wg-quick@${iface}`;
   const plan = emptyPlan();
-  let dropInChanged = false;
-  if (!ctx.facts.kernelWireguard) {
-    const file = { path: wgGoDropInPath(iface), mode: 0o644, content: renderWireguardGoDropIn(ctx.answers.install.INSTALL_SERVICE_USER) };
+  let changed = false;
+  for (const file of userspaceFiles(ctx)) {
     if (!(await fileUpToDate(ctx, file))) {
       plan.files.push(file);
-      plan.commands.push({ argv: ['systemctl', 'daemon-reload'] });
-      dropInChanged = true;
+      changed = true;
     }
   }
+  if (changed) plan.commands.push({ argv: ['systemctl', 'daemon-reload'] });
   const state = await serviceState(ctx, unit);
   if (!state.enabled || !state.active) plan.commands.push({ argv: ['systemctl', 'enable', '--now', unit] });
-  else if (dropInChanged) plan.commands.push({ argv: ['systemctl', 'restart', unit] });
+  else if (changed) plan.commands.push({ argv: ['systemctl', 'restart', unit] });
+  if (!ctx.facts.kernelWireguard) {
+    const proxy = `wg-chatops-uapi@${iface}.socket`;
+    const s = await serviceState(ctx, proxy);
+    if (!s.enabled || !s.active) plan.commands.push({ argv: ['systemctl', 'enable', '--now', proxy] });
+  }
   return plan;
 }
 

@@ -1,0 +1,202 @@
+/**
+ * The interface config file (wg0.conf) as a document: loaded and checked, re-read when it changes on
+ * disk (a hand edit, `pivpn -a/-r/-off`), and changed by PeerChange values.
+ *
+ * Per-change work must not grow with the number of peers beyond copying bytes: the index of peers and
+ * used addresses is kept up to date change by change, and an add writes the bytes written last time plus
+ * the new block (reusing them spares rendering and encoding 10,000 peers again).
+ */
+import { tunnelSubnetFromAddresses, tunnelSubnetFromCidr, usedHostAddresses, type TunnelSubnet } from '../core/allocate.js';
+import { appendChunks } from '../core/chunks.js';
+import { ConfigError } from '../core/errors.js';
+import { formatIPv4 } from '../core/ip.js';
+import { publicKeyFromPrivate } from '../core/keys.js';
+import type { PeerEntry } from '../core/peer.js';
+import type { PeerChange } from '../core/peer-change.js';
+import type { InterfaceConfigFile, InterfaceDocument, PeerIndex } from '../core/ports.js';
+import { addPeer, allAllowedIps, listPeers, parseServerConfig, removePeer, renderServerConfig, setPeerEnabled, type ServerConfigDoc } from '../core/server-config.js';
+
+export interface DocumentOptions {
+  /** WG_SUBNET / WG_SUBNET6 override the file's [Interface] Address. */
+  subnet?: string;
+  subnet6?: string;
+  /** Told every secret the file holds (the server's private key), so logs mask it. */
+  addSecret?: (secret: string) => void;
+}
+
+type Edit = { added?: PeerEntry; removed?: PeerEntry; updated?: PeerEntry };
+
+export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOptions = {}): InterfaceDocument {
+  let doc!: ServerConfigDoc;
+  let subnet!: TunnelSubnet;
+  let serverPublicKey = '';
+  let indexed: (PeerIndex & { doc: ServerConfigDoc }) | undefined;
+  /** The content last read (text) or written (chunks of bytes), and the document it belongs to. */
+  let content: { doc: ServerConfigDoc; content: string | Buffer[] } | undefined;
+  let stamp = '';
+
+  const index = (): PeerIndex => {
+    if (indexed?.doc !== doc) {
+      const list = listPeers(doc);
+      indexed = { doc, list, byName: new Map(list.map((p) => [p.name, p])), used: usedHostAddresses(subnet, allAllowedIps(doc)) };
+    }
+    return indexed;
+  };
+
+  const load = async (): Promise<void> => {
+    const before = await file.stamp();
+    const text = await file.read();
+    if (text === undefined) {
+      throw new ConfigError('WG_CONFIG_DIR', `${file.path} does not exist: run "wg-chatops install", or point WG_CONFIG_DIR/WG_INTERFACE at your WireGuard config`);
+    }
+    let parsed: ServerConfigDoc;
+    try {
+      parsed = parseServerConfig(text);
+    } catch (error) {
+      throw new ConfigError(file.path, (error as Error).message, { cause: error });
+    }
+    if (!parsed.iface.privateKey) throw new ConfigError(file.path, 'has no [Interface] PrivateKey');
+    let nextSubnet: TunnelSubnet;
+    try {
+      nextSubnet = options.subnet ? tunnelSubnetFromCidr(options.subnet, options.subnet6) : tunnelSubnetFromAddresses(parsed.iface.addresses);
+    } catch (error) {
+      throw new ConfigError(options.subnet ? 'WG_SUBNET' : file.path, `cannot tell the tunnel subnet: ${(error as Error).message} (set WG_SUBNET)`, { cause: error });
+    }
+    const duplicate = findDuplicate(parsed, nextSubnet);
+    if (duplicate) throw new ConfigError(`${file.path}:${duplicate.line}`, duplicate.message);
+    options.addSecret?.(parsed.iface.privateKey);
+    serverPublicKey = publicKeyFromPrivate(parsed.iface.privateKey);
+    doc = parsed;
+    subnet = nextSubnet;
+    content = { doc, content: text };
+    // The stamp from before the read: an edit during the read shows as a change next time.
+    stamp = before;
+  };
+
+  const write = async (next: ServerConfigDoc, edit: Edit): Promise<void> => {
+    const chunks = contentAfter(next, edit);
+    await file.write(chunks);
+    content = { doc: next, content: chunks };
+    const old = indexed?.doc === doc ? indexed : undefined;
+    doc = next;
+    stamp = await file.stamp();
+    if (!old) return; // rebuilt from the document on next use
+    // The old index belongs to the replaced document: update it in place.
+    const list = edit.removed ? old.list.filter((p) => p.name !== edit.removed!.name) : old.list;
+    const { byName, used } = old;
+    if (edit.removed) {
+      byName.delete(edit.removed.name);
+      for (const a of usedHostAddresses(subnet, edit.removed.allowedIps)) used.delete(a);
+    }
+    if (edit.added) {
+      list.push(edit.added);
+      byName.set(edit.added.name, edit.added);
+      for (const a of usedHostAddresses(subnet, edit.added.allowedIps)) used.add(a);
+    }
+    if (edit.updated) {
+      const i = list.findIndex((p) => p.name === edit.updated!.name);
+      if (i >= 0) list[i] = edit.updated;
+      byName.set(edit.updated.name, edit.updated);
+    }
+    indexed = { doc: next, list, byName, used };
+  };
+
+  /** An add only appends segments, so the bytes last written plus the new block equal a full render. */
+  const contentAfter = (next: ServerConfigDoc, edit: Edit): Buffer[] => {
+    const previous = content;
+    if (edit.added && previous?.doc === doc && next.segments.length > previous.doc.segments.length) {
+      const head = previous.doc.segments;
+      if (head.every((segment, i) => next.segments[i] === segment)) {
+        const before = typeof previous.content === 'string' ? [Buffer.from(previous.content)] : previous.content;
+        return appendChunks(before, [Buffer.from(next.segments.slice(head.length).map((segment) => segment.text).join(''))]);
+      }
+    }
+    return [Buffer.from(renderServerConfig(next))];
+  };
+
+  return {
+    path: file.path,
+    get doc() {
+      return doc;
+    },
+    get subnet() {
+      return subnet;
+    },
+    get serverPublicKey() {
+      return serverPublicKey;
+    },
+    index,
+    load,
+    async refresh() {
+      if ((await file.stamp()) === stamp) return false;
+      await load();
+      return true;
+    },
+    async apply(change: PeerChange) {
+      const { entry } = change;
+      if (change.op === 'route') return false; // a profile lives in the database and the firewall, not in the file
+      const current = index().byName.get(entry.name);
+      if (change.op === 'add') {
+        if (current) {
+          if (current.publicKey === entry.publicKey) return false;
+          throw new Error(`${file.path} already has another peer named "${entry.name}"`);
+        }
+        const used = index().used;
+        if ([...usedHostAddresses(subnet, entry.allowedIps)].some((a) => used.has(a))) {
+          throw new Error(`${file.path}: the address ${entry.allowedIps[0]} of "${entry.name}" is held by another peer`);
+        }
+        await write(addPeer(doc, entry), { added: entry });
+        return true;
+      }
+      if (!current || current.publicKey !== entry.publicKey) return false;
+      if (change.op === 'remove') {
+        await write(removePeer(doc, entry.name), { removed: current });
+        return true;
+      }
+      const enabled = change.op === 'enable';
+      if (current.enabled === enabled) return false;
+      const updated = { ...current, enabled };
+      await write(setPeerEnabled(doc, entry.name, enabled), { updated });
+      return true;
+    },
+  };
+}
+
+/**
+ * A second peer with the same PublicKey or the same tunnel address: wg would keep only one of them (and
+ * revoking one would cut off the other). Described with file lines and the fix, or undefined.
+ */
+export function findDuplicate(doc: ServerConfigDoc, subnet: TunnelSubnet): { line: number; message: string } | undefined {
+  const byKey = new Map<string, { line: number; label: string }>();
+  const byAddress = new Map<string, { line: number; label: string }>();
+  let line = 1;
+  for (const segment of doc.segments) {
+    const here = line;
+    for (let i = segment.text.indexOf('\n'); i !== -1; i = segment.text.indexOf('\n', i + 1)) line++;
+    if (segment.kind === 'text') continue;
+    const label = segment.kind === 'managed' ? `peer "${segment.name}"` : 'a hand-written [Peer]';
+    const first = byKey.get(segment.entry.publicKey);
+    if (first) {
+      return { line: here, message: `${label} has the same PublicKey as ${first.label} (line ${first.line}); WireGuard keeps only one of them. Remove one of the two, or give one a new key (wg genkey), then start again.` };
+    }
+    byKey.set(segment.entry.publicKey, { line: here, label });
+    for (const cidr of segment.entry.allowedIps) {
+      if (!isHostRoute(cidr)) continue;
+      const address = cidr.split('/')[0]!.toLowerCase();
+      const other = byAddress.get(address);
+      if (other) {
+        return { line: here, message: `${label} has the address ${address} of ${other.label} (line ${other.line}); traffic would reach only one of them. Give one a free address in ${subnetText(subnet)}, or remove it, then start again.` };
+      }
+      byAddress.set(address, { line: here, label });
+    }
+  }
+  return undefined;
+}
+
+function isHostRoute(cidr: string): boolean {
+  return /\/32$/.test(cidr) || /\/128$/.test(cidr);
+}
+
+function subnetText(subnet: TunnelSubnet): string {
+  return `${formatIPv4(subnet.v4.network)}/${subnet.v4.prefix}`;
+}
