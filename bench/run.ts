@@ -5,13 +5,14 @@
  * Uses a live wireguard-go interface in a private network namespace when run as root with
  * wireguard-go installed; otherwise measures offline (no `wg set`) and says so.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type App } from '../src/app.js';
+import { NftPeerPolicy } from '../src/firewall/nft.js';
 import type { ChatAdapter } from '../src/chat/adapter.js';
 import { parseConfig } from '../src/config/index.js';
 import { addressForV4, tunnelSubnetFromCidr } from '../src/core/allocate.js';
@@ -74,7 +75,20 @@ class SilentAdapter implements ChatAdapter {
 }
 
 /** `viaCli`: drive the interface with the `wg` CLI, as for a kernel interface (a Pi), instead of its control socket. */
-async function measure(count: number, live: boolean, viaCli = false) {
+/** A private namespace whose nftables receive the bot's per-peer rules (a profile bench); undefined without root/nft. */
+function firewallNamespace(): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  try {
+    execFileSync('nft', ['--version'], { stdio: 'ignore' });
+    const ns = `wgbfw${randomBytes(3).toString('hex')}`;
+    execFileSync('ip', ['netns', 'add', ns]);
+    return ns;
+  } catch {
+    return undefined;
+  }
+}
+
+async function measure(count: number, live: boolean, viaCli = false, profile?: string) {
   const iface = `wgb${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'wgc-bench-'));
   const serverKey = generateKeyPair().privateKey;
@@ -82,14 +96,27 @@ async function measure(count: number, live: boolean, viaCli = false) {
   const liveInterface = live ? startLiveInterface(iface, confPath, dir) : undefined;
   const logger = createLogger({ level: 'error' });
   const config = parseConfig(
-    { WG_INTERFACE: iface, WG_CONFIG_DIR: dir, WG_ENDPOINT: 'vpn.example.net', DATA_DIR: join(dir, 'data'), WG_OFFLINE: live ? 'false' : 'true', SECRET_TTL_SECONDS: '0' },
+    { WG_INTERFACE: iface, WG_CONFIG_DIR: dir, WG_ENDPOINT: 'vpn.example.net', DATA_DIR: join(dir, 'data'), WG_OFFLINE: live ? 'false' : 'true', SECRET_TTL_SECONDS: '0', WG_FIREWALL: 'off' },
     { isRoot: true, cwd: dir },
   );
   let app: App | undefined;
+  let fwNs: string | undefined;
   try {
     const t0 = performance.now();
     const runner = createProcessRunner();
-    app = await buildApp(config, { logger, runner, ...(viaCli ? { live: wgCliInterface(iface, runner) } : {}) });
+    fwNs = profile ? firewallNamespace() : undefined;
+    let built: App | undefined;
+    const policy = fwNs
+      ? new NftPeerPolicy({
+          runner,
+          nft: ['ip', 'netns', 'exec', fwNs, 'nft'],
+          settings: () => {
+            const t = built!.peers.tunnel();
+            return { iface, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: ['192.168.1.0/24'], isolation: true };
+          },
+        })
+      : undefined;
+    app = built = await buildApp(config, { logger, runner, lanSubnets: ['192.168.1.0/24'], ...(policy ? { policy } : {}), ...(viaCli ? { live: wgCliInterface(iface, runner) } : {}) });
     app.addAdapter(new SilentAdapter());
     await app.start();
     const startup = performance.now() - t0;
@@ -97,7 +124,7 @@ async function measure(count: number, live: boolean, viaCli = false) {
     const times: number[] = [];
     for (let i = 0; i < ADDS; i++) {
       const t = performance.now();
-      const reply = await app.dispatcher.handle({ platform: 'bench', userId: 'admin', displayName: 'bench', text: `/addpeer n${i}`, isPrivateChat: true });
+      const reply = await app.dispatcher.handle({ platform: 'bench', userId: 'admin', displayName: 'bench', text: `/addpeer n${i}${profile ? ` ${profile}` : ''}`, isPrivateChat: true });
       times.push(performance.now() - t);
       if (reply !== null) throw new Error(`unexpected reply: ${JSON.stringify(reply.blocks)}`);
     }
@@ -109,11 +136,12 @@ async function measure(count: number, live: boolean, viaCli = false) {
     await app.stop();
     app = undefined;
     // The program itself always starts on the control socket: its start-up is measured on the other rows.
-    const proc = viaCli ? { processReadyMs: Number.NaN, processRss: Number.NaN } : await processStart({ WG_INTERFACE: iface, WG_CONFIG_DIR: dir, WG_ENDPOINT: 'vpn.example.net', DATA_DIR: join(dir, 'data'), WG_OFFLINE: live ? 'false' : 'true' });
-    return { count, p50: percentile(times.slice(10), 50), p95: percentile(times.slice(10), 95), peersMs, startup, rss, ...proc };
+    const proc = viaCli ? { processReadyMs: Number.NaN, processRss: Number.NaN } : await processStart({ WG_INTERFACE: iface, WG_CONFIG_DIR: dir, WG_ENDPOINT: 'vpn.example.net', DATA_DIR: join(dir, 'data'), WG_OFFLINE: live ? 'false' : 'true', WG_FIREWALL: 'off' });
+    return { count, p50: percentile(times.slice(10), 50), p95: percentile(times.slice(10), 95), peersMs, startup, rss, firewall: policy !== undefined, ...proc };
   } finally {
     await app?.stop();
     liveInterface?.stop();
+    if (fwNs) execFileSync('ip', ['netns', 'del', fwNs]);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -200,13 +228,15 @@ async function main() {
   const live = canUseLive();
   console.log(`wg-chatops bench — node ${process.version}, ${live ? 'live wireguard-go interface' : 'OFFLINE (no wg set: run as root with wireguard-go for the full path)'}`);
   console.log('peers        /addpeer p50    p95     /peers   app start  bench RSS | process: ready    idle RSS');
-  const rows: Array<[number, boolean]> = SIZES.map((n) => [n, false]);
+  const rows: Array<[number, boolean, string?]> = SIZES.map((n) => [n, false]);
   // What a kernel interface (a Pi) gets: a `wg set` process per change.
   if (live && chosen.length === 0) rows.push([1_000, true]);
-  for (const [n, viaCli] of rows) {
-    const r = await measure(n, live, viaCli);
+  // With a profile: the per-peer firewall rules go into nftables (in a private namespace) with every add.
+  if (chosen.length === 0 || process.env.BENCH_PROFILE) rows.push([1_000, false, '192.168.1.10:445/tcp']);
+  for (const [n, viaCli, profile] of rows) {
+    const r = await measure(n, live, viaCli, profile);
     console.log(
-      `${`${n}${viaCli ? ' wg CLI' : ''}`.padEnd(12)} ${r.p50.toFixed(1).padStart(7)} ms ${r.p95.toFixed(1).padStart(6)} ms ${r.peersMs.toFixed(1).padStart(6)} ms ${r.startup.toFixed(0).padStart(6)} ms ${r.rss.toFixed(0).padStart(6)} MiB |  ${Number.isNaN(r.processReadyMs) ? `${'—'.padStart(8)}   ${'—'.padStart(6)}` : `${r.processReadyMs.toFixed(0).padStart(8)} ms ${r.processRss.toFixed(0).padStart(6)} MiB`}`,
+      `${`${n}${viaCli ? ' wg CLI' : ''}${profile ? ` +profile${r.firewall ? ' nft' : ' (no nft)'}` : ''}`.padEnd(12)} ${r.p50.toFixed(1).padStart(7)} ms ${r.p95.toFixed(1).padStart(6)} ms ${r.peersMs.toFixed(1).padStart(6)} ms ${r.startup.toFixed(0).padStart(6)} ms ${r.rss.toFixed(0).padStart(6)} MiB |  ${Number.isNaN(r.processReadyMs) ? `${'—'.padStart(8)}   ${'—'.padStart(6)}` : `${r.processReadyMs.toFixed(0).padStart(8)} ms ${r.processRss.toFixed(0).padStart(6)} MiB`}`,
     );
   }
   await fsyncCost();

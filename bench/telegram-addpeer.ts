@@ -30,7 +30,7 @@ export async function benchTelegramAddpeer(peersCount: number): Promise<{ p50: n
     bot = await startTelegramBot({
       fake,
       live: { iface, configDir: dir },
-      env: { SECRET_TTL_SECONDS: '0', ...(live ? {} : { WG_OFFLINE: 'true' }) },
+      env: { SECRET_TTL_SECONDS: '0', WG_FIREWALL: 'off', ...(live ? {} : { WG_OFFLINE: 'true' }) },
     });
     fake.startedUsers.add(ALICE.id);
 

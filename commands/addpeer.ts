@@ -3,24 +3,34 @@ import { UserError } from '../src/core/errors.js';
 import { validatePeerName } from '../src/core/names.js';
 import { code, paragraph } from '../src/core/reply.js';
 import { configDelivery } from './support/delivery.js';
+import { parsePeerOptions } from './support/peer-options.js';
 
-/** Admins get the peer at once; anyone else's request goes to the admins for approval. */
+/**
+ * Admins get the peer at once; anyone else's request goes to the admins for approval. Options after the
+ * name, in any order: a profile (full | lan | addresses with ports), what the peer may reach.
+ */
 export const addpeerCommand: CommandDef = {
   name: 'addpeer',
   summaryKey: 'commands.addpeer',
   access: 'anyone',
-  args: [{ name: 'name', required: true }],
+  args: [
+    { name: 'name', required: true },
+    { name: 'profile', required: false, rest: true },
+  ],
   async run(ctx, args) {
     const name = validatePeerName(args.name ?? '');
+    const options = parsePeerOptions(args.profile);
     const { peers, approvals, settings, renderQr } = ctx.services;
     if (peers.hasName(name)) throw new UserError('peer.exists', { name });
 
     if (ctx.actor.role !== 'admin') {
+      // What a peer may reach is the admins' decision: they set it with /route once the request is approved.
+      if (options.profile !== undefined) throw new UserError('peer.profileAdminOnly');
       const request = await approvals.request(ctx.actor, name, ctx.now());
       return { blocks: [paragraph(ctx.t('approval.requested', { name })), paragraph(ctx.t('approval.requestId'), ' ', code(request.id))] };
     }
 
-    const result = await peers.add({ name, owner: ctx.actor.key }, renderQr);
+    const result = await peers.add({ name, owner: ctx.actor.key, ...(options.profile ? { profile: options.profile } : {}) }, renderQr);
     return configDelivery(ctx.t, { name, address: result.entry.allowedIps.join(', ') }, result.clientConfig, result.extra, {
       secretTtlSeconds: settings.secretTtlFor(ctx.actor.key),
       keptForQr: settings.keepClientKeys,

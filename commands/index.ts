@@ -14,6 +14,7 @@ import { peersCommand } from './peers.js';
 import { qrCommand } from './qr.js';
 import { removeuserCommand } from './removeuser.js';
 import { revokeCommand } from './revoke.js';
+import { routeCommand } from './route.js';
 import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { undoCommand } from './undo.js';
@@ -27,6 +28,7 @@ export const commands: readonly CommandDef[] = [
   qrCommand,
   confCommand,
   revokeCommand,
+  routeCommand,
   disableCommand,
   enableCommand,
   statusCommand,

@@ -34,6 +34,9 @@ import { openJournal } from './store/journal.js';
 import { spaceGuard } from './store/space.js';
 import { list, paragraph, textReply } from './core/reply.js';
 import { withUserspaceApi } from './wireguard/uapi.js';
+import { NftPeerPolicy } from './firewall/nft.js';
+import { detectLanSubnets } from './net/lan.js';
+import type { PeerPolicy } from './core/ports.js';
 import { wgCliInterface } from './wireguard/wg-cli.js';
 import type { ChatAdapter } from './chat/adapter.js';
 import { Dispatcher } from './chat/dispatcher.js';
@@ -55,6 +58,10 @@ export interface AppDeps {
   /** Peers found in PiVPN's files: their metadata is taken over in memory (nothing is rewritten). */
   importedPeers?: readonly { name: string; publicKey: string; createdAt: string; privateKey?: string }[];
   live?: LiveInterface;
+  /** The per-peer firewall; by default from WG_FIREWALL (nftables), none when offline. */
+  policy?: PeerPolicy;
+  /** LAN subnets when LAN_SUBNETS is unset (default: the Pi's interfaces). */
+  lanSubnets?: string[];
   now?: () => Date;
   /** Told of every command run (the metrics); none by default. */
   commandObserver?: CommandObserver;
@@ -111,6 +118,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     mtu: wg.WG_MTU,
     keepClientKeys: wg.KEEP_CLIENT_KEYS,
     undoSeconds: config.bot.UNDO_SECONDS ?? 300,
+    defaultProfile: wg.WG_DEFAULT_PROFILE,
+    lanSubnets: wg.LAN_SUBNETS.length > 0 ? wg.LAN_SUBNETS : (deps.lanSubnets ?? detectLanSubnets(wg.WG_INTERFACE)),
   };
   const journal = await openJournal(join(config.dataDir, 'journal'));
   const document = interfaceDocument(interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath), {
@@ -118,8 +127,25 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     subnet6: wg.WG_SUBNET6,
     addSecret: (secret) => logger.addSecret(secret),
   });
+  const policy: PeerPolicy | undefined =
+    deps.policy ??
+    (offline || wg.WG_FIREWALL === 'off'
+      ? undefined
+      : whenNftPresent(
+          new NftPeerPolicy({
+            runner: deps.runner,
+            settings: () => {
+              const t = peers.tunnel();
+              return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
+            },
+          }),
+          wg.WG_FIREWALL === 'auto',
+          deps.runner,
+          logger,
+        ));
   const peers = new PeerService({
     document,
+    policy,
     live,
     db,
     journal,
@@ -217,6 +243,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       const asked = liveStateAtStart;
       liveStateAtStart = undefined;
       await peers.start(asked, (enabledOf) => adoptImported(db, deps.importedPeers ?? [], wg.KEEP_CLIENT_KEYS, enabledOf));
+      // Consistent at start: the firewall is rewritten from the peers (after any recovery) in one transaction.
+      if (policy) await policy.sync(peers.policyPeers());
       for (const a of adapters) await a.start();
       hub.startDeletionClock();
       await hub.deleteDue();
@@ -265,4 +293,28 @@ async function openDeletionLog(dataDir: string, logger: Logger): Promise<Deletio
     ? { path: legacyPath, entries: async () => (JSON.parse(await readFile(legacyPath, 'utf8')) as { deletions?: ScheduledDeletion[] }).deletions ?? [] }
     : undefined;
   return DeletionLog.open(join(dataDir, 'deletions.log'), { onWarning: (m) => logger.warn(m) }, legacy);
+}
+
+/**
+ * WG_FIREWALL=auto on a system without nftables: profiles shape the client configs but are not enforced
+ * (the iptables backend is not written yet); said at start, loudly, instead of refusing to start.
+ * WG_FIREWALL=nftables: a missing nft stops the start (sync fails).
+ */
+function whenNftPresent(policy: PeerPolicy, auto: boolean, runner: CommandRunner, logger: Logger): PeerPolicy {
+  let enabled = true;
+  return {
+    async sync(peers) {
+      if (auto) {
+        const found = await runner.run('nft', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);
+        if (!found) {
+          enabled = false;
+          logger.warn('nftables (nft) not found: per-peer profiles are NOT enforced by this Pi, only written into client configs (set WG_FIREWALL=off to silence this)');
+          return;
+        }
+      }
+      await policy.sync(peers);
+    },
+    apply: (peer) => (enabled ? policy.apply(peer) : Promise.resolve()),
+    remove: (addresses) => (enabled ? policy.remove(addresses) : Promise.resolve()),
+  };
 }

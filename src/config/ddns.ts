@@ -32,6 +32,12 @@ export const ddnsSchema = z
       .optional()
       .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : 'none'))
       .pipe(z.enum(ddnsProviders, { message: `expected one of ${ddnsProviders.join(', ')}` })),
+    /** The AAAA record: auto (when the Pi has a global IPv6 address), on, off. */
+    DDNS_IPV6: z
+      .string()
+      .optional()
+      .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : 'auto'))
+      .pipe(z.enum(['auto', 'on', 'off'])),
     DDNS_HOSTNAME: optionalString.pipe(z.string().regex(HOSTNAME, 'expected a host name such as myhome.ddns.net').optional()),
     DDNS_USERNAME: optionalString,
     DDNS_PASSWORD: optionalString,

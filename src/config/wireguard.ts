@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { profileError } from '../core/profile.js';
 import { boolean, integer, list, optionalString } from './fields.js';
 
 export const wireguardSchema = z.object({
@@ -28,4 +29,29 @@ export const wireguardSchema = z.object({
   /** Write configs without a live interface (trying the bot out); /status says so. */
   WG_OFFLINE: boolean(false),
   KEEP_CLIENT_KEYS: boolean(true),
+  /** What a new peer may reach when /addpeer names no profile: full | lan | CIDRs/hosts with ports. */
+  WG_DEFAULT_PROFILE: optionalString.transform((v, ctx) => {
+    const text = v ?? 'full';
+    const problem = profileError(text);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', message: `expected full, lan or addresses/networks with optional :port/tcp|udp (${problem})` });
+      return z.NEVER;
+    }
+    return text;
+  }),
+  /** The LAN of a "lan" profile; empty: the subnets of the Pi's LAN interfaces. */
+  LAN_SUBNETS: list([]).transform((items, ctx) => {
+    for (const item of items) {
+      if (!/^[0-9A-Fa-f:.]+\/\d{1,3}$/.test(item) || profileError(item)) ctx.addIssue({ code: 'custom', message: `expected CIDRs such as 192.168.1.0/24, got "${item}"` });
+    }
+    return items;
+  }),
+  /** Peers cannot reach each other unless a profile names the other. */
+  CLIENT_ISOLATION: boolean(true),
+  /** The Pi's per-peer firewall: auto (nftables when nft is there), nftables, off. */
+  WG_FIREWALL: z
+    .string()
+    .optional()
+    .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : 'auto'))
+    .pipe(z.enum(['auto', 'nftables', 'off'])),
 });

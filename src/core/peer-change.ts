@@ -12,7 +12,9 @@ export type PeerChange =
   /** `trash`: kept for /undo (taken out again by the inverse). */
   | { op: 'remove'; entry: PeerEntry; meta?: PeerMeta; trash?: TrashItem }
   /** `entry` as it is after the change; `meta` the record before it (the database notes `disabled`). */
-  | { op: 'enable' | 'disable'; entry: PeerEntry; meta?: PeerMeta };
+  | { op: 'enable' | 'disable'; entry: PeerEntry; meta?: PeerMeta }
+  /** /route: `meta` the record before the change, `profile` what the peer may reach after it (canonical text). */
+  | { op: 'route'; entry: PeerEntry; meta: PeerMeta; profile: string };
 
 export function inverse(change: PeerChange): PeerChange {
   switch (change.op) {
@@ -20,12 +22,25 @@ export function inverse(change: PeerChange): PeerChange {
       return { op: 'remove', entry: change.entry, ...(change.meta ? { meta: change.meta } : {}), ...(change.restoring ? { trash: change.restoring } : {}) };
     case 'remove':
       return { op: 'add', entry: change.entry, ...(change.meta ? { meta: change.meta } : {}), ...(change.trash ? { restoring: change.trash } : {}) };
+    case 'route':
+      return { op: 'route', entry: change.entry, meta: withProfile(change.meta, change.profile), profile: profileOf(change.meta) };
     case 'enable':
     case 'disable': {
       const enabled = change.op === 'disable';
       return { op: enabled ? 'enable' : 'disable', entry: { ...change.entry, enabled }, ...(change.meta ? { meta: change.meta } : {}) };
     }
   }
+}
+
+/** A peer's profile ("full" when its record names none, e.g. a peer adopted from PiVPN). */
+export function profileOf(meta: PeerMeta | undefined): string {
+  return meta?.profile ?? 'full';
+}
+
+/** The record with `profile` (none stored for "full"); replaced whole, never edited in place. */
+export function withProfile(meta: PeerMeta, profile: string): PeerMeta {
+  const { profile: _was, ...rest } = meta;
+  return profile === 'full' ? rest : { ...rest, profile };
 }
 
 export function describeChange(change: PeerChange): string {
@@ -35,6 +50,7 @@ export function describeChange(change: PeerChange): string {
 /** The peer record a database holds after `change`, or undefined when it holds none. */
 function metaAfter(change: PeerChange): PeerMeta | undefined {
   if (change.op === 'remove' || !change.meta) return undefined;
+  if (change.op === 'route') return withProfile(change.meta, change.profile);
   const { disabled: _was, ...rest } = change.meta;
   return change.entry.enabled ? rest : { ...rest, disabled: true };
 }
@@ -60,7 +76,7 @@ export function databaseEdit(data: BotData, change: PeerChange, now: Date): ((d:
     const wanted = metaAfter(change);
     // A record for another key under this name belongs to another peer: a change never overwrites it.
     if (wanted && (!current || (current.publicKey === publicKey && !sameMeta(current, wanted)))) {
-      if (change.op === 'add' || current) edits.push((d) => (d.peers[name] = wanted));
+      if (change.op === 'add' || change.op === 'route' || current) edits.push((d) => (d.peers[name] = wanted));
     }
     if (change.op === 'add' && change.restoring && data.trash[change.restoring.token]) {
       const token = change.restoring.token;

@@ -4,9 +4,10 @@
  * follows the file one peer at a time.
  *
  * Every change is a PeerChange value (peer-change.ts), serialised, and journaled: its intent is recorded
- * first, then it is applied to the database, the file and the live interface at once, then it is marked
- * done. A failure applies the inverse change to whatever had been changed; a crash is finished at the next
- * start from the journal (a change marked done is never applied again). Differences found otherwise, at
+ * first, then it is applied to the database, the file, the live interface and the firewall (the peer's
+ * profile, peer-profiles.ts) at once, then it is marked done. A failure applies the inverse change to
+ * whatever had been changed; a crash is finished at the next start from the journal (a change marked done
+ * is never applied again). Differences found otherwise, at
  * start or when the file changes while running, were made by hand: reported and adopted, never undone.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,8 +18,10 @@ import { diskFaultOf, UserError, type DiskFault } from './errors.js';
 import { generateKeyPair, generatePresharedKey } from './keys.js';
 import { isAddressableName, validatePeerName } from './names.js';
 import { ADMINS_OWNER, type InterfaceLiveState, type PeerEntry, type PeerLiveState, type PeerMeta } from './peer.js';
-import { databaseEdit, describeChange, inverse, type PeerChange } from './peer-change.js';
-import type { ChangeJournal, InterfaceDocument, LiveInterface, PeerFileMirror } from './ports.js';
+import { databaseEdit, describeChange, inverse, profileOf, withProfile, type PeerChange } from './peer-change.js';
+import { applyToPolicy, clientRoutes, policyPeers, tunnelAddresses } from './peer-profiles.js';
+import type { ChangeJournal, InterfaceDocument, LiveInterface, PeerFileMirror, PeerPolicy, PolicyPeer } from './ports.js';
+import { formatProfile, parseProfile } from './profile.js';
 import { listPeers, unmanagedPeers } from './server-config.js';
 import type { Logger } from '../log/logger.js';
 
@@ -36,6 +39,10 @@ export interface PeerSettings {
   mtu?: number;
   keepClientKeys: boolean;
   undoSeconds: number;
+  /** WG_DEFAULT_PROFILE (canonical profile text); "full" when unset. */
+  defaultProfile?: string;
+  /** The LAN a "lan" profile reaches (LAN_SUBNETS or the Pi's LAN interfaces). */
+  lanSubnets?: string[];
 }
 
 export interface PeerView {
@@ -72,6 +79,8 @@ interface Deps {
   journal: ChangeJournal;
   settings: PeerSettings;
   mirror?: PeerFileMirror;
+  /** The Pi's per-peer firewall (profiles): the fourth target of every change; undefined: none (offline mode). */
+  policy?: PeerPolicy;
   logger: Logger;
   now?: () => Date;
   /** A change failed for the disk (full, read-only, I/O error): told once until a change succeeds again. */
@@ -84,8 +93,7 @@ interface Deps {
   onHandEdits?: (findings: string[]) => void;
 }
 
-type Target = 'db' | 'file' | 'live';
-const ALL: readonly Target[] = ['db', 'file', 'live'];
+type Target = 'db' | 'file' | 'live' | 'policy';
 
 export class PeerService {
   private lock: Promise<unknown> = Promise.resolve();
@@ -136,7 +144,7 @@ export class PeerService {
       // E.g. PiVPN's peers taken over in memory, with their state in the file.
       beforeReconcile?.((name) => this.findManaged(name)?.enabled);
       const findings: string[] = [];
-      const recovered = await this.settle(findings).catch(async (error) => {
+      const recovered = await this.settle(findings, ['db', 'file', 'live']).catch(async (error) => {
         this.storageFailed(error, findings, 'finishing the interrupted change');
         // Still to be finished (next change or start): not a hand edit.
         return (await this.deps.journal.last().catch(() => undefined))?.change;
@@ -212,7 +220,17 @@ export class PeerService {
   clientConfigFor(name: string): string | undefined {
     const view = this.get(name);
     if (!view?.meta?.privateKey) return undefined;
-    return this.renderClient(view.entry, view.meta.privateKey);
+    return this.renderClient(view.entry, view.meta.privateKey, profileOf(view.meta));
+  }
+
+  /** The tunnel's networks and the Pi's own tunnel addresses (after start). */
+  tunnel(): { networks: string[]; serverAddresses: string[] } {
+    return tunnelAddresses(this.deps.document.subnet);
+  }
+
+  /** Every enabled peer as the firewall sees it (what policy.sync writes at start). */
+  policyPeers(): PolicyPeer[] {
+    return policyPeers(this.list(), unmanagedPeers(this.deps.document.doc));
   }
 
   // ---- changes ----------------------------------------------------------------------------
@@ -221,9 +239,10 @@ export class PeerService {
    * Create a peer. `whileCommitting` receives the client config as soon as keys and address are chosen and
    * runs while the database, file and interface are written (the QR image is made there, off the critical path).
    */
-  add<X = undefined>(request: { name: string; owner: string }, whileCommitting?: (clientConfig: string) => Promise<X>): Promise<AddResult<X>> {
+  add<X = undefined>(request: { name: string; owner: string; profile?: string }, whileCommitting?: (clientConfig: string) => Promise<X>): Promise<AddResult<X>> {
     return this.serialised(async () => {
       const name = validatePeerName(request.name);
+      const profile = formatProfile(parseProfile(request.profile ?? this.deps.settings.defaultProfile ?? 'full'));
       await this.refreshNow();
       if (this.findManaged(name)) throw new UserError('peer.exists', { name });
       const endpoint = this.endpoint();
@@ -238,9 +257,10 @@ export class PeerService {
         publicKey: keys.publicKey,
         owner: request.owner,
         createdAt: this.now().toISOString(),
+        ...(profile === 'full' ? {} : { profile }),
         ...(this.deps.settings.keepClientKeys ? { privateKey: keys.privateKey } : {}),
       };
-      const clientConfig = this.renderClient(entry, keys.privateKey);
+      const clientConfig = this.renderClient(entry, keys.privateKey, profile);
       // Started on the next turn of the event loop, so its CPU work overlaps the commit's disk and `wg` waits.
       const extra = whileCommitting ? new Promise<void>((r) => setImmediate(r)).then(() => whileCommitting(clientConfig)) : Promise.resolve(undefined as X);
       extra.catch(() => undefined); // awaited below; never an unhandled rejection if the commit fails first
@@ -302,16 +322,39 @@ export class PeerService {
     });
   }
 
+  /**
+   * Change what a peer may reach (/route): journaled like any change (database and firewall), so a failure or
+   * a crash changes nothing. Returns the new client config when the bot kept the peer's private key.
+   */
+  setProfile(name: string, profileText: string): Promise<{ entry: PeerEntry; profile: string; clientConfig?: string; allowedIps: string[] }> {
+    return this.serialised(async () => {
+      const profile = formatProfile(parseProfile(profileText));
+      await this.refreshNow();
+      const entry = this.requireManaged(name);
+      const stored = this.metaFor(entry);
+      const meta = stored ?? { name: entry.name, publicKey: entry.publicKey, owner: ADMINS_OWNER, createdAt: this.now().toISOString() };
+      if (!stored || profileOf(stored) !== profile) await this.commit({ op: 'route', entry, meta, profile });
+      const after = withProfile(meta, profile);
+      const allowedIps = clientRoutes(profile, this.deps.settings, this.deps.document.subnet);
+      return { entry, profile, allowedIps, ...(after.privateKey ? { clientConfig: this.renderClient(entry, after.privateKey, profile) } : {}) };
+    });
+  }
+
   // ---- the journaled change ---------------------------------------------------------------
 
-  /** Intent, all three targets at once, completion; on a failure the inverse for what had changed. True when live. */
+  /** The targets of a change: the firewall too when there is one. */
+  private get targets(): readonly Target[] {
+    return this.deps.policy ? ['db', 'file', 'live', 'policy'] : ['db', 'file', 'live'];
+  }
+
+  /** Intent, all targets at once, completion; on a failure the inverse for what had changed. True when live. */
   private async commit(change: PeerChange): Promise<boolean> {
-    await this.settle([]).catch((error) => this.refuse(error));
+    await this.settle([], this.targets).catch((error) => this.refuse(error));
     await this.deps.ensureRoom?.().catch((error) => this.refuse(error));
     this.step('begin');
     const seq = await this.deps.journal.begin(change).catch((error) => this.refuse(error));
     this.step('begun');
-    const outcome = await this.applyTo(change, ALL);
+    const outcome = await this.applyTo(change, this.targets);
     if (outcome.failed.length === 0) {
       this.diskFault = undefined;
       // Off the reply's path: the journal writes it before the next change's intent. If it is lost (a crash
@@ -341,6 +384,7 @@ export class PeerService {
     const apply = (target: Target): Promise<boolean> => {
       if (target === 'db') return this.applyToDb(change);
       if (target === 'file') return this.deps.document.apply(change);
+      if (target === 'policy') return applyToPolicy(this.deps.policy!, change);
       return this.applyToLive(change);
     };
     const run = async (target: Target): Promise<boolean> => {
@@ -375,6 +419,7 @@ export class PeerService {
   private async applyToLive(change: PeerChange): Promise<boolean> {
     const live = this.deps.live;
     if (!live) return false;
+    if (change.op === 'route') return true; // the interface does not know profiles (the firewall does)
     const { entry } = change;
     const wanted = change.op !== 'remove' && entry.enabled;
     const done = wanted ? await live.setPeer(this.livePeer(entry)) : await live.removePeer(entry.publicKey);
@@ -384,15 +429,16 @@ export class PeerService {
 
   /**
    * Finish the newest journaled change if it did not finish: forward when it had begun, backward when its
-   * rollback had begun. A change marked done or undone is never applied again.
+   * rollback had begun. A change marked done or undone is never applied again. At start the firewall is
+   * left out: it is written whole from the result afterwards (policy.sync).
    */
-  private async settle(findings: string[]): Promise<PeerChange | undefined> {
+  private async settle(findings: string[], targets: readonly Target[]): Promise<PeerChange | undefined> {
     const record = await this.deps.journal.last();
     if (!record || record.state === 'done' || record.state === 'undone') return undefined;
     const forward = record.state === 'begun';
     const change = forward ? record.change : inverse(record.change);
     this.touchedLive = true;
-    const outcome = await this.applyTo(change, ALL);
+    const outcome = await this.applyTo(change, targets);
     if (outcome.failed.length > 0) {
       const error = outcome.failed[0]!.error;
       if (diskFaultOf(error)) throw error; // tried again by the next change or start
@@ -439,6 +485,8 @@ export class PeerService {
     // The live interface follows the file (`pivpn` reloads it itself; a plain editor does not).
     const liveFindings: string[] = [];
     await this.reconcileLive(liveFindings, this.deps.live?.state()).catch((error) => this.deps.logger.warn('bringing the interface in line after a hand edit failed', { error }));
+    // So does the firewall: a peer added with `pivpn -a` gets the rules of `full` (as at start), a removed one none.
+    await this.deps.policy?.sync(this.policyPeers()).catch((error) => this.deps.logger.error('bringing the firewall in line after a hand edit failed', { error }));
     if (findings.length === 0) return;
     for (const f of findings) this.deps.logger.warn(`hand edit: ${f}`);
     this.drift = { findings: [...this.drift.findings, ...findings], applied: this.drift.applied };
@@ -539,7 +587,7 @@ export class PeerService {
     return { publicKey: entry.publicKey, ...(entry.presharedKey ? { presharedKey: entry.presharedKey } : {}), allowedIps: entry.allowedIps };
   }
 
-  private renderClient(entry: PeerEntry, privateKey: string): string {
+  private renderClient(entry: PeerEntry, privateKey: string, profile: string): string {
     const s = this.deps.settings;
     const subnetAddresses = addressForV4(this.deps.document.subnet, entry.allowedIps[0]!.split('/')[0]!).clientAddresses;
     return renderClientConfig({
@@ -549,7 +597,7 @@ export class PeerService {
       serverPublicKey: this.deps.document.serverPublicKey,
       presharedKey: entry.presharedKey,
       endpoint: this.endpoint() ?? '',
-      allowedIps: s.clientAllowedIps,
+      allowedIps: clientRoutes(profile, s, this.deps.document.subnet),
       persistentKeepalive: s.persistentKeepalive,
       mtu: s.mtu,
     });

@@ -18,6 +18,8 @@ export interface PeerMeta {
   /** "platform:id" of the person the peer belongs to; admins own imported peers. */
   owner: string;
   createdAt: string;
+  /** What the peer may reach (canonical profile text, src/core/profile.ts); absent: full. */
+  profile?: string;
   /** Base64 client private key, kept only when KEEP_CLIENT_KEYS is true (so /qr can resend). */
   privateKey?: string;
   /** Set while the peer is disabled (the file says so too): a `#[disabled] ` added by hand shows as a difference. */

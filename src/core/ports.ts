@@ -46,6 +46,24 @@ export interface PeerFileMirror {
   enabledChanged(peer: PeerEntry): Promise<void>;
 }
 
+/** One peer as the firewall sees it: its tunnel addresses and what its profile lets it reach. */
+export interface PolicyPeer {
+  /** The peer's tunnel addresses (server-side AllowedIPs: "10.6.0.2/32", "fd11::a06:2/128"). */
+  addresses: string[];
+  /** Canonical profile text (src/core/profile.ts). */
+  profile: string;
+}
+
+/**
+ * The Pi's firewall for the tunnel: it enforces each peer's profile, keyed on the peer's tunnel address,
+ * whatever the client's config says. Changes are per peer; `sync` makes the whole set consistent (at start).
+ */
+export interface PeerPolicy {
+  sync(peers: readonly PolicyPeer[]): Promise<void>;
+  apply(peer: PolicyPeer): Promise<void>;
+  remove(addresses: readonly string[]): Promise<void>;
+}
+
 /** Where a journaled change stands. */
 export type JournalState = 'begun' | 'done' | 'undoing' | 'undone';
 

@@ -61,7 +61,8 @@ export async function createNetworkWatch(options: CreateNetworkWatchOptions): Pr
     logger: options.logger,
     resolver: seams.resolver ?? dnsHostResolver(ddns.DDNS_RESOLVER),
     wan: seams.wan === null ? undefined : (seams.wan ?? (await routerWanFromConfig(ddns.NATPMP_GATEWAY))),
-    hasIPv6: seams.hasIPv6 ?? hasGlobalIPv6,
+    // DDNS_IPV6: off never looks for IPv6 (no AAAA); on always does; auto when the Pi has a global IPv6 address.
+    hasIPv6: ddns.DDNS_IPV6 === 'off' ? () => false : ddns.DDNS_IPV6 === 'on' ? () => true : (seams.hasIPv6 ?? hasGlobalIPv6),
     now: seams.now ?? (() => new Date()),
     schedule: seams.schedule ?? realSchedule,
     random: seams.random ?? Math.random,

@@ -302,6 +302,12 @@ export class NetworkWatch implements NetworkService {
     if (!kind) return;
     alerts.push({ category: 'nat', key: `${kind}:${wan}`, text: `alert.nat.${kind}`, params: { wan, address: publicIPv4 }, level: 'warn' });
     alerts.push({ category: 'natOptions', key: `${kind}:${wan}`, text: 'alert.nat.options', params: {}, level: 'warn' });
+    // IPv4 is shared, but IPv6 reaches this Pi: name the endpoint clients on IPv6 networks can use.
+    const ipv6 = s.ipv6?.address;
+    if (kind === 'cgnat' && ipv6 && this.o.hasIPv6()) {
+      const endpoint = this.o.hostname ?? `[${ipv6}]`;
+      alerts.push({ category: 'natIpv6', key: `${wan}:${ipv6}`, text: 'alert.nat.ipv6Endpoint', params: { ipv6, endpoint }, level: 'warn' });
+    }
   }
 
   private confirmBy(s: NetworkState, now: Date): Date | undefined {

@@ -33,6 +33,16 @@ export function subnetConflict(subnet: string, hostNetworks: readonly string[]):
   return hostNetworks.find((n) => overlaps(subnet, n));
 }
 
+/**
+ * A random unique local IPv6 /64 (RFC 4193: fd00::/8 plus a 40-bit global id), next to the IPv4 subnet:
+ * the tunnel is dual-stack as PiVPN's is; random rather than PiVPN's fixed prefix so two sites never clash.
+ */
+export function chooseUla64(random: () => number): string {
+  const word = () => Math.floor(random() * 0x10000);
+  const id = [0xfd00 | Math.floor(random() * 0x100), word(), word(), word()];
+  return `${id.map((g) => g.toString(16)).join(':')}::/64`;
+}
+
 export const serverAddress = (subnet: string): string => {
   const [start] = range(subnet);
   return `${formatIPv4(start + 1)}/${parseCidr(subnet).prefix}`;

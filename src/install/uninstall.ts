@@ -9,6 +9,7 @@ import { saveState, STATE_PATH } from './state.js';
 import { COMMAND_LINK, PIVPN_DROP_IN, UNIT_PATH } from './steps/system.js';
 import { wg, wgGoDropInPath } from './steps/wireguard.js';
 import type { InstallContext } from './types.js';
+import { tableName as peersTableName } from '../firewall/nft.js';
 
 export async function runUninstall(ctx: InstallContext, options: { purge: boolean; prompt: Prompter }, out: (line: string) => void): Promise<void> {
   const { iface, dir } = wg(ctx);
@@ -20,6 +21,8 @@ export async function runUninstall(ctx: InstallContext, options: { purge: boolea
   const remove = (path: string) => act(ctx.t('install.uninstall.remove', { path }), () => rm(ctx.path(path), { force: true }));
 
   await run(['systemctl', 'disable', '--now', 'wg-chatops']);
+  // The bot's per-peer firewall (src/firewall/nft.ts), written at every start: gone with the bot.
+  await run(['nft', 'delete', 'table', 'inet', peersTableName(iface)]);
   await remove(UNIT_PATH);
   await remove(COMMAND_LINK);
   await remove(PIVPN_DROP_IN);

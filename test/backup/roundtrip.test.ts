@@ -47,7 +47,7 @@ describe.runIf(tunnelTestsEnabled())('backup and restore with a real tunnel', ()
 
   it('the old client config pings through after wipe, fresh install and restore', { timeout: 90_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wgc-rt-data-'));
-    const env = { WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`, WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' };
+    const env = { WG_FIREWALL: 'off', WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`, WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' };
     const config = parseConfig(env, { isRoot: true, cwd: dataDir });
     const logger = createMemoryLogger();
     const app = await buildApp(config, { logger, runner: createProcessRunner(logger) });

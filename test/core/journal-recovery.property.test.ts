@@ -34,7 +34,7 @@ class MemoryInterface implements LiveInterface {
 }
 
 async function open(dir: string, live: MemoryInterface, onPeerStep?: (step: string) => void): Promise<App> {
-  const config = parseConfig({ WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin', UNDO_SECONDS: '300' }, { isRoot: false, cwd: dir });
+  const config = parseConfig({ WG_FIREWALL: 'off', WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin', UNDO_SECONDS: '300' }, { isRoot: false, cwd: dir });
   const logger = createMemoryLogger();
   const app = await buildApp(config, { logger, runner: createProcessRunner(logger), live, ...(onPeerStep ? { onPeerStep } : {}) });
   await app.start();

@@ -338,6 +338,54 @@ describe('IPv6 and scheduling', () => {
     expect(noip.updates.at(-1)?.myip).toBe(`${A},${v6}`);
   });
 
+  it('keeps the AAAA record current: DDNS_IPV6=off never sends IPv6, on always does, and a change alerts like IPv4', async () => {
+    const v6 = '2a00:1450:4001:82a::200e';
+    const v6b = '2a00:1450:4001:82a::300f';
+    echo.setAll(['v6a', 'v6b'], v6);
+    const sources = [...SOURCES.map((s) => echo.url(s)), `ipv6:${echo.url('v6a')}`, `ipv6:${echo.url('v6b')}`].join(',');
+    const off = await watch({ PUBLIC_IP_SOURCES: sources, DDNS_IPV6: 'off' }, { hasIPv6: true });
+    await off.watch.checkNow();
+    expect(echo.requests.filter((r) => r.path.startsWith('/v6'))).toHaveLength(0);
+    expect(noip.updates.at(-1)?.myip).toBe(A);
+    await off.watch.stop();
+
+    const on = await watch({ PUBLIC_IP_SOURCES: sources, DDNS_IPV6: 'on' }, { hasIPv6: false });
+    await on.watch.checkNow();
+    expect(noip.updates.at(-1)?.myip).toBe(`${A},${v6}`);
+    echo.setAll(['v6a', 'v6b'], v6b);
+    await on.watch.checkNow();
+    expect(noip.updates.at(-1)?.myip).toBe(`${A},${v6b}`);
+    const text = on.notifier.messages.join('\n');
+    expect(text).toContain(v6b);
+    expect(text).toMatch(/changed/);
+  });
+
+  it('plain dyndns2 gets the IPv6 address as myipv6', async () => {
+    const v6 = '2a00:1450:4001:82a::200e';
+    echo.setAll(['v6a', 'v6b'], v6);
+    const sources = [...SOURCES.map((s) => echo.url(s)), `ipv6:${echo.url('v6a')}`, `ipv6:${echo.url('v6b')}`].join(',');
+    const h = await watch({ PUBLIC_IP_SOURCES: sources, DDNS_PROVIDER: 'dyndns2', DDNS_IPV6: 'auto' }, { hasIPv6: true });
+    await h.watch.checkNow();
+    expect(noip.updates.at(-1)).toMatchObject({ myip: A, myipv6: v6 });
+  });
+
+  it('behind CGNAT with IPv6 reachable, the advice names the IPv6 endpoint', async () => {
+    const v6 = '2a00:1450:4001:82a::200e';
+    echo.setAll(['v6a', 'v6b'], v6);
+    const sources = [...SOURCES.map((s) => echo.url(s)), `ipv6:${echo.url('v6a')}`, `ipv6:${echo.url('v6b')}`].join(',');
+    const natpmp = await startNatPmpServer('100.64.12.34');
+    try {
+      const h = await watch({ PUBLIC_IP_SOURCES: sources }, { hasIPv6: true, wan: natPmpReader('127.0.0.1', natpmp.port, 1000) });
+      await h.watch.checkNow();
+      const text = h.notifier.messages.join('\n');
+      expect(text).toContain('carrier-grade NAT');
+      expect(text).toContain(`IPv6 does reach this Pi (${v6})`);
+      expect(text).toContain(`connect through ${HOST}`);
+    } finally {
+      await natpmp.close();
+    }
+  });
+
   it('checks every IP_CHECK_INTERVAL seconds with jitter inside ±10 %', async () => {
     for (const [random, expected] of [
       [0, 9_000],

@@ -19,6 +19,7 @@ describe.runIf(tunnelTestsEnabled())('console bot with a real tunnel', () => {
   beforeAll(() => {
     lab = createLab();
     env = botEnv({
+      WG_FIREWALL: 'off',
       WG_INTERFACE: lab.serverIface,
       WG_CONFIG_DIR: lab.configDir,
       WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`,

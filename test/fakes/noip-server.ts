@@ -4,6 +4,7 @@ import { send, startHttpFake } from './http-fake.js';
 export interface NoipRequest {
   hostname: string | null;
   myip: string | null;
+  myipv6?: string | null;
   /** Basic auth decoded as user:password. */
   auth: string | undefined;
   userAgent: string | undefined;
@@ -17,7 +18,7 @@ export async function startNoipServer() {
   const fake = await startHttpFake((req, res) => {
     const header = req.headers.authorization;
     const auth = header?.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : undefined;
-    const r: NoipRequest = { hostname: req.query.get('hostname'), myip: req.query.get('myip'), auth, userAgent: req.headers['user-agent'], path: req.path };
+    const r: NoipRequest = { hostname: req.query.get('hostname'), myip: req.query.get('myip'), myipv6: req.query.get('myipv6'), auth, userAgent: req.headers['user-agent'], path: req.path };
     updates.push(r);
     const { status, body } = answer(r);
     send(res, status, body);

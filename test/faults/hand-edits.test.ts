@@ -68,7 +68,7 @@ function liveKeys(): Set<string> {
 
 async function bot(): Promise<{ app: App; chat: RecordingAdapter; logger: ReturnType<typeof createMemoryLogger> }> {
   const config = parseConfig(
-    { WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: lab.serverLanIp, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' },
+    { WG_FIREWALL: 'off', WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: lab.serverLanIp, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' },
     { isRoot: true, cwd: dataDir },
   );
   const logger = createMemoryLogger();

@@ -69,7 +69,7 @@ describe.runIf(tunnelTestsEnabled() && existsSync(BUILT))('kill -9 at every step
   beforeAll(() => {
     lab = createLab({ tunnelCidr: '10.79.0.0/24' });
     dataDir = mkdtempSync(join(tmpdir(), 'wgc-kill9-'));
-    env = { WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: lab.serverLanIp, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin', PUBLIC_IP_SOURCES: 'none' };
+    env = { WG_FIREWALL: 'off', WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: lab.serverLanIp, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin', PUBLIC_IP_SOURCES: 'none' };
   });
   afterAll(() => lab?.destroy());
 

@@ -16,7 +16,7 @@ export async function offlineApp(env: Record<string, string> = {}, deps: Partial
   const { privateKey } = generateKeyPair();
   writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${privateKey}\nAddress = 10.6.0.1/24, fd11:5ee:bad:c0de::1/64\nListenPort = 51820\n`, { mode: 0o600 });
   const config = parseConfig(
-    { WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin', ...env },
+    { WG_FIREWALL: 'off', WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin', ...env },
     { isRoot: false, cwd: dir },
   );
   const logger = createMemoryLogger();
@@ -83,9 +83,9 @@ export class RecordingAdapter implements ChatAdapter {
 }
 
 /** An offline app with a RecordingAdapter attached before start. */
-export async function appWithRecorder(env: Record<string, string> = {}): Promise<{ app: App; chat: RecordingAdapter }> {
+export async function appWithRecorder(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}): Promise<{ app: App; chat: RecordingAdapter }> {
   const chat = new RecordingAdapter();
-  const app = await offlineApp(env, {});
+  const app = await offlineApp(env, deps);
   app.addAdapter(chat);
   return { app, chat };
 }

@@ -17,6 +17,8 @@ export function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     HOME: process.env.HOME,
     LANG: 'en_US.UTF-8',
     PUBLIC_IP_SOURCES: 'none',
+    // The per-peer firewall is tested in its own namespace (test/firewall); the bot outside must not touch the host's.
+    WG_FIREWALL: 'off',
     WG_CHATOPS_ENV_FILE: '/nonexistent/.env',
     ...extra,
   };

@@ -61,6 +61,7 @@ export async function startTelegramBot(
   const configPath = opts.live ? join(configDir, `${iface}.conf`) : writeServerConfig(dir, iface, opts.peers ?? 0);
   const config = parseConfig(
     {
+      WG_FIREWALL: 'off',
       WG_INTERFACE: iface,
       WG_CONFIG_DIR: configDir,
       DATA_DIR: join(dir, 'data'),

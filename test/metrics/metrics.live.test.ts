@@ -27,7 +27,7 @@ describe.runIf(tunnelTestsEnabled())('metrics with a live interface', () => {
     lab = createLab({ tunnelCidr: '10.79.0.0/24' });
     const dataDir = mkdtempSync(join(tmpdir(), 'wgc-metrics-'));
     const config = parseConfig(
-      { WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`, WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' },
+      { WG_FIREWALL: 'off', WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`, WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' },
       { isRoot: true, cwd: dataDir },
     );
     const logger = createMemoryLogger();

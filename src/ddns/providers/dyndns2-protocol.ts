@@ -10,7 +10,7 @@ export interface Dyndns2Options {
   username: string;
   password: string;
   userAgent: string;
-  /** No-IP accepts "v4,v6" in myip; plain dyndns2 servers get one address. */
+  /** No-IP accepts "v4,v6" in myip; plain dyndns2 servers get IPv4 in myip and IPv6 in myipv6. */
   dualStackMyip: boolean;
 }
 
@@ -36,6 +36,11 @@ export function dyndns2Url(options: Dyndns2Options, request: UpdateRequest): str
   const myip = options.dualStackMyip ? addresses.join(',') : (addresses[0] ?? '');
   const params = new URLSearchParams({ hostname: request.hostname });
   if (myip) params.set('myip', myip);
+  // Plain dyndns2 servers that keep an AAAA record take it as myipv6 (ddnss, dynv6, Dynu, inadyn's servers…).
+  if (!options.dualStackMyip && request.ipv6) {
+    if (request.ipv4) params.set('myipv6', request.ipv6);
+    else params.set('myip', request.ipv6);
+  }
   return `${options.server}/nic/update?${params.toString().replace(/%2C/g, ',')}`;
 }
 

@@ -74,6 +74,7 @@ export const ddns = {
       'double-nat': 'Your router’s WAN address is {{wan}}, a private address: there is another router in front of it (double NAT), so forwarding a port on this router alone cannot work.',
       'upstream-nat': 'Your router’s WAN address is {{wan}}, but the Internet sees {{address}}: there is NAT upstream, so port forwarding on your router cannot work.',
       options: 'Options: ask your provider for a public IPv4 address (sometimes a small fee), connect over IPv6 if your provider offers it, put the other router in bridge mode or forward the port there too (double NAT), or use a relay such as a small cloud server.',
+      ipv6Endpoint: 'IPv6 does reach this Pi ({{ipv6}}): clients on IPv6 networks (most mobile networks, many home connections) can connect through {{endpoint}} as they are; the AAAA record is kept current.',
     },
     noipConfirm: 'The free No-IP host name {{hostname}} must be confirmed by {{date}}, or No-IP deletes it (updates do not count). Log in at noip.com and confirm it, then send /ddns confirmed.',
   },

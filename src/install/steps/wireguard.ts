@@ -6,7 +6,7 @@ import { generateKeyPair } from '../../core/keys.js';
 import { serverInterfaceText } from '../../core/server-config.js';
 import { exists, fileUpToDate, applyPlan } from '../files.js';
 import { packageInstalled, probe, stdoutOf } from '../probe.js';
-import { chooseTunnelSubnet, iptablesRules, nftablesRules, serverAddress, subnetConflict } from '../tunnel.js';
+import { chooseTunnelSubnet, chooseUla64, iptablesRules, nftablesRules, serverAddress, subnetConflict } from '../tunnel.js';
 import { emptyPlan, type InstallContext, type Plan, type PlannedFile, type Step } from '../types.js';
 import { renderUapiService, renderUapiSocket, renderWireguardGoDropIn } from '../unit.js';
 import { UserError } from '../../core/errors.js';
@@ -74,7 +74,7 @@ export const serverConfig: Step = {
     const { iface, path, port } = wg(ctx);
     const w = ctx.answers.config.wireguard;
     const subnet = tunnelSubnet(ctx);
-    const subnet6 = w.WG_SUBNET6;
+    const subnet6 = w.WG_SUBNET6 ?? chooseUla64(ctx.random);
     const lanIface = ctx.facts.lan?.iface ?? 'eth0';
     const rules = firewallOf(ctx) === 'iptables' ? iptablesRules(subnet, subnet6, lanIface) : nftablesRules(subnet, subnet6, lanIface, iface);
     const keys = generateKeyPair();
@@ -100,7 +100,8 @@ export const serverConfig: Step = {
 const SYSCTL_PATH = '/etc/sysctl.d/99-wg-chatops.conf';
 
 function sysctlFile(ctx: InstallContext): PlannedFile {
-  const v6 = ctx.answers.config.wireguard.WG_SUBNET6 !== undefined;
+  // The tunnel is dual-stack (install always gives it an IPv6 /64): IPv6 is forwarded too.
+  const v6 = true;
   const content = `# Written by wg-chatops install: the Pi routes VPN clients to the LAN and the Internet.\nnet.ipv4.ip_forward = 1\n${v6 ? 'net.ipv6.conf.all.forwarding = 1\n' : ''}`;
   return { path: SYSCTL_PATH, mode: 0o644, content };
 }

@@ -28,6 +28,7 @@ describe.runIf(tunnelTestsEnabled())('npm start with Slack and Telegram and a re
     slack = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, users: USERS });
     telegram = await FakeBotApi.start();
     const env = botEnv({
+      WG_FIREWALL: 'off',
       WG_INTERFACE: lab.serverIface,
       WG_CONFIG_DIR: lab.configDir,
       WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`,

@@ -43,6 +43,7 @@ describe.runIf(tunnelTestsEnabled())('Telegram bot with a real tunnel (npm start
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.apiRoot,
       TELEGRAM_ADMIN_IDS: String(ALICE.id),
+      WG_FIREWALL: 'off',
       WG_INTERFACE: lab.serverIface,
       WG_CONFIG_DIR: lab.configDir,
       DATA_DIR: mkdtempSync(join(tmpdir(), 'wgc-tg-e2e-')),

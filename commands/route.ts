@@ -1,0 +1,37 @@
+import type { CommandDef } from '../src/core/command.js';
+import { code, paragraph } from '../src/core/reply.js';
+import { parseProfile } from '../src/core/profile.js';
+import { configDelivery } from './support/delivery.js';
+import { requireVisiblePeer } from './support/peer-access.js';
+
+/**
+ * /route NAME PROFILE (admins): change what a peer may reach. The Pi's firewall changes at once; the client's
+ * routes change with it, so the new config is sent privately (QR and .conf), as /addpeer does.
+ */
+export const routeCommand: CommandDef = {
+  name: 'route',
+  summaryKey: 'commands.route',
+  access: 'admin',
+  args: [
+    { name: 'name', required: true },
+    { name: 'profile', required: true, rest: true },
+  ],
+  async run(ctx, args) {
+    const view = requireVisiblePeer(ctx, args.name ?? '');
+    parseProfile(args.profile ?? ''); // bad input is refused before anything is looked at or changed
+    const { peers, settings, renderQr } = ctx.services;
+    const result = await peers.setProfile(view.entry.name, (args.profile ?? '').replace(/\s+/g, ''));
+    const changed = paragraph(ctx.t('route.changed', { name: result.entry.name }), ' ', code(result.profile));
+    if (!result.clientConfig) {
+      // The bot did not keep the private key: the user edits AllowedIPs in the app by hand.
+      return { blocks: [changed, paragraph(ctx.t('route.editByHand')), paragraph(code(`AllowedIPs = ${result.allowedIps.join(', ')}`))] };
+    }
+    const png = await renderQr(result.clientConfig);
+    const reply = configDelivery(ctx.t, { name: result.entry.name, address: result.entry.allowedIps.join(', ') }, result.clientConfig, png, {
+      secretTtlSeconds: settings.secretTtlFor(ctx.actor.key),
+      keptForQr: settings.keepClientKeys,
+    });
+    reply.blocks.unshift(changed);
+    return reply;
+  },
+};
