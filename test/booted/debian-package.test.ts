@@ -6,13 +6,13 @@
  * Then: install again changes nothing, a reboot brings everything back, doctor, uninstall and purge.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../fakes/telegram-bot-api.js';
 import { bootedTestsEnabled, createContainer, rootfsTarball, TRIXIE_PACKAGES, type Container } from '../helpers/booted.js';
-import { createWgInterface, sh, shAsync, stopWgInterface, uniqueName } from '../helpers/netns.js';
+import { bringUpConfig, sh, shAsync, stopWgInterface, uniqueName } from '../helpers/netns.js';
 import { decodeQrPng } from '../helpers/qr.js';
 import { ALICE } from '../helpers/telegram-bot.js';
 
@@ -158,24 +158,14 @@ describe.runIf(bootedTestsEnabled())('install on a booted Debian trixie, from th
   }, 15 * MIN);
 });
 
-/** The client side, as the WireGuard app does it: wg-quick-only keys applied with ip, the rest with wg. */
+/** The client side, as the WireGuard app does it, plus the route to the tunnel's subnet. */
 function bringUp(ns: string, iface: string, config: string): void {
-  createWgInterface(ns, iface);
-  const addresses: string[] = [];
-  const kept: string[] = [];
-  for (const line of config.split('\n')) {
-    const m = /^\s*(\w+)\s*=\s*(.*)$/.exec(line);
-    const key = m?.[1]?.toLowerCase();
-    if (key === 'address') addresses.push(...m![2]!.split(',').map((s) => s.trim()));
-    else if (key === 'dns' || key === 'mtu') continue;
-    else kept.push(line);
-  }
   const dir = mkdtempSync(join(tmpdir(), 'wgc-booted-client-'));
-  writeFileSync(join(dir, 'client.conf'), kept.join('\n'), { mode: 0o600 });
-  execFileSync('wg', ['setconf', iface, join(dir, 'client.conf')]);
-  rmSync(dir, { recursive: true, force: true });
-  for (const a of addresses) if (!a.includes(':')) sh('ip', ['-n', ns, 'addr', 'add', a, 'dev', iface]);
-  sh('ip', ['-n', ns, 'link', 'set', iface, 'up']);
+  try {
+    bringUpConfig(ns, iface, config, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   sh('ip', ['-n', ns, 'route', 'replace', '10.77.0.0/24', 'dev', iface]);
 }
 

@@ -159,8 +159,14 @@ export function createLab(opts: { listenPort?: number; tunnelCidr?: string; serv
  */
 export function bringUpClient(lab: TestLab, clientConfig: string): string {
   const iface = uniqueName('wgk');
-  createWgInterface(lab.clientNs, iface);
   lab.clientIfaces.push(iface);
+  bringUpConfig(lab.clientNs, iface, clientConfig, lab.configDir);
+  return iface;
+}
+
+/** A new wireguard-go interface IFACE in namespace NS from a client config (its key file goes in DIR, 0600). */
+export function bringUpConfig(ns: string, iface: string, clientConfig: string, dir: string): void {
+  createWgInterface(ns, iface);
   const addresses: string[] = [];
   const kept: string[] = [];
   for (const line of clientConfig.split('\n')) {
@@ -170,12 +176,11 @@ export function bringUpClient(lab: TestLab, clientConfig: string): string {
     else if (key === 'dns' || key === 'mtu') continue;
     else kept.push(line);
   }
-  const file = join(lab.configDir, `${iface}.conf`);
+  const file = join(dir, `${iface}.conf`);
   writeFileSync(file, kept.join('\n'), { mode: 0o600 });
   sh('wg', ['setconf', iface, file]);
-  for (const a of addresses) if (!a.includes(':')) sh('ip', ['-n', lab.clientNs, 'addr', 'add', a, 'dev', iface]);
-  sh('ip', ['-n', lab.clientNs, 'link', 'set', iface, 'up']);
-  return iface;
+  for (const a of addresses) if (!a.includes(':')) sh('ip', ['-n', ns, 'addr', 'add', a, 'dev', iface]);
+  sh('ip', ['-n', ns, 'link', 'set', iface, 'up']);
 }
 
 export function removeClient(lab: TestLab, iface: string): void {
