@@ -4,6 +4,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import type { IpFamily } from '../core/network.js';
+import { readBoundedText } from '../net/bounded-body.js';
 
 export interface PublicIpSource {
   /** Shown in /ip and logs: the URL (never carries secrets). */
@@ -48,29 +49,12 @@ function httpSource(url: string, family: IpFamily): PublicIpSource {
         await response.body?.cancel();
         throw new Error(`HTTP ${response.status}`);
       }
-      const text = (await readLimited(response, MAX_ANSWER)).trim();
+      const text = (await readBoundedText(response, MAX_ANSWER)).trim();
       return text;
     },
   };
 }
 
-async function readLimited(response: Response, limit: number): Promise<string> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new Error('answer too long to be an address');
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 function dnsSource(url: URL, family: IpFamily, name: string): PublicIpSource {
   // URL keeps IPv6 hosts bracketed; node:dns wants "[v6]:port" or a bare address.

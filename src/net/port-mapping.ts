@@ -6,6 +6,7 @@
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { natPmpExchange } from './nat-pmp.js';
+import { readBoundedText } from './bounded-body.js';
 
 /** What a home router may send: bounded, so a hostile device on the LAN cannot make the bot swallow megabytes. */
 export const MAX_SSDP_ANSWER = 4096;
@@ -39,26 +40,6 @@ function lanHost(url: string): string | undefined {
   }
 }
 
-/** Read at most `limit` bytes of a response body; more is an error (the answer is not believed). */
-async function boundedText(response: Response, limit: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > limit) throw new Error(`answer too large (${declared} bytes)`);
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new Error(`answer larger than ${limit} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 export interface PortMapping {
   method: 'upnp' | 'natpmp';
@@ -144,7 +125,7 @@ async function soap(controlUrl: string, serviceType: string, action: string, arg
       redirect: 'error',
       signal: AbortSignal.timeout(timeoutMs),
     });
-    return { ok: response.ok, body: await boundedText(response, MAX_SOAP_ANSWER) };
+    return { ok: response.ok, body: await readBoundedText(response, MAX_SOAP_ANSWER) };
   } catch {
     return { ok: false, body: '' };
   }
@@ -163,7 +144,7 @@ export function upnpMapper(discover: () => Promise<string[]> = () => ssdpDiscove
       if (!host) continue;
       try {
         const response = await fetch(location, { redirect: 'error', signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
-        const xml = await boundedText(response, MAX_DESCRIPTION_BYTES);
+        const xml = await readBoundedText(response, MAX_DESCRIPTION_BYTES);
         const found = findWanService(xml, location);
         // The control URL stays on the device that described it (no URLBase pointing elsewhere).
         if (found && lanHost(found.controlUrl) === host) return { ...found, host };
