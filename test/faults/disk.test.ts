@@ -8,13 +8,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
-import { parseConfig } from '../../src/config/index.js';
+import type { App } from '../../src/app.js';
 import { generateKeyPair } from '../../src/core/keys.js';
 import { listPeers, parseServerConfig } from '../../src/core/server-config.js';
-import { createProcessRunner } from '../../src/exec/runner.js';
-import { createMemoryLogger } from '../../src/log/logger.js';
-import { admin, plain, RecordingAdapter } from '../helpers/app.js';
+import { admin, plain, RecordingAdapter, startedWithRecorder } from '../helpers/app.js';
 
 const isRoot = process.getuid?.() === 0;
 const mounts: string[] = [];
@@ -38,14 +35,9 @@ function tinyDisk(size: string): string {
 }
 
 async function bot(dir: string): Promise<{ app: App; chat: RecordingAdapter }> {
-  const config = parseConfig({ WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin' }, { isRoot: false, cwd: dir });
-  const logger = createMemoryLogger();
-  const app = await buildApp(config, { logger, runner: createProcessRunner(logger) });
-  const chat = new RecordingAdapter();
-  app.addAdapter(chat);
-  await app.start();
-  apps.push(app);
-  return { app, chat };
+  const started = await startedWithRecorder({ WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin' }, { isRoot: false, cwd: dir });
+  apps.push(started.app);
+  return started;
 }
 
 /** What is on disk: peers in the config file (it must parse) and in the database (it must be JSON). */

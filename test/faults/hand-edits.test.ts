@@ -10,13 +10,11 @@ import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp, type App } from '../../src/app.js';
-import { parseConfig } from '../../src/config/index.js';
+import type { App } from '../../src/app.js';
 import { generateKeyPair, generatePresharedKey } from '../../src/core/keys.js';
-import { createProcessRunner } from '../../src/exec/runner.js';
 import { findDrift } from '../../src/install/drift.js';
-import { createMemoryLogger } from '../../src/log/logger.js';
-import { admin, plain, RecordingAdapter } from '../helpers/app.js';
+import type { createMemoryLogger } from '../../src/log/logger.js';
+import { admin, plain, RecordingAdapter, startedWithRecorder } from '../helpers/app.js';
 import { createLab, sh, tunnelTestsEnabled, type TestLab } from '../helpers/netns.js';
 
 let lab: TestLab;
@@ -67,17 +65,12 @@ function liveKeys(): Set<string> {
 }
 
 async function bot(): Promise<{ app: App; chat: RecordingAdapter; logger: ReturnType<typeof createMemoryLogger> }> {
-  const config = parseConfig(
+  const started = await startedWithRecorder(
     { WG_FIREWALL: 'off', WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: lab.serverLanIp, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' },
     { isRoot: true, cwd: dataDir },
   );
-  const logger = createMemoryLogger();
-  const app = await buildApp(config, { logger, runner: createProcessRunner(logger) });
-  const chat = new RecordingAdapter();
-  app.addAdapter(chat);
-  await app.start();
-  apps.push(app);
-  return { app, chat, logger };
+  apps.push(started.app);
+  return started;
 }
 
 const drift = () => findDrift({ conf: lab.configPath, db: join(dataDir, 'db.json'), journal: join(dataDir, 'journal') }, sh('wg', ['show', lab.serverIface, 'allowed-ips']));

@@ -89,3 +89,13 @@ export async function appWithRecorder(env: Record<string, string> = {}, deps: Pa
   app.addAdapter(chat);
   return { app, chat };
 }
+
+/** An app built from these settings (nothing else added), with a recorder attached before it starts. */
+export async function startedWithRecorder(env: Record<string, string>, options: { isRoot: boolean; cwd: string }): Promise<{ app: App; chat: RecordingAdapter; logger: ReturnType<typeof createMemoryLogger> }> {
+  const logger = createMemoryLogger();
+  const app = await buildApp(parseConfig(env, options), { logger, runner: createProcessRunner(logger) });
+  const chat = new RecordingAdapter();
+  app.addAdapter(chat);
+  await app.start();
+  return { app, chat, logger };
+}
