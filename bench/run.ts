@@ -67,7 +67,7 @@ class SilentAdapter implements ChatAdapter {
   adminIds() {
     return ['admin'];
   }
-  async sendPrivate() {
+  async send() {
     return [{ platform: 'bench', chatId: 'admin', messageId: '1', recipient: 'bench:admin' }];
   }
   async edit() {}

@@ -214,7 +214,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     translator,
     defaultLocale,
     rateLimiter: createRateLimiter(config.bot.RATE_LIMIT_PER_MINUTE ?? 10, 60_000),
-    deliverPrivately: async (key, reply) => (await hub.sendPrivate(key, reply)).length > 0,
+    deliver: (out) => hub.deliver(out),
     audit,
     logger,
     now,

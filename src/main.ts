@@ -271,7 +271,7 @@ async function attachChatPlatforms(app: App, config: Config, logger: Logger): Pr
   }
   if (config.slack.SLACK_BOT_TOKEN) {
     const { createSlackAdapter } = await import('./chat/slack/index.js');
-    app.addAdapter(createSlackAdapter({ config: config.slack, dispatcher: app.dispatcher, translator: app.translator, logger }));
+    app.addAdapter(createSlackAdapter({ config: config.slack, dispatcher: app.dispatcher, logger }));
   }
 }
 

@@ -1,9 +1,25 @@
 /**
  * What every chat platform adapter provides. An adapter turns platform events into
- * `Dispatcher.handle()` calls and Reply models into platform messages.
+ * `Dispatcher.handle()` calls, and renders a Reply and sends it to the target the hub names: it
+ * decides nothing about who may see what (the hub's `deliver` owns "secrets go private").
  */
-import type { SentRef } from '../core/approval.js';
 import type { Reply } from '../core/reply.js';
+
+/** Where a chat message was sent, so it can be edited or deleted later. */
+export type SentRef = {
+  platform: string;
+  chatId: string;
+  messageId: string;
+  /** The user key the message went to. */
+  recipient: string;
+};
+
+/**
+ * Where an adapter sends a reply: one person's private chat with the bot, or the chat a command came
+ * from (`origin`: the adapter's own description of it, from `IncomingCommand.origin`, handed back
+ * unread). `userId` is the person it is for (the requester, for an origin).
+ */
+export type Target = { kind: 'private'; userId: string } | { kind: 'origin'; userId: string; origin: unknown };
 
 export interface ChatAdapter {
   /** "telegram", "slack", "console": the prefix of this platform's user keys. */
@@ -13,13 +29,13 @@ export interface ChatAdapter {
   start(): Promise<void>;
   /** Stop taking new events, finish what is in flight. */
   stop(): Promise<void>;
-  /** Platform user ids of the admins configured for this platform. */
+  /** Platform user ids of the admins configured for this platform (read once, when the hub registers the adapter). */
   adminIds(): readonly string[];
   /**
-   * Deliver to one person's private chat with the bot (secrets allowed). Returns the messages sent,
-   * or an empty list when that person cannot be reached privately (e.g. never opened a chat with the bot).
+   * Render a reply and send it to the target. Returns the messages sent, or an empty list when a
+   * private target cannot be reached (e.g. the person never opened a chat with the bot).
    */
-  sendPrivate(userId: string, reply: Reply): Promise<SentRef[]>;
+  send(to: Target, reply: Reply): Promise<SentRef[]>;
   /** Replace a message sent earlier. */
   edit(ref: SentRef, reply: Reply): Promise<void>;
   /**
@@ -29,7 +45,7 @@ export interface ChatAdapter {
   readonly deleteWindowMs?: number;
   /**
    * Delete a message sent earlier (secret deliveries expire). Missing messages are not an error.
-   * An error with `permanent: true` means it can never succeed (the hub stops retrying).
+   * A ToolError with code 'refused' means it can never succeed (the hub stops retrying).
    */
   deleteMessage(ref: SentRef): Promise<void>;
 }

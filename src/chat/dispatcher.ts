@@ -1,7 +1,7 @@
 /**
  * Platform-neutral command dispatch: parse the command line, work out who is asking, check the
  * command's access rule (deny by default), rate-limit non-admins, run the handler, and turn errors
- * into short answers. Secrets asked for outside a private chat are delivered privately instead.
+ * into short answers. The reply then goes to the hub, which sends it where it may go.
  */
 import type { CommandDef, CommandContext } from '../core/command.js';
 import { mayRun, usage, visibleCommands } from '../core/command.js';
@@ -15,6 +15,7 @@ import type { Logger } from '../log/logger.js';
 import type { AuditLog } from '../store/audit-log.js';
 import { toLocale } from '../i18n/index.js';
 import type { IncomingCommand } from './incoming.js';
+import type { Delivered, Outgoing } from './outgoing.js';
 
 export interface ParsedLine {
   name: string;
@@ -51,8 +52,8 @@ interface Deps {
   translator: (locale: Locale) => Translate;
   defaultLocale: Locale;
   rateLimiter: RateLimiter;
-  /** Deliver a secret reply to the person's private chat; returns false if they cannot be reached there. */
-  deliverPrivately: (key: string, reply: Reply) => Promise<boolean>;
+  /** Send a reply to its audience (the hub: the one place that knows where secrets may go). */
+  deliver: (out: Outgoing) => Promise<Delivered>;
   audit: AuditLog;
   logger: Logger;
   now?: () => Date;
@@ -85,11 +86,25 @@ export class Dispatcher {
   }
 
   /**
-   * Handle one command line. Returns the reply for the chat the command came from, or null when
-   * everything was already delivered (a secret sent privately).
+   * Handle one command line: decide the reply and hand it to the hub, addressed to the chat the command
+   * came from. Resolves once it is sent, with what that chat was answered (null: nothing, e.g. a secret
+   * sent privately instead), for callers that keep a record; adapters need not look.
    */
   async handle(msg: IncomingCommand): Promise<Reply | null> {
     const actor = this.actorFor(msg);
+    const reply = await this.decide(msg, actor);
+    if (!reply) return null;
+    return (await this.deps.deliver({ reply, to: { kind: 'origin', msg, locale: actor.locale } })).answer;
+  }
+
+  /** Say briefly, in the person's language, that handling their command failed (an adapter's handler threw). */
+  async failed(msg: IncomingCommand): Promise<void> {
+    const actor = this.actorFor(msg);
+    const reply = textReply(this.deps.translator(actor.locale)('dispatch.failed'));
+    await this.deps.deliver({ reply, to: { kind: 'origin', msg, locale: actor.locale } });
+  }
+
+  private async decide(msg: IncomingCommand, actor: Actor): Promise<Reply | null> {
     const t = this.deps.translator(actor.locale);
     // Everything a non-admin sends counts, answered or not (unknown commands and chatter too).
     if (actor.role !== 'admin') {
@@ -130,13 +145,6 @@ export class Dispatcher {
       this.deps.logger.error(`/${command.name} failed for ${actor.key}`, { error });
       this.deps.audit.record({ actor: actor.key, action: command.name, ...(target ? { target } : {}), outcome: 'error' });
       return textReply(t('dispatch.failed'));
-    }
-
-    if (reply.secret) {
-      // Secrets always travel through the private channel (which also schedules their deletion).
-      const delivered = await this.deps.deliverPrivately(actor.key, reply);
-      if (msg.isPrivateChat) return delivered ? null : textReply(t('dispatch.failed'));
-      return textReply(delivered ? t('dispatch.sentPrivately') : t('dispatch.openPrivateChat'));
     }
     return reply;
   }

@@ -1,17 +1,21 @@
 /**
- * The chat hub: the running adapters behind one Notifier. It sends messages the bot starts itself
- * (approval requests, deliveries, alerts) to the right platform in the recipient's language, and
- * deletes secret deliveries when their time is up (also after a restart: the schedule is in the database).
+ * The chat hub: the running adapters behind one Notifier, and the one place that decides where a reply
+ * may go (`deliver`: secrets only to the requester's private chat, their deletion scheduled). It sends
+ * messages the bot starts itself (approval requests, deliveries, alerts) to the right platform in the
+ * recipient's language, answers commands in the chat they came from, and deletes secret deliveries
+ * when their time is up (also after a restart: the schedule is in the database).
  */
-import type { SentRef } from '../core/approval.js';
-import type { Notifier, ReplyBuilder } from '../core/notifier.js';
+import { ToolError } from '../core/errors.js';
+import type { Notifier, ReplyBuilder, SentHandle } from '../core/notifier.js';
 import { textReply, type Reply } from '../core/reply.js';
 import type { Translate } from '../core/translate.js';
 import { splitUserKey, userKey, type Locale } from '../core/user.js';
 import type { Logger } from '../log/logger.js';
 import { deletionId, type DeletionEntry, type DeletionLog } from '../store/deletion-log.js';
 import { MinHeap } from './min-heap.js';
-import type { ChatAdapter } from './adapter.js';
+import type { ChatAdapter, SentRef } from './adapter.js';
+import type { IncomingCommand } from './incoming.js';
+import type { Delivered, Outgoing } from './outgoing.js';
 
 export interface ScheduledDeletion extends SentRef {
   /** Epoch milliseconds. */
@@ -39,6 +43,7 @@ interface Deps {
 
 export class ChatHub implements Notifier {
   private readonly adapters = new Map<string, ChatAdapter>();
+  private readonly adminKeys = new Set<string>();
   private readonly now: () => number;
   /** Every scheduled deletion by due time (entries replaced in the log are skipped when they surface). */
   private readonly queue = new MinHeap<DeletionEntry>((a, b) => a.at - b.at);
@@ -56,6 +61,8 @@ export class ChatHub implements Notifier {
 
   register(adapter: ChatAdapter): void {
     this.adapters.set(adapter.platform, adapter);
+    // Read once: a command's role is then looked up here, never by asking an adapter again.
+    for (const id of adapter.adminIds()) this.adminKeys.add(userKey(adapter.platform, id));
   }
 
   /** Whether this person's platform can delete what the bot sent (so secret messages expire). */
@@ -68,10 +75,30 @@ export class ChatHub implements Notifier {
   }
 
   /** The admins each running platform was configured with (TELEGRAM_ADMIN_IDS, SLACK_ADMIN_IDS, console). */
-  platformAdminKeys(): Set<string> {
-    const keys = new Set<string>();
-    for (const a of this.adapters.values()) for (const id of a.adminIds()) keys.add(userKey(a.platform, id));
-    return keys;
+  platformAdminKeys(): ReadonlySet<string> {
+    return this.adminKeys;
+  }
+
+  /**
+   * Send a reply to its audience, by the one rule: a secret goes only to the requester's private chat
+   * (and is scheduled for deletion there), wherever it was asked; the chat it was asked in, if that is
+   * another, hears only where it went. Everything else goes where it is addressed.
+   * An origin that cannot be answered (its adapter failed) throws, for the adapter's error handling.
+   */
+  async deliver({ reply, to }: Outgoing): Promise<Delivered> {
+    if (to.kind === 'private') return { sent: await this.sendPrivately(to.key, reply), answer: null };
+    const { msg } = to;
+    if (!reply.secret) {
+      await this.answerOrigin(msg, reply);
+      return { sent: [], answer: reply };
+    }
+    const sent = await this.sendPrivately(userKey(msg.platform, msg.userId), reply);
+    const t = this.deps.translator(to.locale);
+    let answer: Reply | null;
+    if (msg.isPrivateChat) answer = sent.length > 0 ? null : textReply(t('dispatch.failed'));
+    else answer = textReply(t(sent.length > 0 ? 'dispatch.sentPrivately' : 'dispatch.openPrivateChat'));
+    if (answer) await this.answerOrigin(msg, answer);
+    return { sent, answer };
   }
 
   async toAdmins(build: ReplyBuilder): Promise<SentRef[]> {
@@ -81,29 +108,15 @@ export class ChatHub implements Notifier {
   }
 
   async toUser(key: string, build: ReplyBuilder): Promise<SentRef[]> {
-    const { platform, id } = splitUserKey(key);
-    const adapter = this.adapters.get(platform);
-    if (!adapter) return [];
     const reply = build(this.deps.translator(this.deps.localeOf(key)));
-    try {
-      const refs = await adapter.sendPrivate(id, reply);
-      if (reply.secret && adapter.deletesMessages) await this.scheduleDeletion(refs);
-      return refs;
-    } catch (error) {
-      this.deps.logger.error(`could not deliver a message to ${key}`, { error });
-      return [];
-    }
+    return (await this.deliver({ reply, to: { kind: 'private', key } })).sent;
   }
 
-  /** Deliver an already-built reply privately (used when a secret was asked for in a group). */
-  sendPrivate(key: string, reply: Reply): Promise<SentRef[]> {
-    return this.toUser(key, () => reply);
-  }
-
-  async edit(refs: SentRef[], build: ReplyBuilder): Promise<void> {
-    for (const ref of refs) {
-      const adapter = this.adapters.get(ref.platform);
-      if (!adapter) continue;
+  async edit(handles: SentHandle[], build: ReplyBuilder): Promise<void> {
+    for (const handle of handles) {
+      const ref = asSentRef(handle);
+      const adapter = ref && this.adapters.get(ref.platform);
+      if (!ref || !adapter) continue;
       try {
         await adapter.edit(ref, build(this.deps.translator(this.deps.localeOf(ref.recipient))));
       } catch (error) {
@@ -112,8 +125,30 @@ export class ChatHub implements Notifier {
     }
   }
 
-  /** Called by adapters for secret replies they sent themselves in a private chat. */
-  async scheduleDeletion(refs: SentRef[]): Promise<void> {
+  /** One person's private chat; a secret's messages are scheduled for deletion. A failure is logged and yields []. */
+  private async sendPrivately(key: string, reply: Reply): Promise<SentRef[]> {
+    const { platform, id } = splitUserKey(key);
+    const adapter = this.adapters.get(platform);
+    if (!adapter) return [];
+    try {
+      const refs = await adapter.send({ kind: 'private', userId: id }, reply);
+      if (reply.secret && adapter.deletesMessages) await this.scheduleDeletion(refs);
+      return refs;
+    } catch (error) {
+      this.deps.logger.error(`could not deliver a message to ${key}`, { error });
+      return [];
+    }
+  }
+
+  /** The chat a command came from, through the adapter that heard it. No origin (a script, a test): nothing to send. */
+  private async answerOrigin(msg: IncomingCommand, reply: Reply): Promise<void> {
+    const adapter = this.adapters.get(msg.platform);
+    if (msg.origin === undefined || !adapter) return;
+    await adapter.send({ kind: 'origin', userId: msg.userId, origin: msg.origin }, reply);
+  }
+
+  /** Secret messages sent to a private chat are deleted after SECRET_TTL_SECONDS (none when it is 0). */
+  private async scheduleDeletion(refs: SentRef[]): Promise<void> {
     const ttl = this.deps.secretTtlSeconds;
     if (ttl <= 0 || refs.length === 0) return;
     const sentAt = this.now();
@@ -185,7 +220,7 @@ export class ChatHub implements Notifier {
         await adapter.deleteMessage(e);
         log.done(e.id);
       } catch (error) {
-        const permanent = (error as { permanent?: unknown }).permanent === true;
+        const permanent = error instanceof ToolError && error.code === 'refused';
         const retryAt = this.now() + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** e.attempts);
         const lastChance = e.sentAt + limit - LIMIT_MARGIN_MS;
         if (permanent || this.now() >= lastChance) {
@@ -235,4 +270,12 @@ export class ChatHub implements Notifier {
     timer.unref();
     this.timer = timer;
   }
+}
+
+/** A handle the domain kept (with an approval request, from the database) as a SentRef, if it is one. */
+function asSentRef(handle: SentHandle): SentRef | undefined {
+  const { platform, chatId, messageId, recipient } = handle;
+  return typeof platform === 'string' && typeof chatId === 'string' && typeof messageId === 'string' && typeof recipient === 'string'
+    ? { platform, chatId, messageId, recipient }
+    : undefined;
 }

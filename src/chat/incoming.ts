@@ -11,4 +11,10 @@ export interface IncomingCommand {
   text: string;
   /** True for a 1:1 chat with the bot, where secrets may be delivered. */
   isPrivateChat: boolean;
+  /**
+   * The chat it came from, in the adapter's own terms (a Telegram chat id, a Slack response_url): the
+   * answer is sent there by the same adapter, and nothing else reads it. Absent when no chat asked
+   * (a script or a test calling the dispatcher): the answer is then only returned.
+   */
+  origin?: unknown;
 }

@@ -1,13 +1,5 @@
 /** The admin approval flow's records and the pure rules that decide them. */
-
-/** Where a chat message was sent, so it can be edited or deleted later. */
-export interface SentRef {
-  platform: string;
-  chatId: string;
-  messageId: string;
-  /** The user key the message went to. */
-  recipient: string;
-}
+import type { SentHandle } from './notifier.js';
 
 export type RequestState = 'pending' | 'approved' | 'denied' | 'expired';
 
@@ -25,8 +17,8 @@ export interface ApprovalRequest {
   decidedBy?: string;
   decidedByName?: string;
   decidedAt?: string;
-  /** The admin messages that carry this request's buttons. */
-  notices: SentRef[];
+  /** The admin messages that carry this request's buttons (the notifier's handles, kept to edit them). */
+  notices: SentHandle[];
 }
 
 export type Decision = 'approve' | 'deny';

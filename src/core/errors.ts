@@ -30,11 +30,32 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * What kind of failure a ToolError is, for callers to branch on (as Bolt's CodedError): never a regex over
+ * the message, which is for people and may change. The code is set once, where the tool's answer is read.
+ */
+export type ToolErrorCode =
+  /** The program is not installed (ENOENT). */
+  | 'not-installed'
+  | 'timed-out'
+  /** The WireGuard interface is not there (not up, or gone). */
+  | 'no-interface'
+  /** The answer could not be read (a socket that does not speak the protocol, a malformed reply). */
+  | 'bad-answer'
+  /** The service refused for good: trying again cannot help (e.g. Telegram: "message can't be deleted"). */
+  | 'refused'
+  /** The person cannot be reached there (never opened a chat with the bot, blocked it, unknown id). */
+  | 'unreachable'
+  /** Anything else: a non-zero exit, an error answer. */
+  | 'failed';
+
 export class ToolError extends Error {
   override readonly name = 'ToolError';
-  constructor(message: string, options?: { cause?: unknown; hint?: string }) {
+  readonly code: ToolErrorCode;
+  constructor(message: string, options?: { cause?: unknown; hint?: string; code?: ToolErrorCode }) {
     super(message, options);
     this.hint = options?.hint;
+    this.code = options?.code ?? 'failed';
   }
   /** A known failure's likely fix, for the operator's log (e.g. "is the interface up?"). */
   readonly hint: string | undefined;

@@ -72,6 +72,7 @@ export function createProcessRunner(logger?: Logger): CommandRunner {
         // Not found, killed or timed out: there is no exit code to speak of.
         const reason = result.code === 'ENOENT' ? 'program not found' : result.timedOut ? 'timed out' : (result.shortMessage ?? 'failed');
         throw new ToolError(`${shown}: ${maskSecrets(reason, options.secrets)}`, {
+          code: result.code === 'ENOENT' ? 'not-installed' : result.timedOut ? 'timed-out' : 'failed',
           hint: result.code === 'ENOENT' ? `install the package that provides ${file}` : undefined,
         });
       }

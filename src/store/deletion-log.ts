@@ -11,9 +11,17 @@
 import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { SentRef } from '../core/approval.js';
 
-export interface DeletionEntry extends SentRef {
+/** The message to delete, as the chat layer sent it (its SentRef). */
+export interface MessageToDelete {
+  platform: string;
+  chatId: string;
+  messageId: string;
+  /** The user key the message went to (told if the deletion fails for good). */
+  recipient: string;
+}
+
+export interface DeletionEntry extends MessageToDelete {
   /** One message, one id: platform:chatId:messageId. */
   id: string;
   /** When to try next (epoch ms). */
@@ -26,7 +34,7 @@ export interface DeletionEntry extends SentRef {
 
 type Line = { put: DeletionEntry } | { done: string };
 
-export const deletionId = (r: SentRef): string => `${r.platform}:${r.chatId}:${r.messageId}`;
+export const deletionId = (r: MessageToDelete): string => `${r.platform}:${r.chatId}:${r.messageId}`;
 
 export interface DeletionLogOptions {
   /** Compact when finished lines exceed both this and the number of live entries. */
@@ -51,7 +59,7 @@ export class DeletionLog {
   }
 
   /** Load the log (and, once, the whole-file deletions.json of older versions, given as `legacy`). */
-  static async open(path: string, options: DeletionLogOptions = {}, legacy?: { path: string; entries: () => Promise<(SentRef & { at: number })[]> }): Promise<DeletionLog> {
+  static async open(path: string, options: DeletionLogOptions = {}, legacy?: { path: string; entries: () => Promise<(MessageToDelete & { at: number })[]> }): Promise<DeletionLog> {
     const entries = new Map<string, DeletionEntry>();
     let dead = 0;
     let text = '';

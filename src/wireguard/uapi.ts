@@ -25,7 +25,7 @@ export function withUserspaceApi(fallback: LiveInterface, socketDir = USERSPACE_
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
-      throw new ToolError(`${what} on ${fallback.name} via ${socketPath} failed: ${(error as Error).message}`, { cause: error });
+      throw new ToolError(`${what} on ${fallback.name} via ${socketPath} failed: ${(error as Error).message}`, { cause: error, code: code === 'ETIMEDOUT' ? 'timed-out' : 'failed' });
     }
   };
   /** A request that cannot be written, or an answer that cannot be read, as a ToolError naming the step. */
@@ -33,7 +33,7 @@ export function withUserspaceApi(fallback: LiveInterface, socketDir = USERSPACE_
     try {
       return step();
     } catch (error) {
-      throw new ToolError(`${what} on ${fallback.name}: ${(error as Error).message}`, { cause: error });
+      throw new ToolError(`${what} on ${fallback.name}: ${(error as Error).message}`, { cause: error, code: 'bad-answer' });
     }
   };
   const change = async (what: string, request: () => string, viaCli: () => Promise<boolean>): Promise<boolean> => {

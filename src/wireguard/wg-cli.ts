@@ -3,8 +3,13 @@ import type { LiveInterface, LivePeer } from '../core/ports.js';
 import { parseWgDump } from '../core/wg-dump.js';
 import { withSecretFile, type CommandRunner } from '../exec/runner.js';
 
-/** `wg` exits 1 with one of these when the interface is not there. */
+/** `wg` exits 1 with one of these when the interface is not there (its only way of saying so). */
 const MISSING = /No such device|Unable to access interface|does not exist|Protocol not supported/i;
+
+/** A failed `wg` run as a ToolError; its stderr is read here, once, into a code callers branch on. */
+function wgFailure(what: string, r: { stderr: string }): ToolError {
+  return new ToolError(`${what} failed: ${r.stderr.trim()}`, { code: MISSING.test(r.stderr) ? 'no-interface' : 'failed' });
+}
 
 /**
  * The live interface through the `wg` CLI: one `wg set` per change (about 2 ms at any size),
@@ -15,11 +20,10 @@ export function wgCliInterface(name: string, runner: CommandRunner, wgPath = 'wg
     name,
     async state() {
       const result = await runner.run(wgPath, ['show', name, 'dump'], { reject: false });
-      if (result.exitCode !== 0) {
-        if (MISSING.test(result.stderr)) return undefined;
-        throw new ToolError(`wg show ${name} dump failed: ${result.stderr.trim()}`);
-      }
-      return parseWgDump(result.stdout);
+      if (result.exitCode === 0) return parseWgDump(result.stdout);
+      const failure = wgFailure(`wg show ${name} dump`, result);
+      if (failure.code === 'no-interface') return undefined;
+      throw failure;
     },
     async setPeer(peer: LivePeer) {
       const args = ['set', name, 'peer', peer.publicKey];
@@ -37,6 +41,7 @@ export function wgCliInterface(name: string, runner: CommandRunner, wgPath = 'wg
 /** True when done, false when the interface is not there; any other failure is an error. */
 function outcome(name: string, what: string, r: { exitCode: number; stderr: string }): boolean {
   if (r.exitCode === 0) return true;
-  if (MISSING.test(r.stderr)) return false;
-  throw new ToolError(`${what} on ${name} failed: ${r.stderr.trim()}`);
+  const failure = wgFailure(`${what} on ${name}`, r);
+  if (failure.code === 'no-interface') return false;
+  throw failure;
 }

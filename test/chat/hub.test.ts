@@ -54,6 +54,43 @@ describe('ChatHub', () => {
   });
 });
 
+describe('ChatHub.deliver: secrets go private only', () => {
+  const asked = (isPrivateChat: boolean) => ({ platform: 'test', userId: 'bob', displayName: 'Bob', text: '/conf x', isPrivateChat, origin: isPrivateChat ? 'bob-dm' : 'group-1' });
+  const secret = { ...textReply('PrivateKey = …'), secret: true };
+
+  it('a secret asked in a group goes to the private chat, scheduled for deletion; the group hears only where it went', async () => {
+    const clock = { now: 0 };
+    const { hub, chat } = await hubAt(join(mkdtempSync(join(tmpdir(), 'wgc-hub-')), 'd.json'), clock, 60);
+    const delivered = await hub.deliver({ reply: secret, to: { kind: 'origin', msg: asked(false), locale: 'en' } });
+    expect(chat.sent.map((s) => [s.userId, s.reply])).toEqual([['bob', secret]]);
+    expect(chat.answers.map((a) => [a.origin, a.reply.secret ?? false])).toEqual([['group-1', false]]);
+    expect(delivered.answer && delivered.answer.blocks).toEqual(textReply('I sent it to you in a private chat.').blocks);
+    clock.now += 61_000;
+    expect(await hub.deleteDue()).toBe(1);
+    expect(chat.deleted.map((d) => d.messageId)).toEqual(delivered.sent.map((r) => r.messageId));
+  });
+
+  it('a secret asked in the private chat is delivered there once, with no extra answer; anything else goes back where it was asked', async () => {
+    const { hub, chat } = await hubAt(join(mkdtempSync(join(tmpdir(), 'wgc-hub-')), 'd.json'), { now: 0 });
+    expect((await hub.deliver({ reply: secret, to: { kind: 'origin', msg: asked(true), locale: 'en' } })).answer).toBeNull();
+    expect(chat.sent).toHaveLength(1);
+    expect(chat.answers).toEqual([]);
+    await hub.deliver({ reply: textReply('peers: none'), to: { kind: 'origin', msg: asked(false), locale: 'en' } });
+    expect(chat.answers.map((a) => a.origin)).toEqual(['group-1']);
+    expect(chat.sent).toHaveLength(1);
+  });
+
+  it('a requester the bot cannot reach privately gets no secret anywhere, and is told how to fix it', async () => {
+    const { hub, chat } = await hubAt(join(mkdtempSync(join(tmpdir(), 'wgc-hub-')), 'd.json'), { now: 0 });
+    chat.unreachable.add('bob');
+    const group = await hub.deliver({ reply: secret, to: { kind: 'origin', msg: asked(false), locale: 'ja' } });
+    expect(group.sent).toEqual([]);
+    expect(chat.answers.map((a) => a.reply.secret ?? false)).toEqual([false]);
+    expect(chat.answers[0]!.reply.blocks).toEqual(textReply(createI18n().t('ja')('dispatch.openPrivateChat')).blocks);
+    expect(chat.sent).toEqual([]);
+  });
+});
+
 describe('ChatHub admins', () => {
   it('reaches ADMIN_KEYS admins as well as the platforms’ own', async () => {
     const { offlineApp, RecordingAdapter } = await import('../helpers/app.js');

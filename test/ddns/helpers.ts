@@ -3,8 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ddnsSchema } from '../../src/config/ddns.js';
-import type { SentRef } from '../../src/core/approval.js';
-import type { Notifier, ReplyBuilder } from '../../src/core/notifier.js';
+import type { Notifier, ReplyBuilder, SentHandle } from '../../src/core/notifier.js';
 import { replyToPlainText } from '../../src/core/reply.js';
 import { createNetworkWatch, type NetworkWatch } from '../../src/ddns/index.js';
 import type { WanAddressReader } from '../../src/ddns/wan.js';
@@ -20,7 +19,7 @@ export function recordingNotifier(): Notifier & { messages: string[]; ja: string
   return {
     messages,
     ja,
-    async toAdmins(build: ReplyBuilder): Promise<SentRef[]> {
+    async toAdmins(build: ReplyBuilder): Promise<SentHandle[]> {
       messages.push(replyToPlainText(build(i18n.t('en'))));
       ja.push(replyToPlainText(build(i18n.t('ja'))));
       return [];

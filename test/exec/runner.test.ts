@@ -26,6 +26,13 @@ describe('process runner (real tiny programs)', () => {
     const error = await createProcessRunner().run('no-such-program-here', []).catch((e) => e);
     expect(error).toBeInstanceOf(ToolError);
     expect(error.hint).toMatch(/install/);
+    expect(error.code).toBe('not-installed');
+  });
+
+  it('gives each kind of failure its own code, for callers to branch on', async () => {
+    const runner = createProcessRunner();
+    expect((await runner.run('sh', ['-c', 'exit 2']).catch((e) => e)).code).toBe('failed');
+    expect((await runner.run('sleep', ['5'], { timeoutMs: 50 }).catch((e) => e)).code).toBe('timed-out');
   });
 
   it('hands a secret over in a 0600 file in a private 0700 directory, removed right after', async () => {

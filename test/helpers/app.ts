@@ -46,16 +46,17 @@ export const stranger = (text: string, id = 'bob', extra: Partial<IncomingComman
 
 export const plain = (reply: Reply | null): string => (reply ? replyToPlainText(reply) : '');
 
-import type { ChatAdapter } from '../../src/chat/adapter.js';
-import type { SentRef } from '../../src/core/approval.js';
+import type { ChatAdapter, SentRef, Target } from '../../src/chat/adapter.js';
 
-/** A chat platform that records what the bot sends privately and what it edits/deletes. */
+/** A chat platform that records what the bot sends privately, what it answers where commands came from, and what it edits/deletes. */
 export class RecordingAdapter implements ChatAdapter {
   readonly platform = 'test';
   readonly deletesMessages = true;
   readonly sent: { userId: string; reply: Reply; ref: SentRef }[] = [];
   readonly edits: { ref: SentRef; reply: Reply }[] = [];
   readonly deleted: SentRef[] = [];
+  /** Answers sent back to the chat a command came from (its `origin`). */
+  readonly answers: { userId: string; origin: unknown; reply: Reply }[] = [];
   /** Users who never opened a private chat with the bot. */
   readonly unreachable = new Set<string>();
   private counter = 0;
@@ -65,7 +66,12 @@ export class RecordingAdapter implements ChatAdapter {
   adminIds() {
     return this.admins;
   }
-  async sendPrivate(userId: string, reply: Reply): Promise<SentRef[]> {
+  async send(to: Target, reply: Reply): Promise<SentRef[]> {
+    const { userId } = to;
+    if (to.kind === 'origin') {
+      this.answers.push({ userId, origin: to.origin, reply });
+      return [{ platform: 'test', chatId: String(to.origin), messageId: String(++this.counter), recipient: `test:${userId}` }];
+    }
     if (this.unreachable.has(userId)) return [];
     const ref = { platform: 'test', chatId: userId, messageId: String(++this.counter), recipient: `test:${userId}` };
     this.sent.push({ userId, reply, ref });

@@ -4,9 +4,8 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { SentRef } from '../../core/approval.js';
 import type { Reply } from '../../core/reply.js';
-import type { ChatAdapter } from '../adapter.js';
+import type { ChatAdapter, SentRef } from '../adapter.js';
 import type { Dispatcher } from '../dispatcher.js';
 import { renderForConsole } from './render.js';
 
@@ -43,16 +42,17 @@ export function createConsoleAdapter(deps: {
   const handleLine = async (line: string): Promise<void> => {
     const text = line.trim();
     if (text === '') return;
-    const reply = await deps.dispatcher.handle({
+    await deps.dispatcher.handle({
       platform: 'console',
       userId: CONSOLE_USER,
       displayName: deps.userName,
       ...(deps.languageTag ? { languageTag: deps.languageTag } : {}),
       // At the console the slash is optional.
       text: text.startsWith('/') ? text : `/${text}`,
+      // The terminal is the admin's private chat: answers and deliveries alike are printed.
       isPrivateChat: true,
+      origin: 'terminal',
     });
-    if (reply) await print(reply);
   };
 
   return {
@@ -77,7 +77,7 @@ export function createConsoleAdapter(deps: {
       reader?.close();
       await printing;
     },
-    async sendPrivate(_userId, reply): Promise<SentRef[]> {
+    async send(_to, reply): Promise<SentRef[]> {
       await print(reply);
       return [{ platform: 'console', chatId: CONSOLE_USER, messageId: String(++counter), recipient: `console:${CONSOLE_USER}` }];
     },

@@ -5,23 +5,21 @@
  */
 import { App, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Config } from '../../config/index.js';
-import type { SentRef } from '../../core/approval.js';
 import type { Reply } from '../../core/reply.js';
-import type { Translate } from '../../core/translate.js';
-import { userKey, type Locale } from '../../core/user.js';
+import { userKey } from '../../core/user.js';
 import type { Logger } from '../../log/logger.js';
-import type { ChatAdapter } from '../adapter.js';
+import type { ChatAdapter, SentRef, Target } from '../adapter.js';
 import type { Dispatcher } from '../dispatcher.js';
 import { boltLogger } from './bolt-logger.js';
-import { registerEvents } from './events.js';
+import { registerEvents, type SlackOrigin } from './events.js';
 import { SlackMessenger } from './messenger.js';
+import { renderReply } from './render.js';
 
 export const PLATFORM = 'slack';
 
 export interface SlackAdapterDeps {
   config: Config['slack'];
   dispatcher: Dispatcher;
-  translator: (locale: Locale) => Translate;
   logger: Logger;
 }
 
@@ -63,7 +61,7 @@ export class SlackAdapter implements ChatAdapter {
       this.app = new App({ token, signingSecret: config.SLACK_SIGNING_SECRET, logger: slackLogger, clientOptions });
     }
     this.messenger = new SlackMessenger(this.app.client, logger);
-    registerEvents(this.app, { dispatcher: deps.dispatcher, messenger: this.messenger, translator: deps.translator, logger, inFlight: this.inFlight });
+    registerEvents(this.app, { dispatcher: deps.dispatcher, messenger: this.messenger, logger, inFlight: this.inFlight });
     // Errors that escape a listener: log them, never crash the process.
     this.app.error(async (error) => {
       logger.error('slack: unhandled error in an event listener', { error });
@@ -90,11 +88,20 @@ export class SlackAdapter implements ChatAdapter {
     await Promise.allSettled([...this.inFlight]);
   }
 
-  async sendPrivate(userId: string, reply: Reply): Promise<SentRef[]> {
-    const channel = await this.messenger.dmChannel(userId);
-    if (!channel) return [];
-    const ids = await this.messenger.post(channel, reply);
-    return ids.map((messageId) => ({ platform: PLATFORM, chatId: channel, messageId, recipient: userKey(PLATFORM, userId) }));
+  /** Private: the bot's DM with the person. Origin: that DM if the command came from it, else an ephemeral answer there. */
+  async send(to: Target, reply: Reply): Promise<SentRef[]> {
+    const refs = (channel: string, ids: string[]): SentRef[] => ids.map((messageId) => ({ platform: PLATFORM, chatId: channel, messageId, recipient: userKey(PLATFORM, to.userId) }));
+    if (to.kind === 'private') {
+      const channel = await this.messenger.dmChannel(to.userId);
+      return channel ? refs(channel, await this.messenger.post(channel, reply)) : [];
+    }
+    const origin = to.origin as SlackOrigin;
+    if (origin.dm) return refs(origin.dm, await this.messenger.post(origin.dm, reply));
+    // An ephemeral answer is text and buttons only; files need a conversation to be shared into.
+    if ((reply.attachments?.length ?? 0) > 0) throw new Error('slack: an ephemeral answer cannot carry files');
+    const message = renderReply(reply);
+    await origin.respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+    return [];
   }
 
   edit(ref: SentRef, reply: Reply): Promise<void> {

@@ -1,23 +1,27 @@
 /**
  * Slack events → Dispatcher: slash commands (every command, and /wg <command>) and Block Kit button
- * presses. Both are acknowledged first (Slack wants an ack within 3 seconds), then run and answered:
- * in the bot's own DM as a normal message, anywhere else ephemerally through the response_url.
+ * presses. Both are acknowledged first (Slack wants an ack within 3 seconds), then handed on with
+ * the chat they came from; the hub has the answer sent back there (see SlackOrigin).
  */
 import type { App, RespondFn } from '@slack/bolt';
-import type { Reply } from '../../core/reply.js';
-import { textReply } from '../../core/reply.js';
-import type { Translate } from '../../core/translate.js';
-import type { Locale } from '../../core/user.js';
 import type { Logger } from '../../log/logger.js';
 import type { Dispatcher } from '../dispatcher.js';
 import type { IncomingCommand } from '../incoming.js';
 import type { SlackMessenger } from './messenger.js';
-import { BUTTON_ACTION_PREFIX, renderReply, unescapeMrkdwn } from './render.js';
+import { BUTTON_ACTION_PREFIX, unescapeMrkdwn } from './render.js';
+
+/**
+ * Where a command came from: `dm` when that is the bot's own DM with the person (answers are posted
+ * there as normal messages), else only `respond` (answers are ephemeral, seen by that person alone).
+ */
+export interface SlackOrigin {
+  respond: RespondFn;
+  dm?: string;
+}
 
 export interface EventDeps {
-  dispatcher: Dispatcher;
+  dispatcher: Pick<Dispatcher, 'handle' | 'failed'>;
   messenger: SlackMessenger;
-  translator: (locale: Locale) => Translate;
   logger: Logger;
   /** Commands being handled, so stop() can let them finish. */
   inFlight: Set<Promise<void>>;
@@ -80,41 +84,26 @@ async function track(deps: EventDeps, text: string, origin: Origin): Promise<voi
 
 async function run(deps: EventDeps, text: string, origin: Origin): Promise<void> {
   const { dispatcher, messenger, logger } = deps;
-  let locale: Locale | undefined;
+  // What the event itself tells, until users.info and conversations.open say more.
+  let msg: IncomingCommand = { platform: 'slack', userId: origin.userId, displayName: origin.userName, text, isPrivateChat: false, origin: { respond: origin.respond } satisfies SlackOrigin };
   try {
     const [profile, dm] = await Promise.all([messenger.profile(origin.userId, origin.userName), messenger.dmChannel(origin.userId)]);
     // Private means the bot's own DM with this person, not any DM (a DM between two people is not private to the bot).
     const isPrivateChat = dm !== undefined && origin.channelId === dm;
-    const msg: IncomingCommand = {
-      platform: 'slack',
-      userId: origin.userId,
+    msg = {
+      ...msg,
       displayName: profile.displayName,
       ...(profile.username ? { username: profile.username } : {}),
       ...(profile.locale ? { languageTag: profile.locale } : {}),
-      text,
       isPrivateChat,
+      origin: { respond: origin.respond, ...(isPrivateChat ? { dm } : {}) } satisfies SlackOrigin,
     };
-    locale = dispatcher.actorFor(msg).locale;
-    const reply = await dispatcher.handle(msg);
-    if (!reply) return;
-    if (isPrivateChat && dm) await messenger.post(dm, reply);
-    else await answerInChannel(deps, origin, reply, locale);
+    await dispatcher.handle(msg);
   } catch (error) {
     logger.error(`slack: handling "${text.split(/\s+/)[0]}" for slack:${origin.userId} failed`, { error });
-    const t = deps.translator(locale ?? 'en');
-    await origin.respond({ response_type: 'ephemeral', replace_original: false, text: t('dispatch.failed') }).catch((e: unknown) => {
+    // Ephemerally through the response_url: that works even when posting messages is what failed.
+    await dispatcher.failed({ ...msg, origin: { respond: origin.respond } satisfies SlackOrigin }).catch((e: unknown) => {
       logger.warn('slack: could not answer a failed command', { error: e });
     });
   }
-}
-
-/** Outside the bot's DM only the person who asked sees the answer, and never a secret. */
-async function answerInChannel(deps: EventDeps, origin: Origin, reply: Reply, locale: Locale): Promise<void> {
-  if (reply.secret || (reply.attachments?.length ?? 0) > 0) {
-    // The dispatcher routes secrets privately; anything else carrying files does not belong in a channel either.
-    deps.logger.error('slack: refused to show a reply with secrets or files outside the direct message');
-    reply = textReply(deps.translator(locale)('dispatch.failed'));
-  }
-  const message = renderReply(reply);
-  await origin.respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
 }

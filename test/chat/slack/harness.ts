@@ -74,7 +74,7 @@ export async function startSlackBot(options: { env?: Record<string, string>; fak
   const app = await buildApp(config, { logger, runner: createProcessRunner(logger), offline: true });
   // The same dynamic import main uses: nothing imports the Slack module statically.
   const { createSlackAdapter } = await import('../../../src/chat/slack/index.js');
-  const adapter = createSlackAdapter({ config: config.slack, dispatcher: app.dispatcher, translator: app.translator, logger });
+  const adapter = createSlackAdapter({ config: config.slack, dispatcher: app.dispatcher, logger });
   app.addAdapter(adapter);
   if (options.telegram) {
     const { createTelegramAdapter } = await import('../../../src/chat/telegram/index.js');
