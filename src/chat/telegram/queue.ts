@@ -4,9 +4,10 @@
  * (what `bot.catch` installed), as grammY does for middleware it awaits itself.
  *
  * Written here rather than taken from @grammyjs/runner (`run` + `sequentialize`): the runner loads
- * grammY's Node build (node-fetch, whatwg-url, tr46) beside the web build we use, 14.5 MiB more
- * resident memory measured on this VM (42.5 → 57.0 MiB for grammY alone), against a 60 MiB budget;
- * and `sequentialize` without the runner would not help, as grammY's own polling awaits each update.
+ * grammY's Node build (node-fetch, whatwg-url, tr46) beside the web build we use, 14 MiB more resident
+ * memory measured on this VM (bench/grammy-plugins.ts: a Node process with grammY's web build: 43 MiB;
+ * with the runner too: 57), against a 60 MiB budget for the whole bot; and `sequentialize` without
+ * the runner would not help, as grammY's own polling awaits each update.
  */
 import { BotError, type Context } from 'grammy/web';
 
