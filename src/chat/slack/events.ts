@@ -39,7 +39,8 @@ export function commandLine(command: string, text: string): string {
   return rest === '' ? `/${name}` : `/${name} ${rest}`;
 }
 
-interface Origin {
+/** Who sent the event, from where, and how to answer it. */
+interface Source {
   userId: string;
   /** What the event itself says the person is called (user_name / user.username). */
   userName: string;
@@ -72,7 +73,7 @@ export function registerEvents(app: App, deps: EventDeps): void {
   });
 }
 
-async function track(deps: EventDeps, text: string, origin: Origin): Promise<void> {
+async function track(deps: EventDeps, text: string, origin: Source): Promise<void> {
   const job = run(deps, text, origin);
   deps.inFlight.add(job);
   try {
@@ -82,7 +83,7 @@ async function track(deps: EventDeps, text: string, origin: Origin): Promise<voi
   }
 }
 
-async function run(deps: EventDeps, text: string, origin: Origin): Promise<void> {
+async function run(deps: EventDeps, text: string, origin: Source): Promise<void> {
   const { dispatcher, messenger, logger } = deps;
   // What the event itself tells, until users.info and conversations.open say more.
   let msg: IncomingCommand = { platform: 'slack', userId: origin.userId, displayName: origin.userName, text, isPrivateChat: false, origin: { respond: origin.respond } satisfies SlackOrigin };
