@@ -22,7 +22,7 @@ import { createDoctor, formatDoctorReport } from './doctor.js';
 import { detectFacts } from './facts.js';
 import { defaultNetworkProbe, type NetworkProbe } from './network-probe.js';
 import { createReadlinePrompter, defaultsPrompter, type Prompter } from './prompt.js';
-import { runSteps } from './runner.js';
+import { runSteps } from './plan-apply.js';
 import { loadState, saveState, STATE_PATH } from './state.js';
 import { installSteps } from './steps/index.js';
 import { serverConfig, tunnelSubnet } from './steps/wireguard.js';
