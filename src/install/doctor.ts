@@ -15,7 +15,7 @@ import type { CommandRunner } from '../exec/runner.js';
 import { healthCheckOnce, systemProbes } from '../health/monitor.js';
 import { underRoot } from '../wireguard/pivpn/fs-util.js';
 import type { LanInfo } from './facts.js';
-import type { NetworkProbe } from './network-probe.js';
+import type { WanProbe } from './wan-probe.js';
 import { findDrift } from './drift.js';
 import { probe, stdoutOf } from './probe.js';
 import type { InstallState } from './state.js';
@@ -25,7 +25,7 @@ export interface DoctorDeps {
   runner: CommandRunner;
   config: Config;
   /** Omit to skip the network checks (public IP, DDNS, UPnP). */
-  net?: NetworkProbe;
+  net?: WanProbe;
   lan?: LanInfo;
   state?: InstallState;
   envFile?: string;
@@ -206,7 +206,7 @@ export function createDoctor(ctx: {
   answers: { config: Config; install: { INSTALL_ENV_FILE: string } };
   facts: { lan?: LanInfo };
   state: InstallState;
-  net: NetworkProbe;
+  net: WanProbe;
 }): DoctorService {
   return createDoctorService({
     root: ctx.root,

@@ -41,6 +41,13 @@ export const install = {
       commandLink: 'wg-chatops コマンドを PATH に追加',
     },
     run: {
+      planning: 'このシステムを確認しています…',
+      planTitle: '計画: install が変更する内容',
+      planSecrets: 'トークン・パスワード・鍵は書き込みますが表示しません。',
+      applyQuestion: 'この計画を実行しますか？',
+      notApplied: '実行しませんでした。何も書き込まず、何も変更していません。',
+      cancelled: '中止しました。何も書き込まず、何も変更していません。',
+      interrupted: '実行中に中断されました。終わったステップはそのままです。もう一度 install を実行すると続きから再開します。',
       header: '{{os}}（{{arch}}）に WireGuard と wg-chatops をセットアップします。',
       dryRunHeader: '{{os}}（{{arch}}）でのドライランです。何も変更しません。',
       nothingToDo: '変更なし（設定済み）',
