@@ -17,6 +17,7 @@ import { underRoot } from '../wireguard/pivpn/fs-util.js';
 import type { LanInfo } from './facts.js';
 import type { WanProbe } from './wan-probe.js';
 import { findDrift } from './drift.js';
+import { kernelAccessCheck } from './kernel-access.js';
 import { probe, stdoutOf } from './probe.js';
 import type { InstallState } from './state.js';
 
@@ -98,6 +99,7 @@ export function createDoctorService(deps: DoctorDeps): DoctorService {
       const active = (await probe(deps.runner, 'systemctl', ['is-active', '--quiet', 'wg-chatops']))?.exitCode === 0;
       return active ? result('service', 'ok', 'doctor.service.ok') : result('service', 'warn', 'doctor.service.down', {}, 'doctor.fix.service');
     },
+    async () => (deps.insideBot ? undefined : kernelAccessCheck({ runner: deps.runner, iface, path })),
     async () => {
       const c = deps.config;
       const tokens = Boolean(c.telegram.TELEGRAM_BOT_TOKEN || c.slack.SLACK_BOT_TOKEN);

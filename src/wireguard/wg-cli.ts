@@ -5,6 +5,19 @@ import { withSecretFile, type CommandRunner } from '../exec/runner.js';
 
 /** `wg` exits 1 with one of these when the interface is not there. */
 const MISSING = /No such device|Unable to access interface|does not exist|Protocol not supported/i;
+/** …and with one of these when it is there but this user may not touch it ("Unable to access interface: Permission denied"). */
+const DENIED = /Permission denied|Operation not permitted/i;
+
+/**
+ * The bot may not read or change the interface: named plainly, with what grants the access, instead of
+ * passing for "the interface is down".
+ */
+export function permissionDenied(name: string, what: string, detail: string, cause?: unknown): ToolError {
+  return new ToolError(`${what} on ${name}: permission denied (${detail}): this user may not change WireGuard interface ${name}`, {
+    ...(cause ? { cause } : {}),
+    hint: `a kernel interface needs CAP_NET_ADMIN (the wg-chatops unit grants it); a wireguard-go one is reached through the wg-chatops-uapi@${name} socket (WG_UAPI_DIR); run "sudo wg-chatops doctor"`,
+  });
+}
 
 /**
  * The live interface through the `wg` CLI: one `wg set` per change (about 2 ms at any size),
@@ -16,6 +29,7 @@ export function wgCliInterface(name: string, runner: CommandRunner, wgPath = 'wg
     async state() {
       const result = await runner.run(wgPath, ['show', name, 'dump'], { reject: false });
       if (result.exitCode !== 0) {
+        if (DENIED.test(result.stderr)) throw permissionDenied(name, 'wg show', result.stderr.trim());
         if (MISSING.test(result.stderr)) return undefined;
         throw new ToolError(`wg show ${name} dump failed: ${result.stderr.trim()}`);
       }
@@ -37,6 +51,7 @@ export function wgCliInterface(name: string, runner: CommandRunner, wgPath = 'wg
 /** True when done, false when the interface is not there; any other failure is an error. */
 function outcome(name: string, what: string, r: { exitCode: number; stderr: string }): boolean {
   if (r.exitCode === 0) return true;
+  if (DENIED.test(r.stderr)) throw permissionDenied(name, what, r.stderr.trim());
   if (MISSING.test(r.stderr)) return false;
   throw new ToolError(`${what} on ${name} failed: ${r.stderr.trim()}`);
 }
