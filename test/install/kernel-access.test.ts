@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { CAP_NET_ADMIN, effectiveCapability, kernelAccessCheck } from '../../src/install/kernel-access.js';
-import { createWgInterface, rootWith, sh, stopWgInterface, tunnelTestsEnabled, uniqueName } from '../helpers/netns.js';
+import { rootWith, tunnelTestsEnabled, uniqueName, useWgInterface } from '../helpers/netns.js';
 
 /** /proc/PID/status of a process started with these setpriv options (as nobody), read while it runs. */
 async function statusOf(setpriv: string[]): Promise<string> {
@@ -43,16 +43,7 @@ describe('CapEff', () => {
 });
 
 describe.runIf(tunnelTestsEnabled())('kernelAccessCheck on a wireguard-go interface', () => {
-  const ns = uniqueName('wgka');
-  const iface = uniqueName('wgk');
-  beforeAll(() => {
-    sh('ip', ['netns', 'add', ns]);
-    createWgInterface(ns, iface);
-  });
-  afterAll(() => {
-    stopWgInterface(iface);
-    sh('ip', ['netns', 'del', ns]);
-  });
+  const { iface } = useWgInterface('wgk');
 
   it('has a control socket, so the kernel check does not apply (the proxy is what the bot uses)', async () => {
     expect(await kernelAccessCheck({ runner: createProcessRunner(), iface, path: (p) => p })).toBeUndefined();

@@ -3,14 +3,14 @@
  * real wireguard-go interface: it must say plainly that permission is the cause, never that the interface
  * is down. Through the `wg` CLI (the kernel path's tool) and through the userspace control socket.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../src/core/errors.js';
 import { generateKeyPair } from '../../src/core/keys.js';
 import { createProcessRunner, type CommandRunner } from '../../src/exec/runner.js';
 import { DEFAULT_UNIT_OPTIONS, renderUnit } from '../../src/install/unit.js';
 import { withUserspaceApi } from '../../src/wireguard/uapi.js';
 import { wgCliInterface } from '../../src/wireguard/wg-cli.js';
-import { createWgInterface, rootWith, sh, stopWgInterface, tunnelTestsEnabled, uniqueName } from '../helpers/netns.js';
+import { rootWith, sh, tunnelTestsEnabled, useWgInterface } from '../helpers/netns.js';
 
 const NOBODY = 65534;
 const NO_CAPS = ['--inh-caps=-all', '--bounding-set=-all'];
@@ -35,16 +35,7 @@ async function rejection(p: Promise<unknown>): Promise<ToolError> {
 }
 
 describe.runIf(tunnelTestsEnabled() && rootWith('setpriv'))('an interface the service user may not change', () => {
-  const ns = uniqueName('wgpn');
-  const iface = uniqueName('wgp');
-  beforeAll(() => {
-    sh('ip', ['netns', 'add', ns]);
-    createWgInterface(ns, iface);
-  });
-  afterAll(() => {
-    stopWgInterface(iface);
-    sh('ip', ['netns', 'del', ns]);
-  });
+  const { iface } = useWgInterface('wgp');
 
   it('the wg CLI as an unprivileged user: "permission denied", naming the interface and what grants access', async () => {
     const live = wgCliInterface(iface, asNobody(createProcessRunner()));
