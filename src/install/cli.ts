@@ -71,7 +71,7 @@ const asWritable = (w: Writer): Writable =>
   w instanceof Writable ? w : new Writable({ write: (chunk: Buffer, _enc, done) => (w.write(chunk.toString()), done()) });
 
 const clackPrompter = (deps: InstallCliDeps, t: Translate): Prompter =>
-  createClackPrompter({ input: deps.stdin, output: asWritable(deps.stdout), labels: { yes: t('install.ask.yes'), no: t('install.ask.no') } });
+  createClackPrompter({ input: deps.stdin, output: asWritable(deps.stdout), labels: { yes: t('install.ask.yes'), no: t('install.ask.no'), interrupted: t('install.run.interrupted') } });
 
 const line = (w: Writer) => (s: string) => void w.write(`${s}\n`);
 

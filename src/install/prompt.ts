@@ -32,7 +32,6 @@ export interface Prompter {
   /** A block of lines under a title (the plan). */
   show(title: string, lines: readonly string[]): void;
   progress(label: string): Progress;
-  close?(): void;
 }
 
 export function defaultsPrompter(): Prompter {
@@ -54,7 +53,8 @@ function answered<T>(value: T | symbol): Exclude<T, symbol> {
 export interface ClackStreams {
   input: Readable;
   output: Writable;
-  labels: { yes: string; no: string };
+  /** The words of the yes/no choice, and what to say when Ctrl-C ends the program while a step runs. */
+  labels: { yes: string; no: string; interrupted: string };
 }
 
 export function createClackPrompter({ input, output, labels }: ClackStreams): Prompter {
@@ -77,8 +77,12 @@ export function createClackPrompter({ input, output, labels }: ClackStreams): Pr
     progress(label) {
       const said: string[] = [];
       const spin = spinner({ output });
-      // The spinner takes the terminal raw and ends the process itself on Ctrl-C: say that it was not a success.
-      const onExit = () => void (process.exitCode = 130);
+      // The spinner takes the terminal raw and ends the process itself on Ctrl-C (with status 0): say that it
+      // was no success, and how to go on. The steps done stay done; each is idempotent, so a re-run resumes.
+      const onExit = () => {
+        process.exitCode = 130;
+        output.write(`\n${labels.interrupted}\n`);
+      };
       process.once('exit', onExit);
       spin.start(label);
       const end = (how: 'stop' | 'error', message: string) => {

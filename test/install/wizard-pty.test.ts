@@ -20,10 +20,10 @@ afterEach(async () => {
 
 const hash = async (root: string) => createHash('sha256').update(JSON.stringify(await tree(root))).digest('hex');
 
-/** Starts `wg-chatops install --root ROOT` under `script`; `when` waits for text on the screen, then types. */
-function inTerminal(root: string) {
+/** Starts a program under `script` (by default `wg-chatops install --root ROOT`); `when` waits for text on the screen, then types. */
+function inTerminal(root: string, argv = [process.execPath, BIN, 'install', '--root', root]) {
   // A pty made without a terminal behind it is 0 columns wide: give it a size first.
-  const command = `stty cols 200 rows 50; ${[process.execPath, BIN, 'install', '--root', root].map((a) => `'${a}'`).join(' ')}`;
+  const command = `stty cols 200 rows 50; ${argv.map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ')}`;
   const child = spawn('script', ['--quiet', '--return', '--flush', '--command', command, '/dev/null'], {
     env: { ...botEnv({}), TERM: 'xterm', SHELL: '/bin/sh' },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -72,5 +72,19 @@ describe.runIf(rootWith('script') && existsSync(new URL('../../dist/bundle/main.
     await term.when('Telegram bot token from @BotFather', '\x1b');
     expect(await term.exited).toBe(130);
     expect(await hash(root)).toBe(before);
+  });
+
+  const prompter = new URL('../../dist/src/install/prompt.js', import.meta.url);
+  it.runIf(existsSync(prompter))('Ctrl-C while a step runs (under the spinner) exits 130 and says how to resume', async () => {
+    const labels = { yes: 'yes', no: 'no', interrupted: 'Interrupted while applying: run install again to resume.' };
+    const program = `import(${JSON.stringify(prompter.href)}).then(({ createClackPrompter }) => {
+      const p = createClackPrompter({ input: process.stdin, output: process.stdout, labels: ${JSON.stringify(labels)} });
+      p.progress("[2/15] WireGuard packages …");
+      setTimeout(() => {}, 60000);
+    })`;
+    const term = inTerminal('/nonexistent', [process.execPath, '--input-type=module', '-e', program]);
+    await term.when('[2/15] WireGuard packages', '\x03');
+    expect(await term.exited).toBe(130);
+    expect(term.plain()).toContain(labels.interrupted);
   });
 });
