@@ -10,9 +10,9 @@ import { PassThrough, Writable } from 'node:stream';
 import { stripVTControlCharacters } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { publicKeyFromPrivate } from '../../src/core/keys.js';
-import { runInstallCli } from '../../src/install/cli.js';
+import { runInstallCli, runUninstallCli } from '../../src/install/cli.js';
 import { isQuery } from './fake-system.js';
-import { harness, makeRoot, TOKEN, tree } from './helpers.js';
+import { harness, makeRoot, TOKEN, tree, writeAnswers } from './helpers.js';
 
 const roots: string[] = [];
 afterEach(async () => {
@@ -131,5 +131,22 @@ describe('interactive wizard', () => {
     // The token went to the 0600 .env, never to the screen.
     expect(await readFile(join(root, 'etc/wg-chatops/.env'), 'utf8')).toContain(TOKEN);
     expect(term.out.join('')).not.toContain(TOKEN.slice(7, 20));
+  });
+
+  it('uninstall asks about the keys before removing anything: Ctrl-C there leaves all; the default keeps them', async () => {
+    const { root, term, h } = await setup();
+    const answers = await writeAnswers(root, `TELEGRAM_BOT_TOKEN=${TOKEN}\nTELEGRAM_ADMIN_IDS=1\nWG_ENDPOINT=vpn.example.org\nINSTALL_STATIC_IP=no\n`);
+    expect(await runInstallCli(['--root', root, '--answers', answers], h.deps)).toBe(0);
+    const installed = await hash(root);
+    const cancelled = runUninstallCli(['--root', root], h.deps);
+    await term.when('Also remove the WireGuard config, keys', KEY.ctrlC);
+    expect(await cancelled).toBe(130);
+    expect(await hash(root)).toBe(installed);
+    const kept = runUninstallCli(['--root', root], h.deps);
+    await term.when('Also remove the WireGuard config, keys', KEY.enter, 2);
+    expect(await kept).toBe(0);
+    const files = await tree(root);
+    expect(files['/etc/wireguard/wg0.conf']).toBeDefined();
+    expect(files['/etc/systemd/system/wg-chatops.service']).toBeUndefined();
   });
 });
