@@ -44,6 +44,8 @@ export type ToolErrorCode =
   | 'bad-answer'
   /** The service refused for good: trying again cannot help (e.g. Telegram: "message can't be deleted"). */
   | 'refused'
+  /** This user may not read or change it (no CAP_NET_ADMIN, no access to the control socket). */
+  | 'permission-denied'
   /** The person cannot be reached there (never opened a chat with the bot, blocked it, unknown id). */
   | 'unreachable'
   /** Anything else: a non-zero exit, an error answer. */

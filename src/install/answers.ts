@@ -84,6 +84,9 @@ const INSTALL_KEYS = new Set(Object.keys(installSchema.shape));
 /** Never written to .env: they describe the session, not the bot. */
 const NOT_IN_ENV = new Set(['LANG']);
 
+/** Settings whose value is never shown: typed masked in the wizard, printed as •••• in the plan. */
+export const isSecretKey = (key: string): boolean => /TOKEN|PASSWORD|SECRET|PRIVATE/.test(key);
+
 export function isKnownKey(key: string): boolean {
   return ENV_KEYS.has(key) || INSTALL_KEYS.has(key);
 }

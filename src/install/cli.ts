@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
 import type { Env } from '../config/load-env.js';
@@ -20,12 +20,11 @@ import { parseAnswersText, validateAnswers, type Answers } from './answers.js';
 import { parseArgs, type CliOptions } from './args.js';
 import { createDoctor, formatDoctorReport } from './doctor.js';
 import { detectFacts } from './facts.js';
-import { defaultNetworkProbe, type NetworkProbe } from './network-probe.js';
-import { createReadlinePrompter, defaultsPrompter, type Prompter } from './prompt.js';
-import { runSteps } from './runner.js';
+import { defaultWanProbe, type WanProbe } from './wan-probe.js';
+import { applySteps, decisions, planLines, planSteps, reportDryRun, type StepReport } from './plan-apply.js';
+import { createClackPrompter, defaultsPrompter, WizardCancelled, type Prompter } from './prompt.js';
 import { loadState, saveState, STATE_PATH } from './state.js';
 import { installSteps } from './steps/index.js';
-import { serverConfig, tunnelSubnet } from './steps/wireguard.js';
 import type { InstallContext } from './types.js';
 import { runUninstall } from './uninstall.js';
 import { runWizard } from './wizard.js';
@@ -42,7 +41,7 @@ export interface InstallCliDeps {
   stderr: Writer;
   stdin: Readable & { isTTY?: boolean };
   /** Optional; defaults: the real network, process facts, this package's directory. */
-  net?: NetworkProbe;
+  net?: WanProbe;
   isRoot?: boolean;
   nodeVersion?: string;
   nodePath?: string;
@@ -67,10 +66,21 @@ function translator(env: Env): Translate {
   return createI18n().t(locale) as unknown as Translate;
 }
 
+/** clack writes to a stream (it asks its width); tests hand in a plain writer. */
+const asWritable = (w: Writer): Writable =>
+  w instanceof Writable ? w : new Writable({ write: (chunk: Buffer, _enc, done) => (w.write(chunk.toString()), done()) });
+
+const clackPrompter = (deps: InstallCliDeps, t: Translate): Prompter =>
+  createClackPrompter({ input: deps.stdin, output: asWritable(deps.stdout), labels: { yes: t('install.ask.yes'), no: t('install.ask.no'), interrupted: t('install.run.interrupted') } });
+
 const line = (w: Writer) => (s: string) => void w.write(`${s}\n`);
 
 /** Prints an error the user can act on; returns the exit code. */
 function report(error: unknown, t: Translate, stderr: Writer): number {
+  if (error instanceof WizardCancelled) {
+    stderr.write(`${t('install.run.cancelled')}\n`);
+    return 130;
+  }
   if (error instanceof UserError) {
     stderr.write(`${t('install.run.error')} ${t(error.key, error.params)}\n`);
     return 1;
@@ -119,15 +129,8 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
   }
 
   const interactive = wizard && !options.answers && !options.yes && deps.stdin.isTTY === true;
-  const prompt: Prompter = interactive ? createReadlinePrompter(deps.stdin, deps.stdout as never, { yes: t('install.ask.yes'), no: t('install.ask.no') }) : defaultsPrompter();
-  if (interactive) {
-    try {
-      answers = await runWizard(values, prompt, t);
-    } catch (error) {
-      prompt.close?.();
-      throw error;
-    }
-  }
+  const prompt = interactive ? clackPrompter(deps, t) : defaultsPrompter();
+  if (interactive) answers = await runWizard(values, prompt, t);
 
   const facts = await detectFacts(deps.runner, {
     root,
@@ -145,7 +148,7 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
     answers,
     facts,
     state: await loadState(path(STATE_PATH)),
-    net: deps.net ?? defaultNetworkProbe(deps.version ?? '0.0.0'),
+    net: deps.net ?? defaultWanProbe(deps.version ?? '0.0.0'),
     prompt,
     t,
     dryRun: options.dryRun,
@@ -153,6 +156,7 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
     appDir: deps.appDir ?? packageDir(),
     nodePath: deps.nodePath ?? process.execPath,
     random: deps.random ?? Math.random,
+    decide: decisions(),
     say: (s) => say(`    · ${s}`),
     ...(pivpn ? { pivpn } : {}),
   };
@@ -184,21 +188,26 @@ async function runSubcommand(
 export function runInstallCli(argv: string[], deps: InstallCliDeps): Promise<number> {
   const spec = { flags: ['--dry-run', '--answers', '--root', '--yes', '-y'], wizard: true, help: 'install.help.install' };
   return runSubcommand(argv, deps, spec, async ({ ctx }, out, t) => {
-    // Input that only the machine's facts can refute is checked before any step changes anything.
-    if (!((await serverConfig.check(ctx)) === 'done')) tunnelSubnet(ctx);
     out(t(ctx.dryRun ? 'install.run.dryRunHeader' : 'install.run.header', { os: ctx.facts.prettyName, arch: ctx.facts.arch }));
     if (ctx.pivpn) out(t('pivpn.found', { count: ctx.pivpn.peers.length, dir: ctx.answers.config.wireguard.WG_CONFIG_DIR }));
     for (const p of ctx.pivpn?.problems ?? []) out(`  ! ${p}`);
+    const { prompt } = ctx;
+    if (prompt.interactive) out(t('install.run.planning'));
+    // Every step is checked and planned (its questions asked) before any changes anything.
+    const planned = await planSteps(ctx, installSteps);
+    const summary = (reports: StepReport[], key: string) =>
+      out(t(key, { changed: reports.filter((r) => r.status !== 'done').length, total: reports.length }));
+    if (ctx.dryRun) return (summary(reportDryRun(ctx, planned, out), 'install.run.dryRunSummary'), 0);
+    if (prompt.interactive && planned.some((p) => p.status === 'todo' && !p.step.deferred)) {
+      prompt.show(t('install.run.planTitle'), [...planLines(ctx, planned), '', t('install.run.planSecrets')]);
+      if (!(await prompt.confirm(t('install.run.applyQuestion'), true))) return (out(t('install.run.notApplied')), 0);
+    }
     try {
-      const reports = await runSteps(ctx, installSteps, out);
-      const changed = reports.filter((r) => r.status !== 'done').length;
-      out(t(ctx.dryRun ? 'install.run.dryRunSummary' : changed === 0 ? 'install.run.allDone' : 'install.run.summary', { changed, total: reports.length }));
+      const reports = await applySteps(ctx, planned, out, prompt.interactive ? { progress: (label) => prompt.progress(label) } : {});
+      summary(reports, reports.some((r) => r.status !== 'done') ? 'install.run.summary' : 'install.run.allDone');
     } finally {
-      ctx.prompt.close?.();
-      if (!ctx.dryRun) {
-        if (ctx.pivpn) ctx.state.pivpnAdopted = true;
-        await saveState(ctx.path(STATE_PATH), ctx.state);
-      }
+      if (ctx.pivpn) ctx.state.pivpnAdopted = true;
+      await saveState(ctx.path(STATE_PATH), ctx.state);
     }
     return 0;
   });
@@ -208,12 +217,8 @@ export function runUninstallCli(argv: string[], deps: InstallCliDeps): Promise<n
   const spec = { flags: ['--dry-run', '--root', '--yes', '-y', '--purge'], wizard: false, help: 'install.help.uninstall' };
   return runSubcommand(argv, deps, spec, async (prepared, out, t) => {
     const interactive = !prepared.options.yes && deps.stdin.isTTY === true;
-    const prompt = interactive ? createReadlinePrompter(deps.stdin, deps.stdout as never, { yes: t('install.ask.yes'), no: t('install.ask.no') }) : defaultsPrompter();
-    try {
-      await runUninstall(prepared.ctx, { purge: prepared.options.purge, prompt }, out);
-    } finally {
-      prompt.close?.();
-    }
+    const prompt = interactive ? clackPrompter(deps, t) : defaultsPrompter();
+    await runUninstall(prepared.ctx, { purge: prepared.options.purge, prompt }, out);
     return 0;
   });
 }

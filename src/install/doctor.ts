@@ -15,8 +15,9 @@ import type { CommandRunner } from '../exec/runner.js';
 import { healthCheckOnce, systemProbes } from '../health/monitor.js';
 import { underRoot } from '../wireguard/pivpn/fs-util.js';
 import type { LanInfo } from './facts.js';
-import type { NetworkProbe } from './network-probe.js';
+import type { WanProbe } from './wan-probe.js';
 import { findDrift } from './drift.js';
+import { kernelAccessCheck } from './kernel-access.js';
 import { probe, stdoutOf } from './probe.js';
 import type { InstallState } from './state.js';
 
@@ -25,7 +26,7 @@ export interface DoctorDeps {
   runner: CommandRunner;
   config: Config;
   /** Omit to skip the network checks (public IP, DDNS, UPnP). */
-  net?: NetworkProbe;
+  net?: WanProbe;
   lan?: LanInfo;
   state?: InstallState;
   envFile?: string;
@@ -98,6 +99,7 @@ export function createDoctorService(deps: DoctorDeps): DoctorService {
       const active = (await probe(deps.runner, 'systemctl', ['is-active', '--quiet', 'wg-chatops']))?.exitCode === 0;
       return active ? result('service', 'ok', 'doctor.service.ok') : result('service', 'warn', 'doctor.service.down', {}, 'doctor.fix.service');
     },
+    async () => (deps.insideBot ? undefined : kernelAccessCheck({ runner: deps.runner, iface, path })),
     async () => {
       const c = deps.config;
       const tokens = Boolean(c.telegram.TELEGRAM_BOT_TOKEN || c.slack.SLACK_BOT_TOKEN);
@@ -206,7 +208,7 @@ export function createDoctor(ctx: {
   answers: { config: Config; install: { INSTALL_ENV_FILE: string } };
   facts: { lan?: LanInfo };
   state: InstallState;
-  net: NetworkProbe;
+  net: WanProbe;
 }): DoctorService {
   return createDoctorService({
     root: ctx.root,

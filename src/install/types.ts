@@ -1,10 +1,10 @@
-/** The shape of an install step and what it plans; see runner.ts for how steps are run. */
+/** The shape of an install step and what it plans; see plan-apply.ts for how steps are run. */
 import type { Env } from '../config/load-env.js';
 import type { CommandRunner } from '../exec/runner.js';
 import type { Translate } from '../core/translate.js';
 import type { Answers } from './answers.js';
 import type { SystemFacts } from './facts.js';
-import type { NetworkProbe } from './network-probe.js';
+import type { WanProbe } from './wan-probe.js';
 import type { Prompter } from './prompt.js';
 import type { InstallState } from './state.js';
 import type { PivpnLayout } from '../wireguard/pivpn/layout.js';
@@ -20,6 +20,8 @@ export interface PlannedFile {
   owner?: string;
   /** Never print the content (keys, tokens). */
   secret?: boolean;
+  /** For a secret file: what may be shown instead (the content with its secrets masked). */
+  preview?: string;
 }
 
 export interface PlannedCommand {
@@ -55,7 +57,7 @@ export interface InstallContext {
   answers: Answers;
   facts: SystemFacts;
   state: InstallState;
-  net: NetworkProbe;
+  net: WanProbe;
   prompt: Prompter;
   t: Translate;
   dryRun: boolean;
@@ -65,6 +67,8 @@ export interface InstallContext {
   appDir: string;
   nodePath: string;
   random: () => number;
+  /** A choice made once per run (a random subnet, a key pair): planning twice gives the same plan. */
+  decide<T>(key: string, make: () => T): T;
   /** Set when an existing PiVPN install is being adopted. */
   pivpn?: PivpnLayout;
   /** Prints a line under the running step (what a step learnt while applying). */
@@ -77,7 +81,9 @@ export interface Step {
   title: string;
   check(ctx: InstallContext): Promise<StepStatus>;
   plan(ctx: InstallContext): Promise<Plan>;
-  /** Makes the change the plan describes (most steps: applyPlan from runner.ts). */
+  /** Checked only at its turn while applying: it looks at what the earlier steps started. The note says so in the plan. */
+  deferred?: { note: string };
+  /** Makes the change the plan describes (most steps: applyPlan from files.ts). */
   apply(ctx: InstallContext, plan: Plan): Promise<void>;
 }
 

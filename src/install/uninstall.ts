@@ -20,6 +20,8 @@ export async function runUninstall(ctx: InstallContext, options: { purge: boolea
   const run = (argv: string[]) => act(argv.join(' '), () => probe(ctx.runner, argv[0]!, argv.slice(1)));
   const remove = (path: string) => act(ctx.t('install.uninstall.remove', { path }), () => rm(ctx.path(path), { force: true }));
 
+  // Asked before anything is removed: Ctrl-C at the question leaves everything as it was.
+  const purge = options.purge || (await options.prompt.confirm(ctx.t('install.uninstall.askKeys', { dir }), false));
   await run(['systemctl', 'disable', '--now', 'wg-chatops']);
   // The bot's per-peer firewall (src/firewall/nft.ts), written at every start: gone with the bot.
   await run(['nft', 'delete', 'table', 'inet', peersTableName(iface)]);
@@ -38,7 +40,6 @@ export async function runUninstall(ctx: InstallContext, options: { purge: boolea
     if (path.startsWith(dir) || path === ctx.answers.install.INSTALL_ENV_FILE || path === UNIT_PATH) continue;
     await remove(path);
   }
-  const purge = options.purge || (await options.prompt.confirm(ctx.t('install.uninstall.askKeys', { dir }), false));
   if (purge) {
     await run(['systemctl', 'disable', '--now', `wg-quick@${iface}`]);
     for (const path of ctx.state.created.filter((p) => p.startsWith(dir))) await remove(path);

@@ -1,8 +1,11 @@
-/** The interactive questions: only what is still missing, each checked by the same schema as .env. */
+/**
+ * The interactive questions: only what is still missing, each checked by the same schema as .env.
+ * Tokens and passwords are asked masked; the others show their default, ready to accept with Enter.
+ */
 import type { Env } from '../config/load-env.js';
 import { ConfigError } from '../core/errors.js';
 import type { Translate } from '../core/translate.js';
-import { validateAnswers, type Answers } from './answers.js';
+import { isSecretKey, validateAnswers, type Answers } from './answers.js';
 import type { Prompter } from './prompt.js';
 
 const QUESTIONS: { key: string; fallback: (v: Env) => string; skip?: (v: Env) => boolean }[] = [
@@ -19,14 +22,16 @@ export async function runWizard(values: Env, prompt: Prompter, t: Translate): Pr
   const out: Env = { ...values };
   for (const q of QUESTIONS) {
     if ((out[q.key] ?? '').trim() !== '' || q.skip?.(out)) continue;
-    out[q.key] = await prompt.text(t(`install.ask.${q.key}`), q.fallback(out), (answer) => {
+    const validate = (answer: string): string | undefined => {
       try {
-        validateAnswers({ ...out, [q.key]: answer }, q.key);
+        validateAnswers({ ...out, [q.key]: answer.trim() }, q.key);
         return undefined;
       } catch (error) {
         return error instanceof ConfigError ? error.message.replace(/^[^:]*: [^:]*: /, '') : (error as Error).message;
       }
-    });
+    };
+    const question = t(`install.ask.${q.key}`);
+    out[q.key] = isSecretKey(q.key) ? await prompt.secret(question, validate) : await prompt.text(question, q.fallback(out), validate);
   }
   return validateAnswers(out, 'wizard');
 }

@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { ToolError } from '../core/errors.js';
 import type { LiveInterface, LivePeer } from '../core/ports.js';
+import { permissionDenied } from './wg-cli.js';
 import { GET_REQUEST, answerErrno, isCompleteAnswer, parseGetAnswer, removePeerRequest, setPeerRequest } from './uapi-protocol.js';
 
 /** Where userspace WireGuard (wireguard-go, boringtun) puts its control sockets; `wg` looks there too. */
@@ -25,6 +26,7 @@ export function withUserspaceApi(fallback: LiveInterface, socketDir = USERSPACE_
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
+      if (code === 'EACCES' || code === 'EPERM') throw permissionDenied(fallback.name, what, `${socketPath}: ${code}`, error);
       throw new ToolError(`${what} on ${fallback.name} via ${socketPath} failed: ${(error as Error).message}`, { cause: error, code: code === 'ETIMEDOUT' ? 'timed-out' : 'failed' });
     }
   };

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { afterAll, beforeAll } from 'vitest';
 import { generateKeyPair } from '../../src/core/keys.js';
 
 const run = promisify(execFile);
@@ -190,6 +191,24 @@ export function removeClient(lab: TestLab, iface: string): void {
   } catch {
     /* gone */
   }
+}
+
+/**
+ * A namespace of its own with one wireguard-go interface in it, for the describe block this is called in:
+ * made before its tests, removed after. Names are unique (prefixes of at most 5 letters).
+ */
+export function useWgInterface(prefix: string): { ns: string; iface: string } {
+  const ns = uniqueName(`${prefix}n`);
+  const iface = uniqueName(prefix);
+  beforeAll(() => {
+    sh('ip', ['netns', 'add', ns]);
+    createWgInterface(ns, iface);
+  });
+  afterAll(() => {
+    stopWgInterface(iface);
+    sh('ip', ['netns', 'del', ns]);
+  });
+  return { ns, iface };
 }
 
 /** Stop a wireguard-go interface the way wg-quick does for userspace: remove its control socket. */

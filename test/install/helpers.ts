@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { InstallCliDeps } from '../../src/install/cli.js';
-import type { NetworkProbe } from '../../src/install/network-probe.js';
+import type { WanProbe } from '../../src/install/wan-probe.js';
 import type { PortMapper } from '../../src/net/port-mapping.js';
 import { FakeSystem } from './fake-system.js';
 
@@ -30,7 +30,7 @@ export async function writeAnswers(root: string, text: string): Promise<string> 
 }
 
 /** A mapper that records requests and answers like a router with UPnP on (or off). */
-export function fakeNet(options: { upnp?: boolean; publicIp?: string; wan?: string } = {}): NetworkProbe & { mapped: string[] } {
+export function fakeNet(options: { upnp?: boolean; publicIp?: string; wan?: string } = {}): WanProbe & { mapped: string[] } {
   const mapped: string[] = [];
   const mapper: PortMapper = {
     async map(port, lan) {

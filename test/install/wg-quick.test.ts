@@ -13,6 +13,7 @@ import { validateAnswers } from '../../src/install/answers.js';
 import { detectFacts } from '../../src/install/facts.js';
 import { applyPlan } from '../../src/install/files.js';
 import { defaultsPrompter } from '../../src/install/prompt.js';
+import { decisions } from '../../src/install/plan-apply.js';
 import { emptyState } from '../../src/install/state.js';
 import { ipForwarding, serverConfig } from '../../src/install/steps/wireguard.js';
 import type { InstallContext } from '../../src/install/types.js';
@@ -69,7 +70,7 @@ describe.runIf(tunnelTestsEnabled())('install’s server config under wg-quick',
     expect(facts.lan).toMatchObject({ iface: lanDev, address: serverLan, dynamic: false });
     const ctx: InstallContext = {
       root, path, runner, env: values, answers, facts, state: emptyState(), net: fakeNet(), prompt: defaultsPrompter(),
-      t: (k) => k, dryRun: false, yes: true, appDir: '/opt/wg-chatops', nodePath: process.execPath, random: Math.random, say: () => {},
+      t: (k) => k, dryRun: false, yes: true, appDir: '/opt/wg-chatops', nodePath: process.execPath, random: Math.random, decide: decisions(), say: () => {},
     };
     for (const step of [serverConfig, ipForwarding]) {
       expect(await step.check(ctx)).toBe('todo');

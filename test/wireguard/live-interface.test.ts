@@ -5,14 +5,14 @@
  * does, and say when there is no interface.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateKeyPair, generatePresharedKey } from '../../src/core/keys.js';
 import type { LiveInterface } from '../../src/core/ports.js';
 import { parseWgDump } from '../../src/core/wg-dump.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { withUserspaceApi } from '../../src/wireguard/uapi.js';
 import { wgCliInterface } from '../../src/wireguard/wg-cli.js';
-import { createWgInterface, sh, stopWgInterface, tunnelTestsEnabled, uniqueName } from '../helpers/netns.js';
+import { sh, tunnelTestsEnabled, useWgInterface } from '../helpers/netns.js';
 
 /** `wg show NAME dump` peer lines by public key: [preshared key, allowed IPs, keepalive]. */
 function dumpPeers(iface: string): Map<string, string[]> {
@@ -37,16 +37,7 @@ const implementations: Array<[string, boolean, number]> = [
 ];
 
 describe.runIf(tunnelTestsEnabled()).each(implementations)('live interface through %s', (_label, viaSocket, expectedCliCalls) => {
-  const ns = uniqueName('wgcl');
-  const iface = uniqueName('wgl');
-  beforeAll(() => {
-    sh('ip', ['netns', 'add', ns]);
-    createWgInterface(ns, iface);
-  });
-  afterAll(() => {
-    stopWgInterface(iface);
-    sh('ip', ['netns', 'del', ns]);
-  });
+  const { iface } = useWgInterface('wgl');
 
   it('adds a peer with its preshared key and keepalive, replaces its addresses, removes it', async () => {
     const { live, cliCalls } = make(iface, viaSocket);

@@ -41,6 +41,13 @@ export const install = {
       commandLink: 'wg-chatops コマンドを PATH に追加',
     },
     run: {
+      planning: 'このシステムを確認しています…',
+      planTitle: '計画: install が変更する内容',
+      planSecrets: 'トークン・パスワード・鍵は書き込みますが表示しません。',
+      applyQuestion: 'この計画を実行しますか？',
+      notApplied: '実行しませんでした。何も書き込まず、何も変更していません。',
+      cancelled: '中止しました。何も書き込まず、何も変更していません。',
+      interrupted: '実行中に中断されました。終わったステップはそのままです。もう一度 install を実行すると続きから再開します。',
       header: '{{os}}（{{arch}}）に WireGuard と wg-chatops をセットアップします。',
       dryRunHeader: '{{os}}（{{arch}}）でのドライランです。何も変更しません。',
       nothingToDo: '変更なし（設定済み）',
@@ -167,6 +174,11 @@ export const install = {
       gone: 'ルーターが UDP {{port}} を {{lan}} に転送しなくなっています',
       unknown: 'UDP {{port}} の UPnP 転送についてルーターに問い合わせできませんでした',
     },
+    kernelAccess: {
+      ok: 'カーネル版 WireGuard: ボット（PID {{pid}}）は CAP_NET_ADMIN を持ち、{{iface}} を変更できます',
+      missing: 'カーネル版 WireGuard: ボット（PID {{pid}}）に CAP_NET_ADMIN がないため {{iface}} を変更できません（ピアの追加が "Operation not permitted" で失敗します）',
+      notRunning: 'カーネル版 WireGuard: ボットが動いていないため権限を確認できませんでした',
+    },
     service: { ok: 'wg-chatops サービスは稼働中です', down: 'wg-chatops サービスが動いていません' },
     tokens: {
       ok: 'チャットのトークンは設定済み、管理者 {{admins}} 人',
@@ -181,6 +193,7 @@ export const install = {
     checkFailed: '点検を実行できませんでした: {{message}}',
     summary: { ok: '問題は見つかりませんでした。', failed: '{{count}} 件の問題が見つかりました。上の対処方法を見てください。' },
     fix: {
+      kernelAccess: 'ユニットで付与する必要があります。"systemctl show -p AmbientCapabilities wg-chatops" が cap_net_admin を含むか確認し、"sudo wg-chatops install" でユニットを戻してから "sudo systemctl restart wg-chatops" を実行してください',
       drift: 'ボットは手作業の編集(ブロック削除 = 失効、#[disabled] = 無効、ブロック追加 = 採用)を次のコマンドか起動時に取り込みます。残る場合は sudo systemctl restart wg-chatops で再起動してください',
       interface: '起動してください: sudo systemctl enable --now wg-quick@{{iface}}。失敗したら journalctl -u wg-quick@{{iface}} を確認してください',
       interfacePort: 'WG_PORT とインターフェース設定の ListenPort を同じにして、ボットを再起動してください',

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, cp, lchown, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path/posix';
+import { writeFileAtomic } from '../../store/atomic-file.js';
 import { applyPlan, readText } from '../files.js';
 import { emptyPlan, type InstallContext, type Step } from '../types.js';
 
@@ -74,7 +75,6 @@ export const appFiles: Step = {
     }
     await cp(join(ctx.appDir, 'package-lock.json'), join(fresh, 'package-lock.json'));
     await openUp(fresh);
-    const { writeFileAtomic } = await import('../../store/atomic-file.js');
     await writeFileAtomic(join(fresh, STAMP), `${await sourceStamp(ctx.appDir)}\n`, 0o644);
     // Swap in whole: the old copy is in use by a running service until it restarts.
     await rm(`${target}.old`, { recursive: true, force: true });

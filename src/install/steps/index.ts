@@ -1,6 +1,7 @@
 /** The install steps, in the order they run. */
 import type { Step } from '../types.js';
-import { ddns, lanAddress, portForward } from './network.js';
+import { ddns, portForward } from './reachability.js';
+import { lanAddress } from './static-ip.js';
 import { preflight } from './preflight.js';
 import { appFiles } from './app-files.js';
 import { botEnv, botService, commandLink, serviceUser, unattendedUpgrades } from './system.js';

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path/posix';
 import { parseEnv } from 'node:util';
 import { quoteEnvValue } from '../../config/env-file.js';
 import { UserError } from '../../core/errors.js';
+import { isSecretKey } from '../answers.js';
 import { UAPI_PROXY_DIR } from '../unit.js';
 import { serviceAppDir } from './app-files.js';
 import { lookupUser } from '../../wireguard/pivpn/fs-util.js';
@@ -58,10 +59,11 @@ async function envFile(ctx: InstallContext): Promise<PlannedFile> {
   values.DATA_DIR ??= ctx.answers.config.dataDir;
   // wireguard-go: the bot reaches its control socket through the proxy install sets up.
   if (!ctx.facts.kernelWireguard) values.WG_UAPI_DIR = UAPI_PROXY_DIR;
-  const lines = Object.keys(values)
-    .sort()
-    .map((k) => `${k}=${quoteEnv(k, values[k]!)}`);
-  return { path, mode: 0o600, content: `# wg-chatops settings, written by \`wg-chatops install\` (names as in .env.example).\n${lines.join('\n')}\n`, secret: true };
+  const keys = Object.keys(values).sort();
+  const lines = keys.map((k) => `${k}=${quoteEnv(k, values[k]!)}`);
+  const preview = keys.map((k) => `${k}=${isSecretKey(k) ? '••••••••' : quoteEnv(k, values[k]!)}`);
+  const head = '# wg-chatops settings, written by `wg-chatops install` (names as in .env.example).\n';
+  return { path, mode: 0o600, content: `${head}${lines.join('\n')}\n`, secret: true, preview: `${head}${preview.join('\n')}\n` };
 }
 
 export const botEnv: Step = {

@@ -3,6 +3,7 @@
  * is up on its port, and the bot reached every chat platform it was given a token for. Otherwise install
  * fails with the journal lines that say why, and a re-run resumes (every earlier step is idempotent).
  */
+import { UserError } from '../../core/errors.js';
 import { stdoutOf } from '../probe.js';
 import { emptyPlan, type InstallContext, type Note, type Step } from '../types.js';
 import { wg } from './wireguard.js';
@@ -98,20 +99,19 @@ async function explain(ctx: InstallContext): Promise<Note[]> {
 export const verify: Step = {
   id: 'verify',
   title: 'install.step.verify',
+  deferred: { note: 'install.verify.wouldCheck' },
   async check(ctx) {
-    // Only a live system can be looked at (tests with --root have none); a dry run changes nothing to look at.
-    if (ctx.root !== '/' || ctx.dryRun) return ctx.dryRun ? 'todo' : 'done';
+    // Only a live system can be looked at (tests with --root have none).
+    if (ctx.root !== '/') return 'done';
     return (await verifyRunning(ctx)).ok ? 'done' : 'todo';
   },
   async plan(ctx) {
     const plan = emptyPlan();
-    if (ctx.dryRun) plan.notes.push({ key: 'install.verify.wouldCheck' });
-    else plan.notes.push(...(await verifyRunning(ctx, 0)).problems);
+    plan.notes.push(...(await verifyRunning(ctx, 0)).problems);
     return plan;
   },
   async apply(ctx, plan) {
     for (const n of plan.notes) ctx.say(`${n.level === 'warn' ? '! ' : ''}${ctx.t(n.key, n.params ?? {})}`);
-    const { UserError } = await import('../../core/errors.js');
     throw new UserError('install.verify.failed');
   },
 };

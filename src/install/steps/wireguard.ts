@@ -62,7 +62,7 @@ export function tunnelSubnet(ctx: InstallContext): string {
     if (conflict) throw new UserError('install.wg.subnetConflict', { subnet: given, network: conflict });
     return given;
   }
-  return chooseTunnelSubnet(ctx.facts.ipv4Networks, ctx.random);
+  return ctx.decide('tunnel-subnet', () => chooseTunnelSubnet(ctx.facts.ipv4Networks, ctx.random));
 }
 
 export const serverConfig: Step = {
@@ -74,10 +74,10 @@ export const serverConfig: Step = {
     const { iface, path, port } = wg(ctx);
     const w = ctx.answers.config.wireguard;
     const subnet = tunnelSubnet(ctx);
-    const subnet6 = w.WG_SUBNET6 ?? chooseUla64(ctx.random);
+    const subnet6 = w.WG_SUBNET6 ?? ctx.decide('tunnel-subnet6', () => chooseUla64(ctx.random));
     const lanIface = ctx.facts.lan?.iface ?? 'eth0';
     const rules = firewallOf(ctx) === 'iptables' ? iptablesRules(subnet, subnet6, lanIface) : nftablesRules(subnet, subnet6, lanIface, iface);
-    const keys = generateKeyPair();
+    const keys = ctx.decide('server-keys', generateKeyPair);
     const v6 = subnet6 ? tunnelSubnetFromCidr(subnet, subnet6).v6 : undefined;
     const addresses = [serverAddress(subnet), ...(v6 ? [`${formatIPv6(v6.server)}/${v6.prefix}`] : [])];
     const content = serverInterfaceText({

@@ -11,7 +11,7 @@ import { DEFAULT_SOURCES, parseSourceSpec } from '../ddns/sources.js';
 import { routerWanReader } from '../ddns/wan.js';
 import { natPmpMapper, upnpMapper, type PortMapper, type PortMapping } from '../net/port-mapping.js';
 
-export interface NetworkProbe {
+export interface WanProbe {
   publicIPv4(config: Config): Promise<string | undefined>;
   /** The router's own WAN address (UPnP, else NAT-PMP), to spot CGNAT and double NAT. */
   wanIPv4(gateway: string | undefined): Promise<string | undefined>;
@@ -34,7 +34,7 @@ function combinedMapper(gateway: string | undefined): PortMapper {
   };
 }
 
-export function defaultNetworkProbe(version: string): NetworkProbe {
+export function defaultWanProbe(version: string): WanProbe {
   return {
     async publicIPv4(config) {
       const specs = config.ddns.PUBLIC_IP_SOURCES === 'none' ? [] : config.ddns.PUBLIC_IP_SOURCES === 'default' ? DEFAULT_SOURCES : config.ddns.PUBLIC_IP_SOURCES;

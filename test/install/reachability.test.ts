@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runInstallCli } from '../../src/install/cli.js';
-import { defaultNetworkProbe } from '../../src/install/network-probe.js';
+import { defaultWanProbe } from '../../src/install/wan-probe.js';
 import { findWanService, natPmpMapper, upnpMapper } from '../../src/net/port-mapping.js';
 import { startIpEcho } from '../fakes/ip-echo-server.js';
 import { send, startHttpFake } from '../fakes/http-fake.js';
@@ -102,7 +102,7 @@ describe('install: DDNS and CGNAT', () => {
       ].join('\n'),
     );
     // The real probe against loopback fakes; only the router's WAN address is given (no SSDP on the test's LAN).
-    const net = { ...defaultNetworkProbe('0.1.0'), wanIPv4: async () => '100.64.7.8' };
+    const net = { ...defaultWanProbe('0.1.0'), wanIPv4: async () => '100.64.7.8' };
     return { root, noip, answers, h: harness(root, { net }) };
   }
 
