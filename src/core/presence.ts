@@ -1,7 +1,9 @@
 /**
  * Connect/disconnect notices, decided by pure functions: (state, sample, now) → { state, notices }.
- * Online = a handshake within `onlineSeconds` (WireGuard re-handshakes every 2 minutes while traffic
- * flows); offline once the last handshake is older than that plus `graceSeconds`. In between the peer
+ * Online = a sign of life within `onlineSeconds`: a handshake (WireGuard re-handshakes every 2 minutes
+ * while traffic flows) or bytes received from the peer (only authenticated packets count; a client
+ * whose interface went down and up keeps its session and sends without a new handshake). Offline once
+ * the last sign of life is older than that plus `graceSeconds`. In between the peer
  * keeps the state it had. At most one notice per peer per `debounceSeconds`: transitions inside that
  * window are counted, and the next notice summarises them ("4 reconnects in the last hour").
  */
@@ -29,8 +31,8 @@ export interface PresenceState {
 }
 
 export interface PresenceSample {
-  /** Unix seconds; 0 = never. */
-  latestHandshake: number;
+  /** Unix seconds of the last handshake or of the last sample in which the peer sent bytes; 0 = never. */
+  lastSeen: number;
   endpoint?: string;
 }
 
@@ -41,8 +43,8 @@ export type PresenceNotice =
 const HOUR = 3600;
 
 function isOnline(sample: PresenceSample, was: boolean | undefined, now: number, s: PresenceSettings): boolean {
-  if (sample.latestHandshake <= 0) return false;
-  const age = now - sample.latestHandshake;
+  if (sample.lastSeen <= 0) return false;
+  const age = now - sample.lastSeen;
   if (age <= s.onlineSeconds) return true;
   if (age > s.onlineSeconds + s.graceSeconds) return false;
   return was ?? false;

@@ -7,7 +7,7 @@
  */
 import type { Notifier, ReplyBuilder } from './notifier.js';
 import { ADMINS_OWNER, type InterfaceLiveState, type PeerEntry, type PeerMeta } from './peer.js';
-import { initialPresence, presenceReply, stepPresence, type PresenceSettings, type PresenceState } from './presence.js';
+import { initialPresence, presenceReply, stepPresence, type PresenceSample, type PresenceSettings, type PresenceState } from './presence.js';
 import { stepQuota, type Quota, type QuotaFlags } from './quota.js';
 import { paragraph } from './reply.js';
 import { formatSize } from './size.js';
@@ -44,6 +44,8 @@ export class TrafficService {
   /** Bytes counted since the rings were last flushed, per key: [unix seconds, rx, tx] per sample. */
   private pending = new Map<string, [number, number, number][]>();
   private presence = new Map<string, PresenceState>();
+  /** Unix seconds of the last sample in which each peer sent bytes (a sign of life besides handshakes). */
+  private receivedAt = new Map<string, number>();
   private fresh = true;
   private lastFlush = 0;
   private queue: Promise<unknown> = Promise.resolve();
@@ -125,7 +127,8 @@ export class TrafficService {
           moved++;
           changed = true;
         }
-        this.watchPresence(key, rec, view, lp, now);
+        if (delta.rx > 0) this.receivedAt.set(key, now);
+        this.watchPresence(key, rec, view, { lastSeen: Math.max(lp.latestHandshake, this.receivedAt.get(key) ?? 0), ...(lp.endpoint ? { endpoint: lp.endpoint } : {}) }, now);
       }
       if (rec.quota) {
         const used = rec.quota.period === 'month' ? rec.month.used : rec.total.rx + rec.total.tx;
@@ -213,8 +216,7 @@ export class TrafficService {
     });
   }
 
-  private watchPresence(key: string, rec: PeerTraffic, view: { entry: PeerEntry; meta?: PeerMeta }, lp: { latestHandshake: number; endpoint?: string }, now: number): void {
-    const sample = { latestHandshake: lp.latestHandshake, ...(lp.endpoint ? { endpoint: lp.endpoint } : {}) };
+  private watchPresence(key: string, rec: PeerTraffic, view: { entry: PeerEntry; meta?: PeerMeta }, sample: PresenceSample, now: number): void {
     const was = this.presence.get(key);
     if (!was) {
       this.presence.set(key, initialPresence(sample, now, this.deps.settings.presence));
@@ -240,8 +242,10 @@ export class TrafficService {
     if (!changed) return;
     this.deps.logger.info(`traffic: ${view.entry.name} reached its quota of ${params.limit} and was disabled`);
     const build: ReplyBuilder = (t) => ({ blocks: [paragraph(t('quota.disabledNotice', params))] });
-    await this.deps.notifier?.toAdmins(build);
-    if (view.meta?.owner && view.meta.owner !== ADMINS_OWNER) await this.toOwner(view.meta.owner, build);
+    const reached = (await this.deps.notifier?.toAdmins(build).catch(() => [])) ?? [];
+    // An owner who is an admin has just been told.
+    const owner = view.meta?.owner;
+    if (owner && owner !== ADMINS_OWNER && !reached.some((r) => r.recipient === owner)) await this.toOwner(owner, build);
   }
 
   private async toOwner(owner: string | undefined, build: ReplyBuilder): Promise<void> {
