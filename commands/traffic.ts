@@ -1,4 +1,5 @@
-import type { CommandDef } from '../src/core/command.js';
+import { choice, option, peerName, type ArgKind } from '../src/core/args.js';
+import { defineCommand } from '../src/core/command.js';
 import { UserError } from '../src/core/errors.js';
 import { bold, list, paragraph, type Reply } from '../src/core/reply.js';
 import { formatSize } from '../src/core/size.js';
@@ -7,28 +8,21 @@ import { TRAFFIC_RANGES, type TrafficRange } from '../src/core/traffic.js';
 import { requireVisiblePeer } from './support/peer-access.js';
 import { chartSeries, offsetIn, peerSeries, totalsLines, zoneName } from './support/traffic-view.js';
 
+/** Any word that is not a range names the peer (so NAME and the range go in either order). */
+const anyPeer: ArgKind<string> = { ...peerName, claims: () => true };
+
 /** A PNG chart of received and sent bytes, in the chat where it was asked (traffic is not a secret). */
-export const trafficCommand: CommandDef = {
+export const trafficCommand = defineCommand({
   name: 'traffic',
   summaryKey: 'traffic.summary',
   access: 'user',
-  // NAME and the range in either order: /traffic laptop 7d, /traffic 7d.
-  args: [
-    { name: 'name', required: false },
-    { name: 'range', required: false },
-  ],
+  // /traffic laptop 7d, /traffic 7d laptop, /traffic 7d: the range is claimed first, the other word is the name.
+  args: [option('range', choice('24h|7d|30d|90d', TRAFFIC_RANGES)), option('name', anyPeer)],
   async run(ctx, args) {
     const tc = ctx.services.traffic;
     if (!tc) throw new UserError('traffic.off');
-    let range: TrafficRange = '24h';
-    let name: string | undefined;
-    for (const token of [args.name, args.range]) {
-      if (token === undefined) continue;
-      const asRange = TRAFFIC_RANGES.find((r) => r === token.toLowerCase());
-      if (asRange) range = asRange;
-      else if (name === undefined) name = token;
-      else throw new UserError('traffic.badArgs');
-    }
+    const range: TrafficRange = args.range ?? '24h';
+    const name = args.name;
     const peers = ctx.services.peers;
     const views = name ? [requireVisiblePeer(ctx, name)] : peers.list().filter((v) => ctx.actor.role === 'admin' || v.meta?.owner === ctx.actor.key);
     if (views.length === 0) return { blocks: [paragraph(ctx.t('traffic.none'))] };
@@ -54,4 +48,4 @@ export const trafficCommand: CommandDef = {
     else reply.attachments = [{ kind: 'image', name: `traffic-${name ? views[0]!.entry.name : 'all'}-${range}.png`, data: png, mimeType: 'image/png', caption: ctx.t('traffic.caption', { range }) }];
     return reply;
   },
-};
+});

@@ -60,6 +60,7 @@ export function createTrafficPart(config: Config, deps: { peers: TrafficPeers; n
     commands,
     async start() {
       await service.start();
+      if (deps.peers.offline) return;
       const tick = () => {
         running = service.sample().catch((error) => deps.logger.warn('traffic: sampling failed', { error }));
       };

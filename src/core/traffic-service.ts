@@ -16,6 +16,8 @@ import type { Logger } from '../log/logger.js';
 
 /** What the sampler needs of the peers (PeerService). */
 export interface TrafficPeers {
+  /** No live interface (trial mode): nothing to sample. */
+  readonly offline: boolean;
   list(): { entry: PeerEntry; meta?: PeerMeta }[];
   liveState(): Promise<InterfaceLiveState | undefined>;
   setEnabled(name: string, enabled: boolean, reason?: 'quota'): Promise<{ changed: boolean }>;

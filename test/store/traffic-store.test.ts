@@ -15,6 +15,7 @@ const KEY_B = 'B'.repeat(43) + '=';
 const entry = (name: string, publicKey: string, enabled = true): PeerEntry => ({ name, publicKey, allowedIps: ['10.6.0.2/32'], enabled });
 
 class FakePeers implements TrafficPeers {
+  readonly offline = false;
   counters = new Map<string, { rx: number; tx: number; hs: number }>();
   entries = [entry('laptop', KEY_A), entry('phone', KEY_B)];
   disabled: string[] = [];
