@@ -9,6 +9,7 @@ import type { Notifier } from './core/notifier.js';
 import type { TrafficCommands } from './core/services.js';
 import { TrafficService, type TrafficPeers } from './core/traffic-service.js';
 import type { Config } from './config/index.js';
+import type { CommandRunner } from './exec/runner.js';
 import type { Logger } from './log/logger.js';
 import { openTrafficStore } from './store/traffic-store.js';
 
@@ -19,7 +20,7 @@ export interface TrafficPart {
   stop(): Promise<void>;
 }
 
-export function createTrafficPart(config: Config, deps: { peers: TrafficPeers; notifier: Notifier; logger: Logger; now: () => Date }): TrafficPart | undefined {
+export function createTrafficPart(config: Config, deps: { peers: TrafficPeers; notifier: Notifier; logger: Logger; now: () => Date; runner: CommandRunner }): TrafficPart | undefined {
   const t = config.traffic;
   if (t.TRAFFIC_SAMPLE_SECONDS === 0) return undefined;
   const service = new TrafficService({
@@ -47,7 +48,7 @@ export function createTrafficPart(config: Config, deps: { peers: TrafficPeers; n
         return undefined;
       }
       // A chart that cannot be drawn still leaves the totals: logged, answered in text.
-      return renderChartPng(spec, { fonts, family: 'DejaVu Sans', width: CHART_WIDTH }).catch((error: unknown) => {
+      return renderChartPng(deps.runner, spec, { fonts, family: 'DejaVu Sans', width: CHART_WIDTH }).catch((error: unknown) => {
         deps.logger.error('traffic: drawing a chart failed', { error });
         return undefined;
       });

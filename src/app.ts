@@ -210,7 +210,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     ...(deps.doctor ? { doctor: deps.doctor } : {}),
     renderQr,
   };
-  const traffic = createTrafficPart(config, { peers, notifier: hub, logger, now });
+  const traffic = createTrafficPart(config, { peers, notifier: hub, logger, now, runner: deps.runner });
   if (traffic) services.traffic = traffic.commands;
   const dispatcher = new Dispatcher({
     commands: () => allCommands,

@@ -1,14 +1,16 @@
 /**
  * Draws a Vega-Lite spec as a PNG: Vega-Lite → Vega → SVG (pure JavaScript), then resvg (WebAssembly)
- * → PNG. All of it runs in a worker thread started for one chart and ended after it, so the chart
- * libraries (~25 MB of heap and the WebAssembly memory) are loaded only when a chart is asked for and
- * their memory is given back afterwards. Chosen by measurement: see README "Traffic charts".
+ * → PNG. All of it runs in a separate Node process started for one chart (through the command runner,
+ * argv only, the spec on stdin, the PNG back as base64): the chart libraries and the WebAssembly memory
+ * are loaded only when a chart is asked for, and every byte of them is given back to the system when that
+ * process ends. A worker thread was measured first: the bot's RSS stayed ~160 MiB higher after it had
+ * ended (freed heap that the allocator keeps). Chosen by measurement: see README "Traffic charts".
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { CommandRunner } from '../exec/runner.js';
 
 /** Latin text (fonts-dejavu-core), then Japanese (any package giving fonts-japanese-gothic.ttf, or Noto CJK). */
 export const DEFAULT_CHART_FONTS = [
@@ -22,23 +24,24 @@ export function chartFonts(paths: readonly string[] = DEFAULT_CHART_FONTS): stri
   return paths.filter((p) => existsSync(p));
 }
 
-const WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const DRAW = `
 const { readFileSync } = require('node:fs');
 (async () => {
-  const vl = await import(workerData.vegaLite);
-  const vega = await import(workerData.vega);
-  const resvg = await import(workerData.resvg);
-  const view = new vega.View(vega.parse(vl.compile(workerData.spec).spec), { renderer: 'none' });
+  const job = JSON.parse(readFileSync(0, 'utf8'));
+  const vl = await import(job.vegaLite);
+  const vega = await import(job.vega);
+  const resvg = await import(job.resvg);
+  const view = new vega.View(vega.parse(vl.compile(job.spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
-  await resvg.initWasm(readFileSync(workerData.wasm));
-  const fontBuffers = workerData.fonts.map((p) => readFileSync(p));
-  const r = new resvg.Resvg(svg, { font: { fontBuffers, loadSystemFonts: false, defaultFontFamily: workerData.family, sansSerifFamily: workerData.family }, fitTo: { mode: 'width', value: workerData.width } });
-  const png = r.render().asPng();
-  r.free();
-  parentPort.postMessage({ png }, [png.buffer]);
-})().catch((e) => parentPort.postMessage({ error: String((e && e.stack) || e) }));
+  await resvg.initWasm(readFileSync(job.wasm));
+  const fontBuffers = job.fonts.map((p) => readFileSync(p));
+  const r = new resvg.Resvg(svg, { font: { fontBuffers, loadSystemFonts: false, defaultFontFamily: job.family, sansSerifFamily: job.family }, fitTo: { mode: 'width', value: job.width } });
+  process.stdout.write(Buffer.from(r.render().asPng()).toString('base64'));
+})().catch((e) => {
+  process.stderr.write(String((e && e.stack) || e));
+  process.exit(1);
+});
 `;
 
 export interface RenderOptions {
@@ -50,11 +53,11 @@ export interface RenderOptions {
   timeoutMs?: number;
 }
 
-export function renderChartPng(spec: Record<string, unknown>, options: RenderOptions): Promise<Uint8Array> {
+export async function renderChartPng(runner: CommandRunner, spec: Record<string, unknown>, options: RenderOptions): Promise<Uint8Array> {
   const require = createRequire(import.meta.url);
   const url = (id: string) => pathToFileURL(require.resolve(id)).href;
   const wasm = require.resolve('@resvg/resvg-wasm/index_bg.wasm');
-  const workerData = {
+  const job = {
     spec,
     vegaLite: url('vega-lite'),
     vega: url('vega'),
@@ -65,21 +68,8 @@ export function renderChartPng(spec: Record<string, unknown>, options: RenderOpt
     family: options.family,
     width: options.width,
   };
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { eval: true, workerData, resourceLimits: { maxOldGenerationSizeMb: 192 } });
-    const timer = setTimeout(() => {
-      void worker.terminate();
-      reject(new Error('drawing the chart timed out'));
-    }, options.timeoutMs ?? 60_000);
-    worker.once('message', (m: { png?: Uint8Array; error?: string }) => {
-      clearTimeout(timer);
-      void worker.terminate();
-      if (m.png) resolve(new Uint8Array(m.png));
-      else reject(new Error(`drawing the chart failed: ${m.error ?? 'no image'}`));
-    });
-    worker.once('error', (error) => {
-      clearTimeout(timer);
-      reject(new Error('the chart worker failed', { cause: error }));
-    });
-  });
+  const result = await runner.run(process.execPath, ['--max-old-space-size=192', '-e', DRAW], { input: JSON.stringify(job), timeoutMs: options.timeoutMs ?? 120_000 });
+  const png = Buffer.from(result.stdout, 'base64');
+  if (png.length < 8 || png.readUInt32BE(0) !== 0x89504e47) throw new Error('drawing the chart gave no PNG');
+  return new Uint8Array(png);
 }

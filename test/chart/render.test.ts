@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { chartFonts, renderChartPng } from '../../src/chart/render.js';
 import { CHART_WIDTH, chartUnit, trafficChartSpec } from '../../src/core/traffic-chart.js';
 import { zoneOffsetMinutes } from '../../src/core/traffic.js';
+import { createProcessRunner } from '../../src/exec/runner.js';
+
+const runner = createProcessRunner();
 
 const now = Math.floor(Date.UTC(2026, 11, 2, 3) / 1000);
 const points = (scale: number) => Array.from({ length: 144 }, (_, i) => ({ at: now - 86400 + i * 600, rx: scale * 1e6 * (1 + Math.sin(i / 10)), tx: 0 }));
@@ -36,7 +39,7 @@ describe('traffic chart', () => {
       timeLabel: '時刻 (Asia/Tokyo)',
       font: 'DejaVu Sans, IPAGothic, sans-serif',
     });
-    const png = PNG.sync.read(Buffer.from(await renderChartPng(spec, { fonts, family: 'DejaVu Sans', width: CHART_WIDTH })));
+    const png = PNG.sync.read(Buffer.from(await renderChartPng(runner, spec, { fonts, family: 'DejaVu Sans', width: CHART_WIDTH })));
     expect(png.width).toBe(CHART_WIDTH);
     expect(png.height).toBeGreaterThan(400);
     // Not blank: many pixels differ from the white background, in more than two colours.
