@@ -110,6 +110,12 @@ async function run(deps: EventDeps, text: string, origin: Origin): Promise<void>
 
 /** Outside the bot's DM only the person who asked sees the answer, and never a secret. */
 async function answerInChannel(deps: EventDeps, origin: Origin, reply: Reply, locale: Locale): Promise<void> {
+  const images = reply.attachments ?? [];
+  if (!reply.secret && images.length > 0 && images.every((a) => a.kind === 'image' && !a.qrText) && origin.channelId) {
+    // A picture that is not a secret (a /traffic chart) goes to the channel where it was asked: an ephemeral answer cannot carry files.
+    await deps.messenger.post(origin.channelId, reply);
+    return;
+  }
   if (reply.secret || (reply.attachments?.length ?? 0) > 0) {
     // The dispatcher routes secrets privately; anything else carrying files does not belong in a channel either.
     deps.logger.error('slack: refused to show a reply with secrets or files outside the direct message');
