@@ -15,6 +15,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { replyToPlainText, type Reply } from '../../src/core/reply.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
+import { openJournal } from '../../src/store/journal.js';
 import { admin, plain, RecordingAdapter } from '../helpers/app.js';
 import { bringUpClient, createLab, pingThroughTunnel, removeClient, sh, tunnelTestsEnabled, type TestLab } from '../helpers/netns.js';
 
@@ -137,6 +138,10 @@ describe.runIf(tunnelTestsEnabled())('traffic, quotas and notices through real t
     await sendThroughTunnel(lab, 3_000_000);
     await until('guest to be disabled', () => app.peers.get('guest')?.entry.enabled === false);
     expect(sh('wg', ['show', lab.serverIface, 'peers'])).not.toContain(guest.entry.publicKey);
+    // A journaled change like /disable, with its reason.
+    const journal = await openJournal(join(dataDir, 'journal'));
+    expect((await journal.last())?.change).toMatchObject({ op: 'disable', reason: 'quota', entry: { name: 'guest', enabled: false } });
+    await journal.close();
     expect(await pingThroughTunnel(lab, 2)).toBe(false);
     expect(texts(chat).filter((t) => /guest reached its quota of 1.00 MB/.test(t)).length).toBe(1);
     expect(plain(await app.dispatcher.handle(admin('/peers')))).toMatch(/guest .* disabled/);
