@@ -19,6 +19,9 @@ import { startCommand } from './start.js';
 import { statusCommand } from './status.js';
 import { undoCommand } from './undo.js';
 import { usersCommand } from './users.js';
+import { notifyCommand } from './notify.js';
+import { quotaCommand } from './quota.js';
+import { trafficCommand } from './traffic.js';
 
 export const commands: readonly CommandDef[] = [
   helpCommand,
@@ -32,6 +35,9 @@ export const commands: readonly CommandDef[] = [
   disableCommand,
   enableCommand,
   statusCommand,
+  trafficCommand,
+  quotaCommand,
+  notifyCommand,
   ipCommand,
   ddnsCommand,
   backupCommand,

@@ -6,6 +6,7 @@ import { bold, code, list, paragraph, type Button, type Reply, type Span } from 
 import type { Translate } from '../src/core/translate.js';
 import { ADMINS_OWNER } from '../src/core/peer.js';
 import { formatAge, formatBytes, ONLINE_WINDOW_SECONDS } from './support/format.js';
+import { quotaText } from './support/quota-use.js';
 
 /** Small enough for one Telegram message (4,096 characters) and a phone screen. */
 export const PEERS_PER_PAGE = 20;
@@ -30,7 +31,7 @@ export const peersCommand = defineCommand({
     const reply: Reply = {
       blocks: [
         paragraph(bold(ctx.t('peers.title', { count: peers.length, online })), pages > 1 ? ` ${ctx.t('peers.page', { page: current, pages })}` : ''),
-        list(slice.map((p) => peerLine(ctx.t, p, nowSeconds, ctx.services.users.displayName.bind(ctx.services.users)))),
+        list(slice.map((p) => [...peerLine(ctx.t, p, nowSeconds, ctx.services.users.displayName.bind(ctx.services.users)), { text: quotaText(ctx.t, ctx.services.traffic, p.entry.publicKey, ctx.now()) }])),
       ],
     };
     if (!iface && !ctx.services.peers.offline) reply.blocks.push(paragraph(ctx.t('status.interfaceDown', { name: ctx.services.peers.interfaceName ?? '' })));

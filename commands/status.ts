@@ -1,6 +1,7 @@
 import { defineCommand } from '../src/core/command.js';
 import { bold, code, list, paragraph, type Block, type Span } from '../src/core/reply.js';
 import { ONLINE_WINDOW_SECONDS } from './support/format.js';
+import { quotaSummary } from './support/quota-use.js';
 
 export const statusCommand = defineCommand({
   name: 'status',
@@ -22,6 +23,8 @@ export const statusCommand = defineCommand({
     const endpoint = peers.endpoint();
     lines.push(endpoint ? [ctx.t('status.endpoint'), ' ', code(endpoint)] : [ctx.t('status.noEndpoint')]);
     lines.push([ctx.t('status.peers', { count: all.length, online, disabled })]);
+    const quotas = quotaSummary(ctx, all);
+    if (quotas) lines.push([quotas]);
     const unmanaged = peers.unmanagedCount();
     if (unmanaged > 0) lines.push([ctx.t('status.unmanaged', { count: unmanaged })]);
     const drift = peers.driftReport.findings.length;

@@ -35,6 +35,8 @@ import { spaceGuard } from './store/space.js';
 import { list, paragraph, textReply } from './core/reply.js';
 import { withUserspaceApi } from './wireguard/uapi.js';
 import { NftPeerPolicy } from './firewall/nft.js';
+import { whenNftPresent } from './firewall/nft-optional.js';
+import { createTrafficPart } from './app-traffic.js';
 import { detectLanSubnets } from './net/lan.js';
 import type { PeerPolicy } from './core/ports.js';
 import { wgCliInterface } from './wireguard/wg-cli.js';
@@ -208,6 +210,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     ...(deps.doctor ? { doctor: deps.doctor } : {}),
     renderQr,
   };
+  const traffic = createTrafficPart(config, { peers, notifier: hub, logger, now, runner: deps.runner });
+  if (traffic) services.traffic = traffic.commands;
   const dispatcher = new Dispatcher({
     commands: () => allCommands,
     services,
@@ -246,6 +250,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       // Consistent at start: the firewall is rewritten from the peers (after any recovery) in one transaction.
       if (policy) await policy.sync(peers.policyPeers());
       for (const a of adapters) await a.start();
+      await traffic?.start();
       hub.startDeletionClock();
       await hub.deleteDue();
       // Requests time out even when nobody presses a button.
@@ -256,6 +261,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     },
     async stop() {
       if (expiryTimer) clearInterval(expiryTimer);
+      await traffic?.stop();
       hub.stop();
       for (const a of [...adapters].reverse()) {
         await a.stop().catch((error) => logger.warn(`stopping ${a.platform} failed`, { error }));
@@ -293,28 +299,4 @@ async function openDeletionLog(dataDir: string, logger: Logger): Promise<Deletio
     ? { path: legacyPath, entries: async () => (JSON.parse(await readFile(legacyPath, 'utf8')) as { deletions?: ScheduledDeletion[] }).deletions ?? [] }
     : undefined;
   return DeletionLog.open(join(dataDir, 'deletions.log'), { onWarning: (m) => logger.warn(m) }, legacy);
-}
-
-/**
- * WG_FIREWALL=auto on a system without nftables: profiles shape the client configs but are not enforced
- * (the iptables backend is not written yet); said at start, loudly, instead of refusing to start.
- * WG_FIREWALL=nftables: a missing nft stops the start (sync fails).
- */
-function whenNftPresent(policy: PeerPolicy, auto: boolean, runner: CommandRunner, logger: Logger): PeerPolicy {
-  let enabled = true;
-  return {
-    async sync(peers) {
-      if (auto) {
-        const found = await runner.run('nft', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);
-        if (!found) {
-          enabled = false;
-          logger.warn('nftables (nft) not found: per-peer profiles are NOT enforced by this Pi, only written into client configs (set WG_FIREWALL=off to silence this)');
-          return;
-        }
-      }
-      await policy.sync(peers);
-    },
-    apply: (peer) => (enabled ? policy.apply(peer) : Promise.resolve()),
-    remove: (addresses) => (enabled ? policy.remove(addresses) : Promise.resolve()),
-  };
 }

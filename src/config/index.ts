@@ -9,6 +9,7 @@ import { ddnsSchema } from './ddns.js';
 import { opsSchema } from './ops.js';
 import { slackSchema } from './slack.js';
 import { telegramSchema } from './telegram.js';
+import { trafficSchema } from './traffic.js';
 import { wireguardSchema } from './wireguard.js';
 import type { Env } from './load-env.js';
 
@@ -19,6 +20,7 @@ const sections = {
   slack: slackSchema,
   ddns: ddnsSchema,
   ops: opsSchema,
+  traffic: trafficSchema,
 } as const;
 
 type Sections = typeof sections;

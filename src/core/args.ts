@@ -6,6 +6,7 @@
 import { UserError } from './errors.js';
 import { validatePeerName } from './names.js';
 import { formatProfile, looksLikeProfile, parseProfile } from './profile.js';
+import { parseSize, parseSizeValue } from './size.js';
 
 /** One kind of value: how a word (or the rest of the line) becomes a value, or a UserError saying why not. */
 export interface ArgKind<T> {
@@ -158,3 +159,10 @@ export const undoToken: ArgKind<string> = word('token');
 
 /** A user's key as /users shows it (telegram:123, slack:T1/U2). */
 export const userRef: ArgKind<string> = word('user', 80);
+
+/** A data size: 50GB, 500MB, 1GiB (parser and units in size.ts). */
+export const size: ArgKind<number> = {
+  label: 'size',
+  claims: (w) => parseSizeValue(w) !== undefined,
+  parse: parseSize,
+};

@@ -11,8 +11,8 @@ export type PeerChange =
   | { op: 'add'; entry: PeerEntry; meta?: PeerMeta; restoring?: TrashItem }
   /** `trash`: kept for /undo (taken out again by the inverse). */
   | { op: 'remove'; entry: PeerEntry; meta?: PeerMeta; trash?: TrashItem }
-  /** `entry` as it is after the change; `meta` the record before it (the database notes `disabled`). */
-  | { op: 'enable' | 'disable'; entry: PeerEntry; meta?: PeerMeta }
+  /** `entry` as it is after the change; `meta` the record before it (the database notes `disabled`); `reason`: why (a disable by /disable has none). */
+  | { op: 'enable' | 'disable'; entry: PeerEntry; meta?: PeerMeta; reason?: 'admin' | 'expired' | 'quota' }
   /** /route: `meta` the record before the change, `profile` what the peer may reach after it (canonical text). */
   | { op: 'route'; entry: PeerEntry; meta: PeerMeta; profile: string };
 

@@ -309,14 +309,14 @@ export class PeerService {
     });
   }
 
-  setEnabled(name: string, enabled: boolean): Promise<{ entry: PeerEntry; changed: boolean }> {
+  setEnabled(name: string, enabled: boolean, reason?: 'admin' | 'expired' | 'quota'): Promise<{ entry: PeerEntry; changed: boolean }> {
     return this.serialised(async () => {
       await this.refreshNow();
       const entry = this.requireManaged(name);
       if (entry.enabled === enabled) return { entry, changed: false };
       const updated = { ...entry, enabled };
       const meta = this.metaFor(entry);
-      await this.commit({ op: enabled ? 'enable' : 'disable', entry: updated, ...(meta ? { meta } : {}) });
+      await this.commit({ op: enabled ? 'enable' : 'disable', entry: updated, ...(meta ? { meta } : {}), ...(reason ? { reason } : {}) });
       await this.deps.mirror?.enabledChanged(updated);
       return { entry: updated, changed: true };
     });

@@ -5,6 +5,7 @@ import type { CommandDef } from './command.js';
 import type { DoctorService } from './doctor.js';
 import type { NetworkService } from './network.js';
 import type { PeerService } from './peer-service.js';
+import type { TrafficService } from './traffic-service.js';
 import type { UserService } from './user-service.js';
 
 export interface CommandSettings {
@@ -33,4 +34,14 @@ export interface CommandServices {
   /** /backup; undefined when backups are not set up in this process. */
   backup?: BackupCommandService;
   renderQr: (text: string) => Promise<Uint8Array>;
+  /** /traffic, /quota, /notify; undefined when TRAFFIC_SAMPLE_SECONDS=0. */
+  traffic?: TrafficCommands;
+}
+
+export interface TrafficCommands {
+  service: TrafficService;
+  /** The font family list charts name. */
+  font: string;
+  /** A Vega-Lite spec as PNG; undefined when no font is installed (the answer is then text only). */
+  drawChart(spec: Record<string, unknown>): Promise<Uint8Array | undefined>;
 }

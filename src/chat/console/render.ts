@@ -12,6 +12,7 @@ export async function renderForConsole(reply: Reply, drawQr: (text: string) => P
   for (const a of reply.attachments ?? []) {
     if (a.kind === 'image') {
       if (a.qrText) parts.push(await drawQr(a.qrText));
+      else parts.push(`# image: ${a.name} (${a.data.length} bytes of ${a.mimeType}; a terminal cannot show it)`);
       if (a.caption) parts.push(a.caption);
     } else {
       const content = Buffer.from(a.data).toString('utf8');

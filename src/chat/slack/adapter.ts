@@ -97,6 +97,11 @@ export class SlackAdapter implements ChatAdapter {
     }
     const origin = to.origin as SlackOrigin;
     if (origin.dm) return refs(origin.dm, await this.messenger.post(origin.dm, reply));
+    const pictures = reply.attachments ?? [];
+    if (!reply.secret && origin.channelId && pictures.length > 0 && pictures.every((a) => a.kind === 'image' && !a.qrText)) {
+      // A picture that is not a secret (a /traffic chart) is posted where it was asked: an ephemeral answer cannot carry files.
+      return refs(origin.channelId, await this.messenger.post(origin.channelId, reply));
+    }
     // An ephemeral answer is text and buttons only; files need a conversation to be shared into.
     if ((reply.attachments?.length ?? 0) > 0) throw new Error('slack: an ephemeral answer cannot carry files');
     const message = renderReply(reply);

@@ -17,6 +17,8 @@ import { BUTTON_ACTION_PREFIX, unescapeMrkdwn } from './render.js';
 export interface SlackOrigin {
   respond: RespondFn;
   dm?: string;
+  /** The channel the command was sent in, where a picture that is not a secret (a /traffic chart) is posted. */
+  channelId?: string;
 }
 
 export interface EventDeps {
@@ -97,7 +99,7 @@ async function run(deps: EventDeps, text: string, origin: Source): Promise<void>
       ...(profile.username ? { username: profile.username } : {}),
       ...(profile.locale ? { languageTag: profile.locale } : {}),
       isPrivateChat,
-      origin: { respond: origin.respond, ...(isPrivateChat ? { dm } : {}) } satisfies SlackOrigin,
+      origin: { respond: origin.respond, ...(isPrivateChat ? { dm } : {}), ...(origin.channelId ? { channelId: origin.channelId } : {}) } satisfies SlackOrigin,
     };
     await dispatcher.handle(msg);
   } catch (error) {

@@ -1,0 +1,276 @@
+/**
+ * The traffic sampler: every TRAFFIC_SAMPLE_SECONDS it reads the interface's counters, adds each peer's
+ * delta (src/core/traffic.ts) to its totals, month usage and history, checks quotas (quota.ts) and
+ * connect/disconnect notices (presence.ts). Totals are saved after every sample that counted something;
+ * the history rings are flushed every TRAFFIC_FLUSH_SECONDS and at stop (a crash in between loses no
+ * bytes: the store puts what the rings miss back at load). Never on the /addpeer path: it only reads.
+ */
+import type { Notifier, ReplyBuilder } from './notifier.js';
+import { ADMINS_OWNER, type InterfaceLiveState, type PeerEntry, type PeerMeta } from './peer.js';
+import { initialPresence, presenceReply, stepPresence, type PresenceSample, type PresenceSettings, type PresenceState } from './presence.js';
+import { stepQuota, type Quota, type QuotaFlags } from './quota.js';
+import { paragraph } from './reply.js';
+import { formatSize } from './size.js';
+import { addToRing, counterDelta, quotaMonthKey, TIERS, zoneOffsetMinutes, type PeerTraffic, type TrafficRings, type TrafficState, type TrafficStore } from './traffic.js';
+import type { Logger } from '../log/logger.js';
+
+/** What the sampler needs of the peers (PeerService). */
+export interface TrafficPeers {
+  /** No live interface (trial mode): nothing to sample. */
+  readonly offline: boolean;
+  list(): { entry: PeerEntry; meta?: PeerMeta }[];
+  liveState(): Promise<InterfaceLiveState | undefined>;
+  setEnabled(name: string, enabled: boolean, reason?: 'quota'): Promise<{ changed: boolean }>;
+}
+
+export interface TrafficSettings {
+  sampleSeconds: number;
+  flushSeconds: number;
+  quotaResetDay: number;
+  /** TZ: the time zone of charts and quota months (undefined: the system's). */
+  timeZone?: string;
+  presence: PresenceSettings;
+}
+
+interface Deps {
+  store: TrafficStore;
+  peers: TrafficPeers;
+  notifier?: Notifier;
+  settings: TrafficSettings;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export class TrafficService {
+  private state: TrafficState = { version: 1, notifyAll: false, peers: {} };
+  /** Bytes counted since the rings were last flushed, per key: [unix seconds, rx, tx] per sample. */
+  private pending = new Map<string, [number, number, number][]>();
+  private presence = new Map<string, PresenceState>();
+  /** Unix seconds of the last sample in which each peer sent bytes (a sign of life besides handshakes). */
+  private receivedAt = new Map<string, number>();
+  private fresh = true;
+  private lastFlush = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  readonly now: () => Date;
+
+  constructor(private readonly deps: Deps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  get settings(): TrafficSettings {
+    return this.deps.settings;
+  }
+
+  /** Load the saved totals; traffic counted after the last flush goes back into the pending history. */
+  start(): Promise<void> {
+    return this.serial(async () => {
+      const saved = await this.deps.store.load();
+      if (!saved) return;
+      this.state = saved;
+      this.fresh = false;
+      for (const [key, rec] of Object.entries(saved.peers)) {
+        const { total } = await this.deps.store.readRings(key);
+        const rx = rec.total.rx - total.rx;
+        const tx = rec.total.tx - total.tx;
+        if (rx > 0 || tx > 0) this.pending.set(key, [[rec.lastAt, Math.max(0, rx), Math.max(0, tx)]]);
+      }
+      this.lastFlush = this.nowSeconds();
+    });
+  }
+
+  /** One sample. Returns the number of peers that moved bytes. */
+  sample(): Promise<number> {
+    return this.serial(() => this.sampleNow());
+  }
+
+  flush(): Promise<void> {
+    return this.serial(() => this.flushNow());
+  }
+
+  private async sampleNow(): Promise<number> {
+    const now = this.nowSeconds();
+    const live = await this.deps.peers.liveState();
+    const views = this.deps.peers.list();
+    const byKey = new Map(live?.peers.map((p) => [p.publicKey, p]));
+    const monthKey = quotaMonthKey(now * 1000, this.deps.settings.quotaResetDay, (ms) => zoneOffsetMinutes(this.deps.settings.timeZone, ms));
+    let moved = 0;
+    let changed = false;
+    const quotaWork: (() => Promise<void>)[] = [];
+    for (const view of views) {
+      const key = view.entry.publicKey;
+      const lp = byKey.get(key);
+      let rec = this.state.peers[key];
+      if (!rec) {
+        rec = { name: view.entry.name, total: { rx: 0, tx: 0 }, lastAt: now, month: { key: monthKey, used: 0 } };
+        // The very first sample of a new installation starts counting from what the interface shows now.
+        if (this.fresh && lp) rec.last = { rx: lp.rxBytes, tx: lp.txBytes };
+        this.state.peers[key] = rec;
+        changed = true;
+      }
+      if (rec.name !== view.entry.name) rec.name = view.entry.name;
+      if (rec.month.key !== monthKey) {
+        rec.month = { key: monthKey, used: 0 };
+        changed = true;
+      }
+      if (!lp) {
+        // Not on the interface (disabled, or the interface is down): its counters restart from 0.
+        if (rec.last) changed = true;
+        delete rec.last;
+      } else {
+        const delta = counterDelta(rec.last, { rx: lp.rxBytes, tx: lp.txBytes });
+        rec.last = { rx: lp.rxBytes, tx: lp.txBytes };
+        if (delta.rx > 0 || delta.tx > 0) {
+          rec.total = { rx: rec.total.rx + delta.rx, tx: rec.total.tx + delta.tx };
+          rec.month.used += delta.rx + delta.tx;
+          rec.lastAt = now;
+          const list = this.pending.get(key) ?? [];
+          list.push([now, delta.rx, delta.tx]);
+          this.pending.set(key, list);
+          moved++;
+          changed = true;
+        }
+        if (delta.rx > 0) this.receivedAt.set(key, now);
+        this.watchPresence(key, rec, view, { lastSeen: Math.max(lp.latestHandshake, this.receivedAt.get(key) ?? 0), ...(lp.endpoint ? { endpoint: lp.endpoint } : {}) }, now);
+      }
+      if (rec.quota) {
+        const used = rec.quota.period === 'month' ? rec.month.used : rec.total.rx + rec.total.tx;
+        const step = stepQuota(rec.quota, rec.quotaFlags, rec.quota.period === 'month' ? monthKey : 'total', used, view.entry.enabled);
+        if (JSON.stringify(step.flags) !== JSON.stringify(rec.quotaFlags)) changed = true;
+        rec.quotaFlags = step.flags;
+        for (const action of step.actions) quotaWork.push(() => this.quotaAction(action, view, rec!.quota!, used));
+      }
+    }
+    this.fresh = false;
+    if (changed) await this.deps.store.saveState(this.state);
+    if (now - this.lastFlush >= this.deps.settings.flushSeconds) await this.flushNow();
+    for (const work of quotaWork) await work().catch((error) => this.deps.logger.error('traffic: a quota action failed', { error }));
+    return moved;
+  }
+
+  private async flushNow(): Promise<void> {
+    for (const [key, list] of [...this.pending]) {
+      const rings = await this.deps.store.readRings(key);
+      for (const [at, rx, tx] of list) TIERS.forEach((tier, i) => addToRing(rings.rings[i]!, tier, at, { rx, tx }));
+      const rec = this.state.peers[key];
+      rings.total = rec ? { ...rec.total } : { rx: rings.total.rx + sum(list, 1), tx: rings.total.tx + sum(list, 2) };
+      await this.deps.store.writeRings(key, rings);
+      this.pending.delete(key);
+    }
+    this.lastFlush = this.nowSeconds();
+  }
+
+  /** The rings of a peer with what was counted since the last flush (a copy; nothing is written). */
+  history(publicKey: string): Promise<TrafficRings> {
+    return this.serial(async () => {
+      const rings = await this.deps.store.readRings(publicKey);
+      for (const [at, rx, tx] of this.pending.get(publicKey) ?? []) TIERS.forEach((tier, i) => addToRing(rings.rings[i]!, tier, at, { rx, tx }));
+      return rings;
+    });
+  }
+
+  record(publicKey: string): PeerTraffic | undefined {
+    return this.state.peers[publicKey];
+  }
+
+  online(publicKey: string): boolean | undefined {
+    return this.presence.get(publicKey)?.online;
+  }
+
+  get notifyAll(): boolean {
+    return this.state.notifyAll;
+  }
+
+  /** /quota: undefined clears it. A new quota starts with fresh warnings. */
+  setQuota(view: { entry: PeerEntry }, quota: Quota | undefined): Promise<PeerTraffic> {
+    return this.edit(view.entry, (rec) => {
+      delete rec.quotaFlags;
+      if (quota) rec.quota = quota;
+      else delete rec.quota;
+    });
+  }
+
+  setNotify(view: { entry: PeerEntry }, on: boolean): Promise<PeerTraffic> {
+    return this.edit(view.entry, (rec) => {
+      if (on) rec.notify = true;
+      else delete rec.notify;
+    });
+  }
+
+  setNotifyAll(on: boolean): Promise<void> {
+    return this.serial(async () => {
+      const next = { ...this.state, notifyAll: on };
+      await this.deps.store.saveState(next);
+      this.state = next;
+    });
+  }
+
+  private edit(entry: PeerEntry, change: (rec: PeerTraffic) => void): Promise<PeerTraffic> {
+    return this.serial(async () => {
+      const now = this.nowSeconds();
+      const was = this.state.peers[entry.publicKey];
+      const rec: PeerTraffic = was ? structuredClone(was) : { name: entry.name, total: { rx: 0, tx: 0 }, lastAt: now, month: { key: '', used: 0 } };
+      change(rec);
+      const next = { ...this.state, peers: { ...this.state.peers, [entry.publicKey]: rec } };
+      // Saved before it counts: a refused write (a full disk) changes nothing.
+      await this.deps.store.saveState(next);
+      this.state = next;
+      return rec;
+    });
+  }
+
+  private watchPresence(key: string, rec: PeerTraffic, view: { entry: PeerEntry; meta?: PeerMeta }, sample: PresenceSample, now: number): void {
+    const was = this.presence.get(key);
+    if (!was) {
+      this.presence.set(key, initialPresence(sample, now, this.deps.settings.presence));
+      return;
+    }
+    const { state, notices } = stepPresence(was, sample, now, this.deps.settings.presence);
+    this.presence.set(key, state);
+    if (notices.length === 0 || !this.deps.notifier) return;
+    for (const notice of notices) {
+      const build = presenceReply(rec.name, notice);
+      if (rec.notify) void this.toOwner(view.meta?.owner, build);
+      if (this.state.notifyAll) void this.deps.notifier.toAdmins(build).catch((error) => this.deps.logger.warn('traffic: a notice to the admins failed', { error }));
+    }
+  }
+
+  private async quotaAction(action: 'warn' | 'disable', view: { entry: PeerEntry; meta?: PeerMeta }, quota: Quota, used: number): Promise<void> {
+    const params = { name: view.entry.name, used: formatSize(used), limit: formatSize(quota.bytes), percent: Math.floor((used / quota.bytes) * 100) };
+    if (action === 'warn') {
+      await this.toOwner(view.meta?.owner, (t) => ({ blocks: [paragraph(t('quota.warned', params))] }));
+      return;
+    }
+    const { changed } = await this.deps.peers.setEnabled(view.entry.name, false, 'quota');
+    if (!changed) return;
+    this.deps.logger.info(`traffic: ${view.entry.name} reached its quota of ${params.limit} and was disabled`);
+    const build: ReplyBuilder = (t) => ({ blocks: [paragraph(t('quota.disabledNotice', params))] });
+    const reached = (await this.deps.notifier?.toAdmins(build).catch(() => [])) ?? [];
+    // An owner who is an admin has just been told.
+    const owner = view.meta?.owner;
+    if (owner && owner !== ADMINS_OWNER && !reached.some((r) => r.recipient === owner)) await this.toOwner(owner, build);
+  }
+
+  private async toOwner(owner: string | undefined, build: ReplyBuilder): Promise<void> {
+    if (!this.deps.notifier) return;
+    try {
+      if (!owner || owner === ADMINS_OWNER) await this.deps.notifier.toAdmins(build);
+      else await this.deps.notifier.toUser(owner, build);
+    } catch (error) {
+      this.deps.logger.warn('traffic: a notice could not be sent', { error });
+    }
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.now().getTime() / 1000);
+  }
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function sum(list: [number, number, number][], i: 1 | 2): number {
+  return list.reduce((s, p) => s + p[i], 0);
+}
