@@ -1,0 +1,89 @@
+/**
+ * When a peer's access ends, as people type it: a duration from now (`30s`, `10m`, `12h`, `7d`, `2w`), a
+ * date (`2026-12-31`: the end of that day in the bot's time zone), or `never`. Pure: the clock and the
+ * time zone are given. Bad input is a UserError (translated) and nothing is changed.
+ */
+import { UserError } from './errors.js';
+
+export type PeerEnd = { kind: 'never' } | { kind: 'at'; at: Date };
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 7 * 86_400 };
+
+/** Ten years: anything further is a typo (an extra zero), not a guest's access. */
+export const MAX_END_DAYS = 3650;
+const MAX_SECONDS = MAX_END_DAYS * 86_400;
+
+/** Whether a word is meant as an end (claimed by /addpeer's options), even if it turns out wrong. */
+export function looksLikeEnd(word: string): boolean {
+  const w = word.trim().toLowerCase();
+  return w === 'never' || /^[+-]?\d+(\.\d+)?[a-z]*$/.test(w) || /^\d{4}-\d{1,2}-\d{1,2}$/.test(w);
+}
+
+export function parseEnd(text: string, now: Date, timeZone: string): PeerEnd {
+  const word = text.trim().toLowerCase();
+  const item = text.trim().slice(0, 40);
+  if (word === 'never') return { kind: 'never' };
+  const date = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(word);
+  if (date) return { kind: 'at', at: endOfDate(Number(date[1]), Number(date[2]), Number(date[3]), now, timeZone, item) };
+  const m = /^([+-]?)(\d+(?:\.\d+)?)([a-z]*)$/.exec(word);
+  if (!m) throw new UserError('duration.unknown', { item });
+  const [, sign, digits, unit] = m as unknown as [string, string, string, string];
+  if (unit === '') throw new UserError('duration.noUnit', { item });
+  const perUnit = UNIT_SECONDS[unit];
+  if (perUnit === undefined) throw new UserError('duration.unit', { item, unit: unit.slice(0, 10) });
+  if (digits.includes('.')) throw new UserError('duration.whole', { item });
+  const amount = Number(digits);
+  if (sign === '-' || amount === 0) throw new UserError('duration.notPositive', { item });
+  if (digits.length > 12 || amount * perUnit > MAX_SECONDS) throw new UserError('duration.tooLong', { item, max: MAX_END_DAYS });
+  return { kind: 'at', at: new Date(now.getTime() + amount * perUnit * 1000) };
+}
+
+/** The last second of a calendar day in `timeZone` (23:59:59 there, whatever the offset or DST). */
+function endOfDate(year: number, month: number, day: number, now: Date, timeZone: string, item: string): Date {
+  const probe = new Date(Date.UTC(year, month - 1, day));
+  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) throw new UserError('duration.badDate', { item });
+  const at = new Date(zonedMidnight(year, month - 1, day + 1, timeZone) - 1000);
+  if (at.getTime() <= now.getTime()) throw new UserError('duration.past', { item });
+  if (at.getTime() - now.getTime() > MAX_SECONDS * 1000) throw new UserError('duration.tooLong', { item, max: MAX_END_DAYS });
+  return at;
+}
+
+/**
+ * The instant of 00:00 on that day in `timeZone`. Written here because Intl (built into Node, with the
+ * IANA zone data) converts instants to wall time but not back; two rounds settle a DST change.
+ */
+function zonedMidnight(year: number, monthIndex: number, day: number, timeZone: string): number {
+  const wall = Date.UTC(year, monthIndex, day);
+  let t = wall - offsetAt(wall, timeZone);
+  t = wall - offsetAt(t, timeZone);
+  return t;
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at instant `t` (ms). */
+export function offsetAt(t: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(t));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(t / 1000) * 1000;
+}
+
+/** "2026-12-31 23:59" in `timeZone`: how /peers, /status and notices show an end. */
+export function formatEnd(at: Date, timeZone: string): string {
+  const local = new Date(at.getTime() + offsetAt(at.getTime(), timeZone));
+  return local.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** Whether `timeZone` is a zone Intl knows (checked once, when the settings are read). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The system's own time zone (when TZ is not set). */
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
