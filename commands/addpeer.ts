@@ -1,25 +1,21 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
+import { required, option, newPeerName, profile } from '../src/core/args.js';
 import { UserError } from '../src/core/errors.js';
-import { validatePeerName } from '../src/core/names.js';
 import { code, paragraph } from '../src/core/reply.js';
 import { configDelivery } from './support/delivery.js';
-import { parsePeerOptions } from './support/peer-options.js';
 
 /**
  * Admins get the peer at once; anyone else's request goes to the admins for approval. Options after the
  * name, in any order: a profile (full | lan | addresses with ports), what the peer may reach.
  */
-export const addpeerCommand: CommandDef = {
+export const addpeerCommand = defineCommand({
   name: 'addpeer',
   summaryKey: 'commands.addpeer',
   access: 'anyone',
-  args: [
-    { name: 'name', required: true },
-    { name: 'profile', required: false, rest: true },
-  ],
+  args: [required('name', newPeerName), option('profile', profile)],
   async run(ctx, args) {
-    const name = validatePeerName(args.name ?? '');
-    const options = parsePeerOptions(args.profile);
+    const { name } = args;
+    const options = { profile: args.profile };
     const { peers, approvals, settings, renderQr } = ctx.services;
     if (peers.hasName(name)) throw new UserError('peer.exists', { name });
 
@@ -37,4 +33,4 @@ export const addpeerCommand: CommandDef = {
       liveWarning: !result.live && !peers.offline,
     });
   },
-};
+});

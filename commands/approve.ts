@@ -1,4 +1,5 @@
-import type { CommandContext, CommandDef } from '../src/core/command.js';
+import { defineCommand, type CommandContext } from '../src/core/command.js';
+import { required, requestId } from '../src/core/args.js';
 import type { Decision } from '../src/core/approval.js';
 import { textReply, type Reply } from '../src/core/reply.js';
 
@@ -16,10 +17,10 @@ export async function decideRequest(ctx: CommandContext, id: string, decision: D
   return textReply(ctx.t(result.delivered ? 'approval.approvedDone' : 'approval.approvedUndelivered', { name: r.peerName, requester: r.requesterName }));
 }
 
-export const approveCommand: CommandDef = {
+export const approveCommand = defineCommand({
   name: 'approve',
   summaryKey: 'commands.approve',
   access: 'admin',
-  args: [{ name: 'id', required: true }],
-  run: (ctx, args) => decideRequest(ctx, args.id ?? '', 'approve'),
-};
+  args: [required('id', requestId)],
+  run: (ctx, args) => decideRequest(ctx, args.id, 'approve'),
+});

@@ -1,5 +1,5 @@
-import type { CommandDef } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import { defineAction, defineCommand } from '../src/core/command.js';
+import { choice, optional } from '../src/core/args.js';
 import { textReply, type Reply } from '../src/core/reply.js';
 import type { Translate } from '../src/core/translate.js';
 
@@ -13,25 +13,30 @@ export function backupReply(t: Translate, file: { name: string; data: Uint8Array
 }
 
 /** /backup: an encrypted backup to the admin's private chat. /backup auto on|off: the scheduled one (BACKUP_SCHEDULE). */
-export const backupCommand: CommandDef = {
+export const backupCommand = defineCommand({
   name: 'backup',
   summaryKey: 'backup.summary',
   access: 'admin',
-  args: [
-    { name: 'auto', required: false },
-    { name: 'state', required: false },
+  args: [],
+  actions: [
+    defineAction({
+      name: 'auto',
+      access: 'admin',
+      args: [optional('state', choice('on|off', ['on', 'off']))],
+      async run(ctx, args) {
+        const backup = ctx.services.backup;
+        if (!backup) return textReply(ctx.t('backup.unavailable'));
+        if (args.state === undefined) return textReply(ctx.t((await backup.isAuto(ctx.actor.key)) ? 'backup.autoIsOn' : 'backup.autoIsOff', { schedule: backup.schedule }));
+        await backup.setAuto(ctx.actor.key, args.state === 'on');
+        if (args.state === 'on' && backup.schedule === 'off') return textReply(ctx.t('backup.autoOnButOff'));
+        return textReply(ctx.t(args.state === 'on' ? 'backup.autoOn' : 'backup.autoOff', { schedule: backup.schedule }));
+      },
+    }),
   ],
-  async run(ctx, args) {
+  async run(ctx) {
     const backup = ctx.services.backup;
     if (!backup) return textReply(ctx.t('backup.unavailable'));
-    if (args.auto !== undefined) {
-      if (args.auto !== 'auto' || (args.state !== 'on' && args.state !== 'off' && args.state !== undefined)) throw new UserError('backup.usage');
-      if (args.state === undefined) return textReply(ctx.t((await backup.isAuto(ctx.actor.key)) ? 'backup.autoIsOn' : 'backup.autoIsOff', { schedule: backup.schedule }));
-      await backup.setAuto(ctx.actor.key, args.state === 'on');
-      if (args.state === 'on' && backup.schedule === 'off') return textReply(ctx.t('backup.autoOnButOff'));
-      return textReply(ctx.t(args.state === 'on' ? 'backup.autoOn' : 'backup.autoOff', { schedule: backup.schedule }));
-    }
     const file = await backup.make();
     return backupReply(ctx.t, file, ctx.services.settings.secretTtlFor(ctx.actor.key));
   },
-};
+});

@@ -1,10 +1,11 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
+import { required, peerName } from '../src/core/args.js';
 import { resendConfig } from './qr.js';
 
-export const confCommand: CommandDef = {
+export const confCommand = defineCommand({
   name: 'conf',
   summaryKey: 'commands.conf',
   access: 'user',
-  args: [{ name: 'name', required: true }],
-  run: (ctx, args) => resendConfig(ctx, args.name ?? '', 'file'),
-};
+  args: [required('name', peerName)],
+  run: (ctx, args) => resendConfig(ctx, args.name, 'file'),
+});

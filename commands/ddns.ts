@@ -1,32 +1,46 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineAction, defineCommand } from '../src/core/command.js';
 import { bold, list, paragraph, textReply, type Span } from '../src/core/reply.js';
 import { formatTime } from '../src/ddns/watch.js';
 
 /** /ddns: provider, last update and answer, next check. Admins: /ddns update forces one, /ddns confirmed restarts No-IP's 30 days. */
-export const ddnsCommand: CommandDef = {
+export const ddnsCommand = defineCommand({
   name: 'ddns',
   summaryKey: 'ddns.summary',
   access: 'user',
-  args: [{ name: 'action', required: false }],
-  async run(ctx, args) {
+  args: [],
+  actions: [
+    defineAction({
+      name: 'update',
+      access: 'admin',
+      args: [],
+      async run(ctx) {
+        const network = ctx.services.network;
+        if (!network) return textReply(ctx.t('ddns.off'));
+        if (network.ddnsStatus().provider === 'none') return textReply(ctx.t('ddns.noProvider'));
+        const r = await network.forceUpdate();
+        return textReply(ctx.t(`ddns.forced.${r.outcome}`, { answer: r.answer ?? '', time: r.retryAt ? formatTime(r.retryAt) : '' }));
+      },
+    }),
+    defineAction({
+      name: 'confirmed',
+      access: 'admin',
+      args: [],
+      async run(ctx) {
+        const network = ctx.services.network;
+        if (!network) return textReply(ctx.t('ddns.off'));
+        const status = network.ddnsStatus();
+        if (status.provider === 'none') return textReply(ctx.t('ddns.noProvider'));
+        if (status.provider !== 'noip') return textReply(ctx.t('ddns.notNoip'));
+        await network.markConfirmed();
+        return textReply(ctx.t('ddns.confirmed'));
+      },
+    }),
+  ],
+  async run(ctx) {
     const network = ctx.services.network;
     if (!network) return textReply(ctx.t('ddns.off'));
-    const action = args.action?.toLowerCase();
-    if (action !== undefined && action !== 'update' && action !== 'confirmed') return textReply(ctx.t('ddns.usage'));
-    if (action !== undefined && ctx.actor.role !== 'admin') return textReply(ctx.t('ddns.adminOnly'));
     const status = network.ddnsStatus();
     if (status.provider === 'none') return textReply(ctx.t('ddns.noProvider'));
-
-    if (action === 'update') {
-      const r = await network.forceUpdate();
-      return textReply(ctx.t(`ddns.forced.${r.outcome}`, { answer: r.answer ?? '', time: r.retryAt ? formatTime(r.retryAt) : '' }));
-    }
-    if (action === 'confirmed') {
-      if (status.provider !== 'noip') return textReply(ctx.t('ddns.notNoip'));
-      await network.markConfirmed();
-      return textReply(ctx.t('ddns.confirmed'));
-    }
-
     const lines: (Span | string)[][] = [[ctx.t('ddns.provider', { provider: status.provider, hostname: status.hostname ?? '-' })]];
     lines.push([
       status.lastAttempt
@@ -39,4 +53,4 @@ export const ddnsCommand: CommandDef = {
     if (status.confirmBy) lines.push([ctx.t('ddns.confirmBy', { date: formatTime(status.confirmBy) })]);
     return { blocks: [paragraph(bold(ctx.t('ddns.title'))), list(lines)] };
   },
-};
+});

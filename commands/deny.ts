@@ -1,10 +1,11 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
+import { required, requestId } from '../src/core/args.js';
 import { decideRequest } from './approve.js';
 
-export const denyCommand: CommandDef = {
+export const denyCommand = defineCommand({
   name: 'deny',
   summaryKey: 'commands.deny',
   access: 'admin',
-  args: [{ name: 'id', required: true }],
-  run: (ctx, args) => decideRequest(ctx, args.id ?? '', 'deny'),
-};
+  args: [required('id', requestId)],
+  run: (ctx, args) => decideRequest(ctx, args.id, 'deny'),
+});

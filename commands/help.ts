@@ -1,8 +1,7 @@
-import type { CommandDef } from '../src/core/command.js';
-import { usage, visibleCommands } from '../src/core/command.js';
+import { defineCommand, usageLines, visibleCommands } from '../src/core/command.js';
 import { bold, code, list, paragraph } from '../src/core/reply.js';
 
-export const helpCommand: CommandDef = {
+export const helpCommand = defineCommand({
   name: 'help',
   summaryKey: 'commands.help',
   access: 'anyone',
@@ -13,9 +12,9 @@ export const helpCommand: CommandDef = {
     return {
       blocks: [
         paragraph(bold(ctx.t('help.title'))),
-        list(visible.map((c) => [code(usage(c)), ` — ${ctx.t(c.summaryKey)}`])),
+        list(visible.map((c) => [code(usageLines(c, role).join(' | ')), ` — ${ctx.t(c.summaryKey)}`])),
         paragraph(ctx.t(`help.role.${role}`)),
       ],
     };
   },
-};
+});

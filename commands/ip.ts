@@ -1,9 +1,9 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
 import { bold, code, list, paragraph, textReply, type Block, type Span } from '../src/core/reply.js';
 import { formatTime } from '../src/ddns/watch.js';
 
 /** /ip: the public addresses (checked afresh), since when, which sources agreed, and what the DNS name resolves to. */
-export const ipCommand: CommandDef = {
+export const ipCommand = defineCommand({
   name: 'ip',
   summaryKey: 'ip.summary',
   access: 'user',
@@ -39,4 +39,4 @@ export const ipCommand: CommandDef = {
     if (s.checkedAt) blocks.push(paragraph(code(ctx.t('ip.checkedAt', { time: formatTime(s.checkedAt) }))));
     return { blocks };
   },
-};
+});

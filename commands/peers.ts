@@ -1,4 +1,5 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
+import { optional, pageNumber } from '../src/core/args.js';
 import { UserError } from '../src/core/errors.js';
 import type { PeerWithLive } from '../src/core/peer-service.js';
 import { bold, code, list, paragraph, type Button, type Reply, type Span } from '../src/core/reply.js';
@@ -9,14 +10,13 @@ import { formatAge, formatBytes, ONLINE_WINDOW_SECONDS } from './support/format.
 /** Small enough for one Telegram message (4,096 characters) and a phone screen. */
 export const PEERS_PER_PAGE = 20;
 
-export const peersCommand: CommandDef = {
+export const peersCommand = defineCommand({
   name: 'peers',
   summaryKey: 'commands.peers',
   access: 'user',
-  args: [{ name: 'page', required: false }],
+  args: [optional('page', pageNumber)],
   async run(ctx, args) {
-    const page = args.page === undefined ? 1 : Number(args.page);
-    if (!Number.isInteger(page) || page < 1) throw new UserError('peers.badPage');
+    const page = args.page ?? 1;
     const { peers: all, iface } = await ctx.services.peers.listWithLive();
     const peers = ctx.actor.role === 'admin' ? all : all.filter((p) => p.meta?.owner === ctx.actor.key);
     if (peers.length === 0) return { blocks: [paragraph(ctx.t('peers.none'))] };
@@ -40,7 +40,7 @@ export const peersCommand: CommandDef = {
     if (buttons.length > 0) reply.buttons = buttons;
     return reply;
   },
-};
+});
 
 function isOnline(p: PeerWithLive, nowSeconds: number): boolean {
   return !!p.live && p.live.latestHandshake > 0 && nowSeconds - p.live.latestHandshake <= ONLINE_WINDOW_SECONDS;

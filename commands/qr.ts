@@ -1,11 +1,12 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand, type CommandContext } from '../src/core/command.js';
+import { required, peerName } from '../src/core/args.js';
 import { UserError } from '../src/core/errors.js';
 import type { Reply } from '../src/core/reply.js';
 import { configDelivery } from './support/delivery.js';
 import { requireVisiblePeer } from './support/peer-access.js';
 
 /** Resend a peer's config (QR and .conf) — possible only when the bot kept the client key (KEEP_CLIENT_KEYS). */
-export async function resendConfig(ctx: Parameters<CommandDef['run']>[0], name: string, only: 'image' | 'file'): Promise<Reply> {
+export async function resendConfig(ctx: CommandContext, name: string, only: 'image' | 'file'): Promise<Reply> {
   const view = requireVisiblePeer(ctx, name);
   const config = ctx.services.peers.clientConfigFor(view.entry.name);
   if (!config) throw new UserError('peer.keyNotKept', { name: view.entry.name });
@@ -18,10 +19,10 @@ export async function resendConfig(ctx: Parameters<CommandDef['run']>[0], name: 
   return reply;
 }
 
-export const qrCommand: CommandDef = {
+export const qrCommand = defineCommand({
   name: 'qr',
   summaryKey: 'commands.qr',
   access: 'user',
-  args: [{ name: 'name', required: true }],
-  run: (ctx, args) => resendConfig(ctx, args.name ?? '', 'image'),
-};
+  args: [required('name', peerName)],
+  run: (ctx, args) => resendConfig(ctx, args.name, 'image'),
+});

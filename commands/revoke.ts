@@ -1,14 +1,15 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
+import { required, peerName } from '../src/core/args.js';
 import { paragraph, type Reply } from '../src/core/reply.js';
 import { requireVisiblePeer } from './support/peer-access.js';
 
-export const revokeCommand: CommandDef = {
+export const revokeCommand = defineCommand({
   name: 'revoke',
   summaryKey: 'commands.revoke',
   access: 'user',
-  args: [{ name: 'name', required: true }],
+  args: [required('name', peerName)],
   async run(ctx, args) {
-    const view = requireVisiblePeer(ctx, args.name ?? '');
+    const view = requireVisiblePeer(ctx, args.name);
     const item = await ctx.services.peers.revoke(view.entry.name, ctx.actor.key);
     const reply: Reply = { blocks: [paragraph(ctx.t('peer.revoked', { name: view.entry.name }))] };
     const undo = ctx.services.settings.undoSeconds;
@@ -18,4 +19,4 @@ export const revokeCommand: CommandDef = {
     }
     return reply;
   },
-};
+});

@@ -1,6 +1,6 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
+import { required, rest, peerName, profile } from '../src/core/args.js';
 import { code, paragraph } from '../src/core/reply.js';
-import { parseProfile } from '../src/core/profile.js';
 import { configDelivery } from './support/delivery.js';
 import { requireVisiblePeer } from './support/peer-access.js';
 
@@ -8,19 +8,15 @@ import { requireVisiblePeer } from './support/peer-access.js';
  * /route NAME PROFILE (admins): change what a peer may reach. The Pi's firewall changes at once; the client's
  * routes change with it, so the new config is sent privately (QR and .conf), as /addpeer does.
  */
-export const routeCommand: CommandDef = {
+export const routeCommand = defineCommand({
   name: 'route',
   summaryKey: 'commands.route',
   access: 'admin',
-  args: [
-    { name: 'name', required: true },
-    { name: 'profile', required: true, rest: true },
-  ],
+  args: [required('name', peerName), rest('profile', profile, true)],
   async run(ctx, args) {
-    const view = requireVisiblePeer(ctx, args.name ?? '');
-    parseProfile(args.profile ?? ''); // bad input is refused before anything is looked at or changed
+    const view = requireVisiblePeer(ctx, args.name);
     const { peers, settings, renderQr } = ctx.services;
-    const result = await peers.setProfile(view.entry.name, (args.profile ?? '').replace(/\s+/g, ''));
+    const result = await peers.setProfile(view.entry.name, args.profile);
     const changed = paragraph(ctx.t('route.changed', { name: result.entry.name }), ' ', code(result.profile));
     if (!result.clientConfig) {
       // The bot did not keep the private key: the user edits AllowedIPs in the app by hand.
@@ -34,4 +30,4 @@ export const routeCommand: CommandDef = {
     reply.blocks.unshift(changed);
     return reply;
   },
-};
+});

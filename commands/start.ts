@@ -1,8 +1,8 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
 import { code, paragraph } from '../src/core/reply.js';
 
 /** The first thing a new person sees: what this bot is, and their id so an admin can add them. */
-export const startCommand: CommandDef = {
+export const startCommand = defineCommand({
   name: 'start',
   summaryKey: 'commands.start',
   access: 'anyone',
@@ -16,4 +16,4 @@ export const startCommand: CommandDef = {
       ],
     };
   },
-};
+});

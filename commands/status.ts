@@ -1,8 +1,8 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
 import { bold, code, list, paragraph, type Block, type Span } from '../src/core/reply.js';
 import { ONLINE_WINDOW_SECONDS } from './support/format.js';
 
-export const statusCommand: CommandDef = {
+export const statusCommand = defineCommand({
   name: 'status',
   summaryKey: 'commands.status',
   access: 'user',
@@ -39,4 +39,4 @@ export const statusCommand: CommandDef = {
     }
     return { blocks };
   },
-};
+});

@@ -1,16 +1,17 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
+import { required, undoToken } from '../src/core/args.js';
 import { UserError } from '../src/core/errors.js';
 import { textReply } from '../src/core/reply.js';
 
 /** Reached through the Undo button of /revoke: restores the same peer (same keys and address). */
-export const undoCommand: CommandDef = {
+export const undoCommand = defineCommand({
   name: 'undo',
   summaryKey: 'commands.undo',
   access: 'user',
   hidden: true,
-  args: [{ name: 'token', required: true }],
+  args: [required('token', undoToken)],
   async run(ctx, args) {
-    const token = args.token ?? '';
+    const token = args.token;
     const { peers, users } = ctx.services;
     const item = ctx.services.peers.trashItem(token);
     // Only whoever revoked it (or an admin) may bring it back; otherwise it looks expired.
@@ -24,4 +25,4 @@ export const undoCommand: CommandDef = {
     const view = await peers.undo(token);
     return textReply(ctx.t('peer.restored', { name: view.entry.name }));
   },
-};
+});

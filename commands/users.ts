@@ -1,7 +1,7 @@
-import type { CommandDef } from '../src/core/command.js';
+import { defineCommand } from '../src/core/command.js';
 import { bold, code, list, paragraph } from '../src/core/reply.js';
 
-export const usersCommand: CommandDef = {
+export const usersCommand = defineCommand({
   name: 'users',
   summaryKey: 'commands.users',
   access: 'admin',
@@ -23,4 +23,4 @@ export const usersCommand: CommandDef = {
       ],
     };
   },
-};
+});

@@ -4,7 +4,8 @@
  * into short answers. Secrets asked for outside a private chat are delivered privately instead.
  */
 import type { CommandDef, CommandContext } from '../core/command.js';
-import { mayRun, usage, visibleCommands } from '../core/command.js';
+import { prepareRun, runPrepared, usageLines, visibleCommands } from '../core/command.js';
+import { UsageError } from '../core/args.js';
 import { UserError } from '../core/errors.js';
 import { paragraph, code, textReply, type Reply } from '../core/reply.js';
 import type { RateLimiter } from '../core/rate-limit.js';
@@ -29,20 +30,6 @@ export function parseCommandLine(text: string): ParsedLine | undefined {
   const name = head.split('@')[0]!.toLowerCase();
   if (!/^[a-z][a-z0-9_]{0,31}$/.test(name)) return undefined;
   return { name, args };
-}
-
-export function bindArgs(command: CommandDef, args: string[]): Record<string, string | undefined> | undefined {
-  const out: Record<string, string | undefined> = {};
-  const specs = command.args;
-  for (let i = 0; i < specs.length; i++) {
-    const spec = specs[i]!;
-    const value = spec.rest ? args.slice(i).join(' ') || undefined : args[i];
-    if (spec.required && value === undefined) return undefined;
-    out[spec.name] = value;
-  }
-  const last = specs[specs.length - 1];
-  if (args.length > specs.length && !last?.rest) return undefined;
-  return out;
 }
 
 interface Deps {
@@ -105,30 +92,34 @@ export class Dispatcher {
     const command = this.deps.commands().find((c) => c.name === line.name);
     if (!command) return { blocks: [paragraph(t('dispatch.unknown', { name: line.name.slice(0, 32) }), ' ', code('/help'))] };
 
-    if (!mayRun(command.access, actor.role)) {
-      this.deps.audit.record({ actor: actor.key, action: command.name, outcome: 'refused', detail: 'access' });
+    const prepared = prepareRun(command, line.args, actor.role);
+    const audited = prepared.label;
+    if (!prepared.allowed) {
+      this.deps.audit.record({ actor: actor.key, action: audited, outcome: 'refused', detail: 'access' });
       return textReply(actor.role === 'stranger' ? t('access.stranger', { id: actor.key }) : t('access.adminOnly'));
     }
-    const args = bindArgs(command, line.args);
-    if (!args) return { blocks: [paragraph(t('dispatch.usage'), ' ', code(usage(command)))] };
 
     this.deps.services.users.rememberProfile(actor.key, { name: actor.displayName, ...(actor.username ? { username: actor.username } : {}), locale: actor.locale });
 
     const ctx: CommandContext = { actor, t, services: this.deps.services, isPrivateChat: msg.isPrivateChat, now: this.now };
-    const target = Object.values(args).filter(Boolean).join(' ').slice(0, 64) || undefined;
+    const target = prepared.words.join(' ').slice(0, 64) || undefined;
     let reply: Reply;
     try {
-      // A cheap stat: a `pivpn -r` made while the bot runs shows in this very command.
-      await this.deps.services.peers.refresh();
-      reply = await command.run(ctx, args);
-      this.deps.audit.record({ actor: actor.key, action: command.name, ...(target ? { target } : {}), outcome: 'ok' });
+      // Bad words are refused before anything is looked at or changed; then a cheap stat, so that a
+      // `pivpn -r` made while the bot runs shows in this very command.
+      reply = await runPrepared(prepared, ctx, () => this.deps.services.peers.refresh());
+      this.deps.audit.record({ actor: actor.key, action: audited, ...(target ? { target } : {}), outcome: 'ok' });
     } catch (error) {
+      if (error instanceof UsageError) {
+        this.deps.audit.record({ actor: actor.key, action: audited, outcome: 'refused', detail: 'usage' });
+        return { blocks: [paragraph(t('dispatch.usage'), ' ', code(usageLines(command, actor.role).join('\n')))] };
+      }
       if (error instanceof UserError) {
-        this.deps.audit.record({ actor: actor.key, action: command.name, ...(target ? { target } : {}), outcome: 'refused', detail: error.key });
+        this.deps.audit.record({ actor: actor.key, action: audited, ...(target ? { target } : {}), outcome: 'refused', detail: error.key });
         return textReply(t(error.key, error.params));
       }
-      this.deps.logger.error(`/${command.name} failed for ${actor.key}`, { error });
-      this.deps.audit.record({ actor: actor.key, action: command.name, ...(target ? { target } : {}), outcome: 'error' });
+      this.deps.logger.error(`/${audited} failed for ${actor.key}`, { error });
+      this.deps.audit.record({ actor: actor.key, action: audited, ...(target ? { target } : {}), outcome: 'error' });
       return textReply(t('dispatch.failed'));
     }
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bindArgs, parseCommandLine } from '../../src/chat/dispatcher.js';
+import { parseCommandLine } from '../../src/chat/dispatcher.js';
+import { bindArgs, UsageError } from '../../src/core/args.js';
 import { peersCommand } from '../../commands/peers.js';
 import { admin, offlineApp, plain, stranger } from '../helpers/app.js';
 
@@ -22,10 +23,10 @@ describe('parseCommandLine', () => {
     );
   });
 
-  it('binds arguments by position and refuses extra words', () => {
-    expect(bindArgs(peersCommand, [])).toEqual({ page: undefined });
-    expect(bindArgs(peersCommand, ['2'])).toEqual({ page: '2' });
-    expect(bindArgs(peersCommand, ['2', '3'])).toBeUndefined();
+  it('binds arguments by position, typed, and refuses extra words', () => {
+    expect(bindArgs(peersCommand.args, [])).toEqual({ page: undefined });
+    expect(bindArgs(peersCommand.args, ['2'])).toEqual({ page: 2 });
+    expect(() => bindArgs(peersCommand.args, ['2', '3'])).toThrow(UsageError);
   });
 });
 

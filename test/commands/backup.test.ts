@@ -71,6 +71,6 @@ describe('/backup', () => {
     await app.dispatcher.handle(admin('/backup auto off'));
     advance(8 * 86_400_000);
     expect(await service.runDue(build)).toBe(0);
-    expect(plain(await app.dispatcher.handle(admin('/backup auto maybe')))).toBe('Usage: /backup, or /backup auto on|off');
+    expect(plain(await app.dispatcher.handle(admin('/backup auto maybe')))).toBe('"maybe": use one of on | off. Nothing was changed.');
   });
 });

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ddnsCommand } from '../../commands/ddns.js';
 import { ipCommand } from '../../commands/ip.js';
-import type { CommandContext, CommandDef } from '../../src/core/command.js';
+import { prepareRun, runPrepared, type CommandContext, type CommandDef } from '../../src/core/command.js';
 import type { NetworkService } from '../../src/core/network.js';
 import { replyToPlainText } from '../../src/core/reply.js';
 import type { CommandServices } from '../../src/core/services.js';
@@ -41,7 +41,7 @@ afterEach(async () => {
   await Promise.all([echo.close(), noip.close(), dns.close()]);
 });
 
-async function run(command: CommandDef, options: { network?: NetworkService; role?: Role; locale?: 'en' | 'ja'; args?: Record<string, string> } = {}) {
+async function run(command: CommandDef, options: { network?: NetworkService; role?: Role; locale?: 'en' | 'ja'; words?: string[] } = {}) {
   const locale = options.locale ?? 'en';
   const actor: Actor = { key: 'console:local', platform: 'console', id: 'local', displayName: 'me', role: options.role ?? 'admin', locale };
   const ctx: CommandContext = {
@@ -52,7 +52,9 @@ async function run(command: CommandDef, options: { network?: NetworkService; rol
     isPrivateChat: true,
     now: () => h.clock.now,
   };
-  return replyToPlainText(await command.run(ctx, options.args ?? {}));
+  const prepared = prepareRun(command, options.words ?? [], actor.role);
+  if (!prepared.allowed) return ctx.t('access.adminOnly');
+  return replyToPlainText(await runPrepared(prepared, ctx));
 }
 
 describe('/ip', () => {
@@ -82,24 +84,24 @@ describe('/ddns', () => {
 
   it('lets admins force an update, and nobody else', async () => {
     await h.watch.checkNow();
-    expect(await run(ddnsCommand, { role: 'user', args: { action: 'update' } })).toBe('Only an admin can do that.');
+    expect(await run(ddnsCommand, { role: 'user', words: ['update'] })).toBe('Only an admin can do that.');
     expect(noip.updates).toHaveLength(1);
     noip.answerWith((r) => `nochg ${r.myip}`);
-    expect(await run(ddnsCommand, { args: { action: 'update' } })).toBe(`The record already had this address. The provider answered: nochg ${A}`);
+    expect(await run(ddnsCommand, { words: ['update'] })).toBe(`The record already had this address. The provider answered: nochg ${A}`);
     expect(noip.updates).toHaveLength(2);
   });
 
   it('refuses a forced update during a 911 back-off and says until when', async () => {
     noip.answerWith('911');
     await h.watch.checkNow();
-    expect(await run(ddnsCommand, { args: { action: 'update' } })).toBe('The provider asked to wait: the next update is allowed after 2025-01-01 00:30 UTC.');
+    expect(await run(ddnsCommand, { words: ['update'] })).toBe('The provider asked to wait: the next update is allowed after 2025-01-01 00:30 UTC.');
     expect(noip.updates).toHaveLength(1);
   });
 
   it('records a No-IP confirmation', async () => {
     await h.watch.checkNow();
     h.clock.advance(10 * 24 * 3600_000);
-    expect(await run(ddnsCommand, { args: { action: 'confirmed' } })).toContain('Noted');
+    expect(await run(ddnsCommand, { words: ['confirmed'] })).toContain('Noted');
     expect(await run(ddnsCommand)).toContain('confirm it at noip.com by 2025-02-10 00:00 UTC');
   });
 });

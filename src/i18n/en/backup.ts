@@ -6,7 +6,6 @@ export const backup = {
     sentKept: 'Encrypted backup ({{peers}} peers). Save the file somewhere safe. Restore on a new SD card: wg-chatops restore FILE, with your recovery code.',
     caption: 'wg-chatops backup (encrypted)',
     unavailable: 'Backups are not available in this process.',
-    usage: 'Usage: /backup, or /backup auto on|off',
     autoOn: 'Automatic backups on: you get one {{schedule}} in this chat.',
     autoOff: 'Automatic backups off for you.',
     autoIsOn: 'Automatic backups are on for you ({{schedule}}).',

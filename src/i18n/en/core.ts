@@ -45,6 +45,11 @@ export const core = {
     sentPrivately: 'I sent it to you in a private chat.',
     openPrivateChat: 'Configs are only sent in a private chat. Open a private chat with me, send any message, then try again there.',
   },
+  args: {
+    unknownOption: '{{item}}: I do not understand this word here. Send /help to see what this command takes. Nothing was changed.',
+    badWord: '"{{item}}" is not a valid {{label}}. Nothing was changed.',
+    badChoice: '"{{item}}": use one of {{choices}}. Nothing was changed.',
+  },
   access: {
     adminOnly: 'Only an admin can do that.',
     stranger: 'You are not registered with this VPN. Your id is {{id}}: send /addpeer NAME to ask an admin for access.',
@@ -168,7 +173,6 @@ export const core = {
     title: 'Approved users: {{count}}',
     peers: '{{count}} peers',
     notFound: 'There is no approved user {{user}}. See /users.',
-    badMode: 'Say "revoke" or "keep": /removeuser USER revoke',
     askPeers: '{{user}} has {{count}} peers. Revoke them too?',
     removed: '{{user}} is no longer an approved user. Their peers stay.',
     removedRevoked: '{{user}} is no longer an approved user, and their {{count}} peers are revoked.',

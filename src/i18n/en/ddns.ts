@@ -29,8 +29,6 @@ export const ddns = {
     retryAt: 'Waiting before the next try: not before {{time}}.',
     nextCheck: 'Next check: {{time}}',
     confirmBy: 'Free No-IP host name: confirm it at noip.com by {{date}}. After confirming, send /ddns confirmed.',
-    usage: 'Use /ddns, /ddns update (admins) or /ddns confirmed (admins, after confirming a free No-IP host name).',
-    adminOnly: 'Only an admin can do that.',
     statusBlocked: 'Dynamic DNS is stopped: the provider answered “{{answer}}”. See /ddns.',
     forced: {
       good: 'Updated. The provider answered: {{answer}}',

@@ -6,7 +6,6 @@ export const backup = {
     sentKept: '暗号化バックアップ (ピア {{peers}} 件)。ファイルを安全な場所に保存してください。新しい SD カードでの復元: wg-chatops restore FILE (リカバリーコードが必要)。',
     caption: 'wg-chatops バックアップ (暗号化済み)',
     unavailable: 'このプロセスではバックアップを利用できません。',
-    usage: '使い方: /backup または /backup auto on|off',
     autoOn: '自動バックアップを有効にしました: {{schedule}} でこのチャットに送ります。',
     autoOff: '自動バックアップを無効にしました。',
     autoIsOn: '自動バックアップは有効です ({{schedule}})。',

@@ -45,6 +45,11 @@ export const core = {
     sentPrivately: '個別チャットで送りました。',
     openPrivateChat: '設定は個別チャットでのみ送ります。ボットとの個別チャットを開いて何かメッセージを送り、そこでもう一度試してください。',
   },
+  args: {
+    unknownOption: '{{item}}: ここでは分からない語です。このコマンドの使い方は /help で確認できます。何も変更していません。',
+    badWord: '「{{item}}」は正しい {{label}} ではありません。何も変更していません。',
+    badChoice: '「{{item}}」: {{choices}} のどれかを指定してください。何も変更していません。',
+  },
   access: {
     adminOnly: 'この操作は管理者のみ実行できます。',
     stranger: 'このVPNにはまだ登録されていません。あなたのIDは {{id}} です。/addpeer 名前 で管理者にアクセスを申請してください。',
@@ -168,7 +173,6 @@ export const core = {
     title: '承認済みユーザー: {{count}} 人',
     peers: 'ピア {{count}} 件',
     notFound: '承認済みユーザー {{user}} はいません。/users を確認してください。',
-    badMode: '「revoke」か「keep」を指定してください: /removeuser ユーザー revoke',
     askPeers: '{{user}} はピアを {{count}} 件持っています。それらも削除しますか?',
     removed: '{{user}} を承認済みユーザーから外しました。ピアは残っています。',
     removedRevoked: '{{user}} を承認済みユーザーから外し、ピア {{count}} 件を削除しました。',

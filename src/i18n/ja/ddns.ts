@@ -29,8 +29,6 @@ export const ddns = {
     retryAt: '次の再試行は {{time}} 以降です。',
     nextCheck: '次の確認: {{time}}',
     confirmBy: '無料の No-IP ホスト名です。{{date}} までに noip.com で確認(Confirm)してください。確認したら /ddns confirmed を送ってください。',
-    usage: '使い方: /ddns、/ddns update(管理者)、/ddns confirmed(管理者、無料の No-IP ホスト名を確認した後)',
-    adminOnly: 'この操作は管理者だけができます。',
     statusBlocked: 'ダイナミックDNSは停止中です(サービスの応答: 「{{answer}}」)。/ddns を見てください。',
     forced: {
       good: '更新しました。サービスの応答: {{answer}}',
