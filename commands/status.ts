@@ -1,5 +1,6 @@
 import { defineCommand } from '../src/core/command.js';
 import { bold, code, list, paragraph, type Block, type Span } from '../src/core/reply.js';
+import { endLines } from './support/ends.js';
 import { ONLINE_WINDOW_SECONDS } from './support/format.js';
 
 export const statusCommand = defineCommand({
@@ -22,6 +23,8 @@ export const statusCommand = defineCommand({
     const endpoint = peers.endpoint();
     lines.push(endpoint ? [ctx.t('status.endpoint'), ' ', code(endpoint)] : [ctx.t('status.noEndpoint')]);
     lines.push([ctx.t('status.peers', { count: all.length, online, disabled })]);
+    const visible = ctx.actor.role === 'admin' ? all : all.filter((p) => p.meta?.owner === ctx.actor.key);
+    for (const line of endLines(ctx.t, all, visible, peers.timeZone)) lines.push([line]);
     const unmanaged = peers.unmanagedCount();
     if (unmanaged > 0) lines.push([ctx.t('status.unmanaged', { count: unmanaged })]);
     const drift = peers.driftReport.findings.length;

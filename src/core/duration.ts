@@ -3,9 +3,13 @@
  * date (`2026-12-31`: the end of that day in the bot's time zone), or `never`. Pure: the clock and the
  * time zone are given. Bad input is a UserError (translated) and nothing is changed.
  */
+import type { ArgKind } from './args.js';
 import { UserError } from './errors.js';
 
 export type PeerEnd = { kind: 'never' } | { kind: 'at'; at: Date };
+
+/** What was typed, checked for form but not yet against the clock (an argument kind's value). */
+export type EndText = { kind: 'never' } | { kind: 'after'; seconds: number; item: string } | { kind: 'date'; year: number; month: number; day: number; item: string };
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 7 * 86_400 };
 
@@ -13,18 +17,27 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, 
 export const MAX_END_DAYS = 3650;
 const MAX_SECONDS = MAX_END_DAYS * 86_400;
 
-/** Whether a word is meant as an end (claimed by /addpeer's options), even if it turns out wrong. */
+/**
+ * Whether a word is meant as an end (an /addpeer option), even if it turns out wrong: never, a number with
+ * a unit (7d, 5y, 1.5h, -5d) or a date. Not a profile: those are addresses (10.0.0.1, fd00::1, 10.0.0.0/24).
+ */
 export function looksLikeEnd(word: string): boolean {
   const w = word.trim().toLowerCase();
-  return w === 'never' || /^[+-]?\d+(\.\d+)?[a-z]*$/.test(w) || /^\d{4}-\d{1,2}-\d{1,2}$/.test(w);
+  return w === 'never' || /^-?\d+(\.\d+)?[a-z]+$/.test(w) || /^-\d+$/.test(w) || /^\d{4}-\d{1,2}-\d{1,2}$/.test(w);
 }
 
-export function parseEnd(text: string, now: Date, timeZone: string): PeerEnd {
+/** Check the form of an end: a known unit, a whole positive amount, a real calendar date. */
+export function parseEndText(text: string): EndText {
   const word = text.trim().toLowerCase();
   const item = text.trim().slice(0, 40);
   if (word === 'never') return { kind: 'never' };
   const date = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(word);
-  if (date) return { kind: 'at', at: endOfDate(Number(date[1]), Number(date[2]), Number(date[3]), now, timeZone, item) };
+  if (date) {
+    const [year, month, day] = [Number(date[1]), Number(date[2]), Number(date[3])];
+    const probe = new Date(Date.UTC(year, month - 1, day));
+    if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) throw new UserError('duration.badDate', { item });
+    return { kind: 'date', year, month, day, item };
+  }
   const m = /^([+-]?)(\d+(?:\.\d+)?)([a-z]*)$/.exec(word);
   if (!m) throw new UserError('duration.unknown', { item });
   const [, sign, digits, unit] = m as unknown as [string, string, string, string];
@@ -35,13 +48,25 @@ export function parseEnd(text: string, now: Date, timeZone: string): PeerEnd {
   const amount = Number(digits);
   if (sign === '-' || amount === 0) throw new UserError('duration.notPositive', { item });
   if (digits.length > 12 || amount * perUnit > MAX_SECONDS) throw new UserError('duration.tooLong', { item, max: MAX_END_DAYS });
-  return { kind: 'at', at: new Date(now.getTime() + amount * perUnit * 1000) };
+  return { kind: 'after', seconds: amount * perUnit, item };
 }
+
+/** The instant an end names, at `now` in `timeZone`: a date already over, or too far away, is refused. */
+export function resolveEnd(end: EndText, now: Date, timeZone: string): PeerEnd {
+  if (end.kind === 'never') return end;
+  if (end.kind === 'after') return { kind: 'at', at: new Date(now.getTime() + end.seconds * 1000) };
+  return { kind: 'at', at: endOfDate(end.year, end.month, end.day, now, timeZone, end.item) };
+}
+
+export function parseEnd(text: string, now: Date, timeZone: string): PeerEnd {
+  return resolveEnd(parseEndText(text), now, timeZone);
+}
+
+/** The argument kind of /expire and /addpeer's end option (its value is resolved against the clock by the handler). */
+export const duration: ArgKind<EndText> = { label: 'duration', claims: looksLikeEnd, parse: parseEndText };
 
 /** The last second of a calendar day in `timeZone` (23:59:59 there, whatever the offset or DST). */
 function endOfDate(year: number, month: number, day: number, now: Date, timeZone: string, item: string): Date {
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) throw new UserError('duration.badDate', { item });
   const at = new Date(zonedMidnight(year, month - 1, day + 1, timeZone) - 1000);
   if (at.getTime() <= now.getTime()) throw new UserError('duration.past', { item });
   if (at.getTime() - now.getTime() > MAX_SECONDS * 1000) throw new UserError('duration.tooLong', { item, max: MAX_END_DAYS });
