@@ -90,8 +90,12 @@ export class ExpiryClock {
   private plan(): void {
     if (this.stopped) return;
     if (this.timer !== undefined) this.deps.clearTimer(this.timer);
-    const now = this.deps.now().getTime();
-    this.plannedFor = nextDue(this.deps.peers(), this.deps.now());
+    const at = this.deps.now();
+    const now = at.getTime();
+    const peers = this.deps.peers();
+    // Something fell due while the evaluation ran (slow disk): at once. A failed action waits a heartbeat.
+    const overdue = !this.retry && dueActions(peers, at).length > 0;
+    this.plannedFor = overdue ? now : nextDue(peers, at);
     const heartbeat = this.deps.heartbeatMs ?? 30_000;
     const sleep = this.plannedFor === undefined ? heartbeat : Math.max(0, Math.min(heartbeat, this.plannedFor - now));
     this.timer = this.deps.setTimer(() => this.wake(), sleep);
