@@ -116,3 +116,10 @@ describe('parseEnd', () => {
     expect([formatLeft(45_000), formatLeft(20 * 60_000), formatLeft(23 * 3600_000), formatLeft(6 * 86_400_000)]).toEqual(['45s', '20m', '23h', '6d']);
   });
 });
+
+describe('looksLikeEnd (the /addpeer option claim)', () => {
+  it('claims ends, never profiles', () => {
+    for (const w of ['7d', '30s', '2W', 'never', '2026-12-31', '5y', '1.5h', '-5d']) expect(looksLikeEnd(w), w).toBe(true);
+    for (const w of ['full', 'lan', '10.0.0.1', '192.168.1.0/24', '192.168.1.10:445/tcp', 'fd00::10', '[fd00::10]:445/tcp', 'ab', '10']) expect(looksLikeEnd(w), w).toBe(false);
+  });
+});
