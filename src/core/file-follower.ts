@@ -3,23 +3,15 @@
  * change, adopts hand edits and brings the live interface in line; while running it re-reads the file when
  * it changed on disk (a cheap stat otherwise) and adopts what was edited by hand. Serialised by its caller.
  */
-import type { ChangeApplier } from './change-applier.js';
-import type { BotDb } from './database.js';
+import type { ApplierDeps, ChangeApplier } from './change-applier.js';
 import { ConfigError, UserError } from './errors.js';
 import { findHandEdits, reconcileLive } from './hand-edits.js';
 import type { InterfaceLiveState } from './peer.js';
 import type { DriftReport } from './peer-types.js';
-import type { ChangeJournal, InterfaceDocument, LiveInterface, PeerPolicy, PolicyPeer } from './ports.js';
-import type { Logger } from '../log/logger.js';
+import type { PolicyPeer } from './ports.js';
 
-interface Deps {
-  document: InterfaceDocument;
-  live?: LiveInterface;
-  db: BotDb;
-  journal: ChangeJournal;
-  policy?: PeerPolicy;
-  logger: Logger;
-  now: () => Date;
+/** The applier's ports it reads and fixes up, plus: */
+interface Deps extends Pick<ApplierDeps, 'document' | 'live' | 'db' | 'journal' | 'policy' | 'logger' | 'now'> {
   applier: ChangeApplier;
   policyPeers: () => PolicyPeer[];
   onHandEdits?: (findings: string[]) => void;
