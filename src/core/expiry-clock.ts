@@ -31,6 +31,7 @@ export interface ClockDeps {
 
 export class ExpiryClock {
   private timer: unknown;
+  private poked: unknown;
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = true;
@@ -38,6 +39,8 @@ export class ExpiryClock {
   private last: { wall: number; mono: number } | undefined;
   /** An action failed (e.g. a full disk): evaluated again at the next wake. */
   private retry = false;
+  /** What the last evaluation carried out (or tried). */
+  private readonly attempted = new Set<string>();
 
   constructor(private readonly deps: ClockDeps) {}
 
@@ -50,13 +53,20 @@ export class ExpiryClock {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer !== undefined) this.deps.clearTimer(this.timer);
-    this.timer = undefined;
+    for (const handle of [this.timer, this.poked]) if (handle !== undefined) this.deps.clearTimer(handle);
+    this.timer = this.poked = undefined;
   }
 
-  /** Something changed (an end set, a peer added or enabled): evaluate and plan again. */
+  /**
+   * Something changed (an end set, a peer added or enabled): evaluate and plan again, on a later turn (off
+   * the reply's path; a burst of changes is one evaluation).
+   */
   poke(): void {
-    if (!this.stopped) void this.evaluate();
+    if (this.stopped || this.poked !== undefined) return;
+    this.poked = this.deps.setTimer(() => {
+      this.poked = undefined;
+      void this.evaluate();
+    }, 0);
   }
 
   /** Resolves when no evaluation is running (tests, stop). */
@@ -73,7 +83,9 @@ export class ExpiryClock {
       do {
         this.again = false;
         this.retry = false;
+        this.attempted.clear();
         for (const action of dueActions(this.deps.peers(), this.deps.now())) {
+          this.attempted.add(actionKey(action));
           await this.deps.act(action).catch((error) => {
             this.retry = true;
             this.deps.logger.warn(`expiry: could not ${action.kind} ${action.name}; tried again later`, { error });
@@ -93,8 +105,9 @@ export class ExpiryClock {
     const at = this.deps.now();
     const now = at.getTime();
     const peers = this.deps.peers();
-    // Something fell due while the evaluation ran (slow disk): at once. A failed action waits a heartbeat.
-    const overdue = !this.retry && dueActions(peers, at).length > 0;
+    // Something fell due while the evaluation ran (slow disk): at once. A failed action, or one still due
+    // after it was carried out (it must not spin), waits a heartbeat.
+    const overdue = !this.retry && dueActions(peers, at).some((a) => !this.attempted.has(actionKey(a)));
     this.plannedFor = overdue ? now : nextDue(peers, at);
     const heartbeat = this.deps.heartbeatMs ?? 30_000;
     const sleep = this.plannedFor === undefined ? heartbeat : Math.max(0, Math.min(heartbeat, this.plannedFor - now));
@@ -105,7 +118,7 @@ export class ExpiryClock {
     this.timer = undefined;
     const jumped = this.jumped();
     const due = this.plannedFor !== undefined && this.deps.now().getTime() >= this.plannedFor;
-    if (jumped || due || this.retry) void this.evaluate();
+    if (jumped || due || this.retry || this.attempted.size > 0) void this.evaluate();
     else this.plan();
   }
 
@@ -123,4 +136,8 @@ export class ExpiryClock {
   private mark(): void {
     this.last = { wall: this.deps.now().getTime(), mono: this.deps.monotonic() };
   }
+}
+
+function actionKey(a: DueAction): string {
+  return `${a.kind} ${a.name} ${a.publicKey} ${a.expiresAt}`;
 }
