@@ -8,6 +8,7 @@ import { ddnsCommand } from './ddns.js';
 import { denyCommand } from './deny.js';
 import { disableCommand } from './disable.js';
 import { enableCommand } from './enable.js';
+import { expireCommand } from './expire.js';
 import { helpCommand } from './help.js';
 import { ipCommand } from './ip.js';
 import { peersCommand } from './peers.js';
@@ -34,6 +35,7 @@ export const commands: readonly CommandDef[] = [
   routeCommand,
   disableCommand,
   enableCommand,
+  expireCommand,
   statusCommand,
   trafficCommand,
   quotaCommand,

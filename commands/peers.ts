@@ -5,6 +5,7 @@ import type { PeerWithLive } from '../src/core/peer-service.js';
 import { bold, code, list, paragraph, type Button, type Reply, type Span } from '../src/core/reply.js';
 import type { Translate } from '../src/core/translate.js';
 import { ADMINS_OWNER } from '../src/core/peer.js';
+import { endNote } from './support/ends.js';
 import { formatAge, formatBytes, ONLINE_WINDOW_SECONDS } from './support/format.js';
 import { quotaText } from './support/quota-use.js';
 
@@ -31,7 +32,7 @@ export const peersCommand = defineCommand({
     const reply: Reply = {
       blocks: [
         paragraph(bold(ctx.t('peers.title', { count: peers.length, online })), pages > 1 ? ` ${ctx.t('peers.page', { page: current, pages })}` : ''),
-        list(slice.map((p) => [...peerLine(ctx.t, p, nowSeconds, ctx.services.users.displayName.bind(ctx.services.users)), { text: quotaText(ctx.t, ctx.services.traffic, p.entry.publicKey, ctx.now()) }])),
+        list(slice.map((p) => [...peerLine(ctx.t, p, nowSeconds, ctx.services.users.displayName.bind(ctx.services.users), ctx.services.peers.timeZone), { text: quotaText(ctx.t, ctx.services.traffic, p.entry.publicKey, ctx.now()) }])),
       ],
     };
     if (!iface && !ctx.services.peers.offline) reply.blocks.push(paragraph(ctx.t('status.interfaceDown', { name: ctx.services.peers.interfaceName ?? '' })));
@@ -47,11 +48,12 @@ function isOnline(p: PeerWithLive, nowSeconds: number): boolean {
   return !!p.live && p.live.latestHandshake > 0 && nowSeconds - p.live.latestHandshake <= ONLINE_WINDOW_SECONDS;
 }
 
-function peerLine(t: Translate, p: PeerWithLive, nowSeconds: number, nameOf: (key: string) => string): Span[] {
+function peerLine(t: Translate, p: PeerWithLive, nowSeconds: number, nameOf: (key: string) => string, timeZone: string): Span[] {
   const address = p.entry.allowedIps[0]?.replace(/\/32$/, '') ?? '';
   const spans: Span[] = [bold(p.entry.name), { text: ' ' }, code(address)];
+  const end = endNote(t, p, timeZone);
   if (!p.entry.enabled) {
-    spans.push({ text: ` — ${t('peers.disabled')}` });
+    spans.push({ text: ` — ${end ?? t('peers.disabled')}` });
     return spans;
   }
   spans.push({ text: ` — ${isOnline(p, nowSeconds) ? t('peers.online') : t('peers.offline')}` });
@@ -60,5 +62,6 @@ function peerLine(t: Translate, p: PeerWithLive, nowSeconds: number, nameOf: (ke
   if (p.live && (p.live.rxBytes > 0 || p.live.txBytes > 0)) spans.push({ text: `, ↓${formatBytes(p.live.txBytes)} ↑${formatBytes(p.live.rxBytes)}` });
   const owner = !p.meta || p.meta.owner === ADMINS_OWNER ? t('peers.ownerAdmins') : nameOf(p.meta.owner);
   spans.push({ text: `, ${t('peers.owner', { owner })}` });
+  if (end) spans.push({ text: `, ${end}` });
   return spans;
 }

@@ -1,5 +1,6 @@
 import { defineCommand } from '../src/core/command.js';
 import { bold, code, list, paragraph, type Block, type Span } from '../src/core/reply.js';
+import { endLines } from './support/ends.js';
 import { ONLINE_WINDOW_SECONDS } from './support/format.js';
 import { quotaSummary } from './support/quota-use.js';
 
@@ -25,6 +26,8 @@ export const statusCommand = defineCommand({
     lines.push([ctx.t('status.peers', { count: all.length, online, disabled })]);
     const quotas = quotaSummary(ctx, all);
     if (quotas) lines.push([quotas]);
+    const visible = ctx.actor.role === 'admin' ? all : all.filter((p) => p.meta?.owner === ctx.actor.key);
+    for (const line of endLines(ctx.t, all, visible, peers.timeZone)) lines.push([line]);
     const unmanaged = peers.unmanagedCount();
     if (unmanaged > 0) lines.push([ctx.t('status.unmanaged', { count: unmanaged })]);
     const drift = peers.driftReport.findings.length;

@@ -3,8 +3,7 @@
  * composition root (src/main.ts) and by tests that run the whole bot in-process; it reads no
  * environment and starts no chat platform by itself.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commands as defaultCommands } from '../commands/index.js';
 import { approvalMessages } from '../commands/support/approval-messages.js';
@@ -13,7 +12,6 @@ import type { CommandDef } from './core/command.js';
 import { observeCommands, type CommandObserver } from './core/command-observer.js';
 import type { DoctorService } from './core/doctor.js';
 import type { NetworkService } from './core/network.js';
-import { ADMINS_OWNER } from './core/peer.js';
 import { PeerService, type PeerSettings } from './core/peer-service.js';
 import type { LiveInterface, PeerFileMirror } from './core/ports.js';
 import { renderQrPng } from './core/qr.js';
@@ -38,12 +36,14 @@ import { NftPeerPolicy } from './firewall/nft.js';
 import { whenNftPresent } from './firewall/nft-optional.js';
 import { createTrafficPart } from './app-traffic.js';
 import { detectLanSubnets } from './net/lan.js';
+import { systemTimeZone } from './core/duration.js';
 import type { PeerPolicy } from './core/ports.js';
 import { wgCliInterface } from './wireguard/wg-cli.js';
 import type { ChatAdapter } from './chat/adapter.js';
 import { Dispatcher } from './chat/dispatcher.js';
-import { ChatHub, type ScheduledDeletion } from './chat/hub.js';
-import { DeletionLog } from './store/deletion-log.js';
+import { ChatHub } from './chat/hub.js';
+import { adoptImported, openDeletionLog } from './app-support.js';
+import { expiryClock } from './app-expiry.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -122,6 +122,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     undoSeconds: config.bot.UNDO_SECONDS ?? 300,
     defaultProfile: wg.WG_DEFAULT_PROFILE,
     lanSubnets: wg.LAN_SUBNETS.length > 0 ? wg.LAN_SUBNETS : (deps.lanSubnets ?? detectLanSubnets(wg.WG_INTERFACE)),
+    timeZone: config.bot.TZ ?? systemTimeZone(),
   };
   const journal = await openJournal(join(config.dataDir, 'journal'));
   const document = interfaceDocument(interfaceConfigFile(deps.interfaceConfigPath ?? config.interfaceConfigPath), {
@@ -157,6 +158,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     now,
     ensureRoom: spaceGuard([db.path, document.path]),
     ...(deps.onPeerStep ? { onStep: deps.onPeerStep } : {}),
+    onCommitted: () => clock.poke(), // an end set, a peer added or switched on: the expiry clock plans again
     onDiskFault: (fault) => {
       const reason = fault === 'full' ? 'storage.full' : fault === 'readOnly' ? 'storage.readOnly' : 'storage.io';
       hub.toAdmins((t) => textReply(t('storage.alert', { reason: t(reason) }))).catch((error) => logger.warn('telling the admins about the disk failed', { error }));
@@ -180,6 +182,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     now: () => now().getTime(),
   });
   const users = new UserService(db, admins);
+  const clock = expiryClock({ peers, notifier: hub, displayName: (key) => users.displayName(key), now, logger });
   const renderQr: (text: string) => Promise<Uint8Array> = renderQrPng;
   const commandSettings = {
     maxPeersPerUser: config.bot.MAX_PEERS_PER_USER ?? 3,
@@ -253,6 +256,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       await traffic?.start();
       hub.startDeletionClock();
       await hub.deleteDue();
+      await clock.start(); // a peer whose end passed while the bot was down is switched off now
       // Requests time out even when nobody presses a button.
       expiryTimer = setInterval(() => {
         approvals.expireDue(now()).catch((error) => logger.warn('request expiry failed', { error }));
@@ -262,6 +266,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     async stop() {
       if (expiryTimer) clearInterval(expiryTimer);
       await traffic?.stop();
+      clock.stop();
+      await clock.settled();
       hub.stop();
       for (const a of [...adapters].reverse()) {
         await a.stop().catch((error) => logger.warn(`stopping ${a.platform} failed`, { error }));
@@ -272,31 +278,4 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       await journal.close();
     },
   };
-}
-
-/** Imported peers' metadata goes into the database in memory only; it is saved with the next real change. */
-function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']>, keepKeys: boolean, enabledOf: (name: string) => boolean | undefined): void {
-  const fresh = imported.filter((p) => db.data.peers[p.name]?.publicKey !== p.publicKey);
-  if (fresh.length === 0) return;
-  db.stage((d) => {
-    for (const p of fresh) {
-      d.peers[p.name] = {
-        name: p.name,
-        publicKey: p.publicKey,
-        owner: ADMINS_OWNER,
-        createdAt: p.createdAt,
-        ...(keepKeys && p.privateKey ? { privateKey: p.privateKey } : {}),
-        ...(enabledOf(p.name) === false ? { disabled: true as const } : {}),
-      };
-    }
-  });
-}
-
-/** The deletion schedule: deletions.log; the whole-file deletions.json of earlier versions is taken over once. */
-async function openDeletionLog(dataDir: string, logger: Logger): Promise<DeletionLog> {
-  const legacyPath = join(dataDir, 'deletions.json');
-  const legacy = existsSync(legacyPath)
-    ? { path: legacyPath, entries: async () => (JSON.parse(await readFile(legacyPath, 'utf8')) as { deletions?: ScheduledDeletion[] }).deletions ?? [] }
-    : undefined;
-  return DeletionLog.open(join(dataDir, 'deletions.log'), { onWarning: (m) => logger.warn(m) }, legacy);
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from '../core/duration.js';
 import { integer, list, optionalString } from './fields.js';
 
 export const botSchema = z.object({
@@ -23,4 +24,6 @@ export const botSchema = z.object({
   /** The language used when a platform does not tell us the user's (en or ja). */
   BOT_LANGUAGE: optionalString.pipe(z.enum(['en', 'ja']).optional()),
   LANG: optionalString,
+  /** The time zone dates are read and shown in (/addpeer NAME 2026-12-31, /peers); unset: the system's. */
+  TZ: optionalString.pipe(z.string().refine(isTimeZone, 'expected an IANA time zone such as Asia/Tokyo or Europe/London').optional()),
 });

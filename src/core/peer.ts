@@ -24,7 +24,18 @@ export interface PeerMeta {
   privateKey?: string;
   /** Set while the peer is disabled (the file says so too): a `#[disabled] ` added by hand shows as a difference. */
   disabled?: true;
+  /** Why it is disabled, when not by an admin or by hand: its end passed, or its data quota was used up. */
+  disabledReason?: Exclude<DisableReason, 'admin'>;
+  /** When its access ends (ISO instant); absent: never. */
+  expiresAt?: string;
+  /** When that end was set (ISO): a short access is reminded at half its time. */
+  expirySetAt?: string;
+  /** The end (expiresAt) whose reminder the owner got: once per end. */
+  remindedFor?: string;
 }
+
+/** Why a peer is switched off: by an admin (/disable), its end passed (/expire), its quota was used up. */
+export type DisableReason = 'admin' | 'expired' | 'quota';
 
 /** Live state of a peer, parsed from `wg show IFACE dump`. */
 export interface PeerLiveState {

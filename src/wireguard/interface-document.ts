@@ -134,7 +134,7 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
     },
     async apply(change: PeerChange) {
       const { entry } = change;
-      if (change.op === 'route') return false; // a profile lives in the database and the firewall, not in the file
+      if (change.op === 'route' || change.op === 'expiry') return false; // profiles and ends live in the database (and the firewall), not in the file
       const current = index().byName.get(entry.name);
       if (change.op === 'add') {
         if (current) {

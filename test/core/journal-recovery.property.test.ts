@@ -56,7 +56,7 @@ function state(dir: string, live: MemoryInterface): string {
   return JSON.stringify({ file, peers, trash, livePeers });
 }
 
-type Op = { kind: 'add' } | { kind: 'revoke' | 'disable' | 'enable' | 'undo'; index: number };
+type Op = { kind: 'add' } | { kind: 'revoke' | 'disable' | 'enable' | 'undo' | 'end' | 'never'; index: number };
 
 async function run(app: App, op: Op, names: string[], tokens: string[]): Promise<void> {
   const name = names.length > 0 && op.kind !== 'add' ? names[op.index % names.length]! : 'fresh';
@@ -64,6 +64,8 @@ async function run(app: App, op: Op, names: string[], tokens: string[]): Promise
   else if (op.kind === 'revoke') await app.peers.revoke(name, 'test:admin');
   else if (op.kind === 'undo' && tokens.length > 0) await app.peers.undo(tokens[op.index % tokens.length]!);
   else if (op.kind === 'disable' || op.kind === 'enable') await app.peers.setEnabled(name, op.kind === 'enable');
+  // /expire: an end a day from now, or none (the database only; "never" on a peer without an end changes nothing).
+  else if (op.kind === 'end' || op.kind === 'never') await app.peers.setEnd(name, op.kind === 'end' ? new Date(Date.now() + 86_400_000) : undefined);
 }
 
 describe('journal recovery (property)', () => {
@@ -71,7 +73,7 @@ describe('journal recovery (property)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
-        fc.oneof(fc.constant<Op>({ kind: 'add' }), fc.record({ kind: fc.constantFrom<'revoke' | 'disable' | 'enable' | 'undo'>('revoke', 'disable', 'enable', 'undo'), index: fc.nat(5) })),
+        fc.oneof(fc.constant<Op>({ kind: 'add' }), fc.record({ kind: fc.constantFrom<'revoke' | 'disable' | 'enable' | 'undo' | 'end' | 'never'>('revoke', 'disable', 'enable', 'undo', 'end', 'never'), index: fc.nat(5) })),
         fc.integer({ min: 1, max: 7 }),
         async (enabled, op, crashAt) => {
           const dir = mkdtempSync(join(tmpdir(), 'wgc-prop-'));
@@ -94,7 +96,8 @@ describe('journal recovery (property)', () => {
           // Some peers, some disabled, one revoked (so /undo has something to restore).
           const names = enabled.map((_, i) => `p${i}`);
           for (const [i, on] of enabled.entries()) {
-            await app.peers.add({ name: names[i]!, owner: 'test:admin' });
+            // Every other peer has an end (two days away: nothing falls due while the property runs).
+            await app.peers.add({ name: names[i]!, owner: 'test:admin', ...(i % 2 ? { end: new Date(Date.now() + 2 * 86_400_000) } : {}) });
             if (!on) await app.peers.setEnabled(names[i]!, false);
           }
           const tokens = [(await app.peers.revoke(names[0]!, 'test:admin')).token];

@@ -17,6 +17,7 @@ export const core = {
     removeuser: 'remove an approved user',
     undo: 'undo a revoke',
     route: 'change what a peer may reach: full, lan, or addresses with ports',
+    expire: 'set when a peer’s access ends: 7d, 12h, 2026-12-31 or never',
   },
   help: {
     title: 'Commands',
@@ -80,6 +81,7 @@ export const core = {
     alreadyDisabled: 'Peer {{name}} was already disabled.',
     enabled: 'Peer {{name}} is enabled again.',
     alreadyEnabled: 'Peer {{name}} is already enabled.',
+    configBroken: 'The WireGuard config file {{path}} has an error, so I changed nothing: {{problem}}. Fix the file (or undo the last hand edit), then try again. /peers still shows the last good state.',
     notLive: 'Note: the WireGuard interface is not running. The peer is saved and works once the interface starts.',
   },
   route: {
@@ -142,6 +144,8 @@ export const core = {
     page: '(page {{page}} of {{pages}})',
     badPage: 'The page must be a number, e.g. /peers 2.',
     disabled: 'disabled',
+    expired: 'expired {{end}}',
+    ends: 'ends {{end}}',
     online: 'online',
     offline: 'offline',
     handshake: 'handshake {{age}} ago',
@@ -160,6 +164,8 @@ export const core = {
     unmanaged: '{{count}} peers written by hand in the config file (kept as they are).',
     drift: '{{count}} differences between the database, the config file and the interface (at start or edited by hand since): see the log.',
     platforms: 'Chat: {{platforms}}',
+    expired: '{{count}} peers expired (see /peers).',
+    nextEnd: 'Next end: {{name}} on {{end}}.',
     problems: '{{count}} problems found (wg-chatops doctor explains):',
   },
   users: {

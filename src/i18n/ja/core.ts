@@ -16,6 +16,7 @@ export const core = {
     users: '承認済みユーザーの一覧',
     removeuser: '承認済みユーザーを削除',
     route: 'ピアが接続できる範囲を変更(full、lan、またはアドレスとポート)',
+    expire: 'ピアの有効期限を設定(7d、12h、2026-12-31、never)',
     undo: '削除を取り消す',
   },
   help: {
@@ -80,6 +81,7 @@ export const core = {
     alreadyDisabled: 'ピア {{name}} はすでに無効です。',
     enabled: 'ピア {{name}} を再び有効にしました。',
     alreadyEnabled: 'ピア {{name}} はすでに有効です。',
+    configBroken: 'WireGuard の設定ファイル {{path}} に誤りがあるため、何も変更していません: {{problem}}。ファイルを直す(または最後の手作業の編集を元に戻す)と、再び操作できます。/peers は最後に正しく読めた状態を表示します。',
     notLive: '注意: WireGuard インターフェースが起動していません。ピアは保存済みで、インターフェースが起動すると使えるようになります。',
   },
   route: {
@@ -142,6 +144,8 @@ export const core = {
     page: '({{page}} / {{pages}} ページ)',
     badPage: 'ページは数字で指定してください(例: /peers 2)。',
     disabled: '無効',
+    expired: '期限切れ {{end}}',
+    ends: '期限 {{end}}',
     online: '接続中',
     offline: '未接続',
     handshake: '{{age}}前にハンドシェイク',
@@ -160,6 +164,8 @@ export const core = {
     unmanaged: '設定ファイルに手書きされたピアが {{count}} 件あります(そのまま保持します)。',
     drift: 'データベース・設定ファイル・インターフェースの間に {{count}} 件の差異がありました(起動時、またはその後の手作業の編集)。ログを確認してください。',
     platforms: 'チャット: {{platforms}}',
+    expired: '期限切れのピアが {{count}} 個あります(/peers を参照)。',
+    nextEnd: '次の期限: {{name}}({{end}})',
     problems: '{{count}} 件の問題が見つかりました(wg-chatops doctor で詳細):',
   },
   users: {

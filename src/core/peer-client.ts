@@ -1,0 +1,73 @@
+/**
+ * What a new peer and its client get: the endpoint clients dial, the client config, and the entry and
+ * record of a peer being created. Pure (keys are given).
+ */
+import { randomBytes } from 'node:crypto';
+import { addressForV4, type TunnelSubnet } from './allocate.js';
+import type { TrashItem } from './database.js';
+import { formatEndpoint, renderClientConfig } from './client-config.js';
+import type { PeerEntry, PeerMeta } from './peer.js';
+import { clientRoutes } from './peer-profiles.js';
+
+export interface ClientSettings {
+  endpoint?: string;
+  port?: number;
+  dns: string[];
+  clientAllowedIps: string[];
+  persistentKeepalive: number;
+  mtu?: number;
+  lanSubnets?: string[];
+}
+
+/** What clients dial: the setting as given when it names a port, else host plus the listen port. */
+export function clientEndpoint(endpoint: string | undefined, listenPort: number): string | undefined {
+  if (!endpoint) return undefined;
+  if (/^\[.*\]:\d+$/.test(endpoint) || /^[^:]+:\d+$/.test(endpoint)) return endpoint;
+  return formatEndpoint(endpoint.replace(/^\[|\]$/g, ''), listenPort);
+}
+
+export function renderPeerClient(
+  s: ClientSettings,
+  server: { subnet: TunnelSubnet; publicKey: string; endpoint: string | undefined },
+  entry: PeerEntry,
+  privateKey: string,
+  profile: string,
+): string {
+  return renderClientConfig({
+    privateKey,
+    addresses: addressForV4(server.subnet, entry.allowedIps[0]!.split('/')[0]!).clientAddresses,
+    dns: s.dns,
+    serverPublicKey: server.publicKey,
+    presharedKey: entry.presharedKey,
+    endpoint: server.endpoint ?? '',
+    allowedIps: clientRoutes(profile, s, server.subnet),
+    persistentKeepalive: s.persistentKeepalive,
+    mtu: s.mtu,
+  });
+}
+
+/** The record of a peer being created: its profile (none stored for "full"), its end, its kept key. */
+export function newPeerMeta(p: { entry: PeerEntry; owner: string; now: Date; profile: string; expiresAt?: Date; privateKey?: string }): PeerMeta {
+  const createdAt = p.now.toISOString();
+  return {
+    name: p.entry.name,
+    publicKey: p.entry.publicKey,
+    owner: p.owner,
+    createdAt,
+    ...(p.profile === 'full' ? {} : { profile: p.profile }),
+    ...(p.expiresAt ? { expiresAt: p.expiresAt.toISOString(), expirySetAt: createdAt } : {}),
+    ...(p.privateKey ? { privateKey: p.privateKey } : {}),
+  };
+}
+
+/** What /revoke keeps for /undo (for `undoSeconds`), under a fresh token. */
+export function trashItemFor(entry: PeerEntry, meta: PeerMeta | undefined, by: string, now: Date, undoSeconds: number): TrashItem {
+  return {
+    token: randomBytes(6).toString('base64url'),
+    entry,
+    ...(meta ? { meta } : {}),
+    revokedAt: now.toISOString(),
+    revokedBy: by,
+    expiresAt: new Date(now.getTime() + undoSeconds * 1000).toISOString(),
+  };
+}
