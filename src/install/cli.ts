@@ -4,7 +4,7 @@
  * against a temporary --root and a recording runner.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -22,6 +22,7 @@ import { createDoctor, formatDoctorReport } from './doctor.js';
 import { detectFacts } from './facts.js';
 import { defaultNetworkProbe, type NetworkProbe } from './network-probe.js';
 import { createReadlinePrompter, defaultsPrompter, type Prompter } from './prompt.js';
+import { openRestore, restoredSettings } from './restore.js';
 import { runSteps } from './runner.js';
 import { loadState, saveState, STATE_PATH } from './state.js';
 import { installSteps } from './steps/index.js';
@@ -106,14 +107,17 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
   const fromFile = options.answers ? parseAnswersText(await readFile(options.answers, 'utf8').catch((e: Error) => {
     throw new ConfigError(options.answers!, `cannot read: ${e.message}`);
   }), options.answers) : {};
-  let values: Env = { ...existing, ...deps.env, ...fromFile };
+  // --restore: the backup is opened (recovery code from standard input) and checked before anything else.
+  const restore = options.restore ? await openRestore(resolve(options.restore), deps, t) : undefined;
+  const restored = restoredSettings(restore);
+  let values: Env = { ...existing, ...restored, ...deps.env, ...fromFile };
   let answers: Answers = validateAnswers(values, options.answers ?? 'environment');
 
   let pivpn: PivpnLayout | undefined;
   if (answers.install.INSTALL_ADOPT_PIVPN) {
     pivpn = await detectPivpnLayout({ root, configDir: answers.config.wireguard.WG_CONFIG_DIR, interfaceName: answers.config.wireguard.WG_INTERFACE });
     if (pivpn?.settings) {
-      values = { ...existing, ...envFromPivpn(pivpn.settings), ...deps.env, ...fromFile };
+      values = { ...existing, ...envFromPivpn(pivpn.settings), ...restored, ...deps.env, ...fromFile };
       answers = validateAnswers(values, options.answers ?? 'environment');
     }
   }
@@ -155,6 +159,7 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
     random: deps.random ?? Math.random,
     say: (s) => say(`    · ${s}`),
     ...(pivpn ? { pivpn } : {}),
+    ...(restore ? { restore } : {}),
   };
   return { ctx, options };
 }
@@ -182,10 +187,11 @@ async function runSubcommand(
 }
 
 export function runInstallCli(argv: string[], deps: InstallCliDeps): Promise<number> {
-  const spec = { flags: ['--dry-run', '--answers', '--root', '--yes', '-y'], wizard: true, help: 'install.help.install' };
+  const spec = { flags: ['--dry-run', '--answers', '--restore', '--root', '--yes', '-y'], wizard: true, help: 'install.help.install' };
   return runSubcommand(argv, deps, spec, async ({ ctx }, out, t) => {
     // Input that only the machine's facts can refute is checked before any step changes anything.
-    if (!((await serverConfig.check(ctx)) === 'done')) tunnelSubnet(ctx);
+    // (With --restore the interface config comes from the backup.)
+    if (!ctx.restore && !((await serverConfig.check(ctx)) === 'done')) tunnelSubnet(ctx);
     out(t(ctx.dryRun ? 'install.run.dryRunHeader' : 'install.run.header', { os: ctx.facts.prettyName, arch: ctx.facts.arch }));
     if (ctx.pivpn) out(t('pivpn.found', { count: ctx.pivpn.peers.length, dir: ctx.answers.config.wireguard.WG_CONFIG_DIR }));
     for (const p of ctx.pivpn?.problems ?? []) out(`  ! ${p}`);
