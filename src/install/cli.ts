@@ -109,7 +109,9 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
   }), options.answers) : {};
   // --restore: the backup is opened (recovery code from standard input) and checked before anything else.
   const restore = options.restore ? await openRestore(resolve(options.restore), deps, t) : undefined;
-  const restored = restoredSettings(restore);
+  const state = await loadState(path(STATE_PATH));
+  // Restored once already: the settings since then (.env) are the user's, not the backup's.
+  const restored = state.restoredBackup === restore?.digest ? {} : restoredSettings(restore);
   let values: Env = { ...existing, ...restored, ...deps.env, ...fromFile };
   let answers: Answers = validateAnswers(values, options.answers ?? 'environment');
 
@@ -148,7 +150,7 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
     env: values,
     answers,
     facts,
-    state: await loadState(path(STATE_PATH)),
+    state,
     net: deps.net ?? defaultNetworkProbe(deps.version ?? '0.0.0'),
     prompt,
     t,

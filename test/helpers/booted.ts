@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -150,10 +150,33 @@ export function createContainer(tarball: string, subnetOctet: number): Container
 
 const TOP = new URL('../..', import.meta.url).pathname;
 
-/** `npm run package` (dist/ is built by `npm test`) into a directory of its own: test files build in parallel. */
+/** What the package is made from: a build is reused while none of it changes. */
+const DEB_INPUTS = ['bin', 'dist/bundle', 'dist/src/install', 'deploy', 'scripts/package-deb.mjs', 'package.json', 'package-lock.json', '.env.example'];
+
+function* filesUnder(path: string): Generator<string> {
+  if (!statSync(path).isDirectory()) return yield path;
+  for (const name of readdirSync(path).sort()) yield* filesUnder(join(path, name));
+}
+
+/**
+ * `npm run package` (dist/ is built by `npm test`), cached by the hash of its inputs: the booted test files
+ * run in parallel and each needs the package; building it (xz) takes most of a minute on a busy machine.
+ */
 export function buildDeb(version?: string): string {
-  const out = mkdtempSync(join(tmpdir(), 'wgc-deb-'));
-  return execFileSync(process.execPath, [join(TOP, 'scripts/package-deb.mjs'), '--out', out, ...(version ? ['--version', version] : [])], { encoding: 'utf8' }).trim();
+  const hash = createHash('sha256').update(`${version ?? ''}\n`);
+  for (const entry of DEB_INPUTS) for (const file of filesUnder(join(TOP, entry))) hash.update(`${file}\n`).update(readFileSync(file));
+  const dir = join(CACHE_DIR, 'deb', hash.digest('hex').slice(0, 16));
+  if (!existsSync(dir)) {
+    mkdirSync(join(CACHE_DIR, 'deb'), { recursive: true });
+    const partial = mkdtempSync(`${dir}.partial-`);
+    execFileSync(process.execPath, [join(TOP, 'scripts/package-deb.mjs'), '--out', partial, ...(version ? ['--version', version] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
+    try {
+      renameSync(partial, dir);
+    } catch {
+      rmSync(partial, { recursive: true, force: true }); // another file built it at the same time
+    }
+  }
+  return join(dir, readdirSync(dir).find((n) => n.endsWith('.deb'))!);
 }
 
 /** apt-get install of a .deb copied into the container (no network: every dependency is in the root file system). */
