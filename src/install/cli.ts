@@ -198,7 +198,8 @@ export function runInstallCli(argv: string[], deps: InstallCliDeps): Promise<num
     if (ctx.pivpn) out(t('pivpn.found', { count: ctx.pivpn.peers.length, dir: ctx.answers.config.wireguard.WG_CONFIG_DIR }));
     for (const p of ctx.pivpn?.problems ?? []) out(`  ! ${p}`);
     try {
-      const reports = await runSteps(ctx, installSteps, out);
+      // The restore step is listed only when there is a backup to restore.
+      const reports = await runSteps(ctx, ctx.restore ? installSteps : installSteps.filter((s) => s.id !== 'restore'), out);
       const changed = reports.filter((r) => r.status !== 'done').length;
       out(t(ctx.dryRun ? 'install.run.dryRunSummary' : changed === 0 ? 'install.run.allDone' : 'install.run.summary', { changed, total: reports.length }));
     } finally {

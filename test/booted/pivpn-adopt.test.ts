@@ -98,7 +98,8 @@ describe.runIf(bootedTestsEnabled())('adopt a PiVPN install (booted Debian trixi
     // PiVPN as its installer left it, for the Pi's user pi (home 0700 as trixie makes it).
     await box.run(['useradd', '--create-home', '--shell', '/bin/bash', 'pi']);
     await box.run(['chmod', '0700', '/home/pi']);
-    await box.run(['install', '-d', '-m', '0700', '/etc/wireguard', '/etc/wireguard/keys', '/etc/wireguard/configs', '/etc/pivpn/wireguard']);
+    await box.run(['install', '-d', '-m', '0700', '/etc/wireguard', '/etc/wireguard/keys', '/etc/wireguard/configs']);
+    await box.run(['install', '-d', '-m', '0755', '/etc/pivpn', '/etc/pivpn/wireguard']); // the installer's mkdir -p, umask 022
     await box.run(['install', '-d', '-m', '0755', '-o', 'pi', '-g', 'pi', '/home/pi/configs']);
     const host = lan.serverIp;
     await put(
