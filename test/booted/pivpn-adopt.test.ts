@@ -7,9 +7,8 @@
  * `pivpn -l` reads them (listCONF: clients.txt's fields, disabled ones from wg0.conf's markers), an
  * existing client's config pings through, and /addpeer adds a client in PiVPN's format too.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeBotApi } from '../fakes/telegram-bot-api.js';
-import { aptInstall, ask, bootedTestsEnabled, buildDeb, createContainer, createLanClient, fileHashes, rootfsTarball, TRIXIE_PACKAGES, writeAnswers, type Container, type LanClient } from '../helpers/booted.js';
+import { describe, expect, it } from 'vitest';
+import { aptInstall, ask, bootedTestsEnabled, fileHashes, useTrixieLab, writeAnswers } from '../helpers/booted.js';
 import { decodeQrPng } from '../helpers/qr.js';
 
 const MIN = 60_000;
@@ -50,33 +49,19 @@ function block(wg0: string, name: string): string | undefined {
 }
 
 describe.runIf(bootedTestsEnabled())('adopt a PiVPN install (booted Debian trixie)', () => {
-  let box: Container;
-  let fake: FakeBotApi;
-  let lan: LanClient;
-  let deb = '';
+  const { lab, start } = useTrixieLab(241, 236);
 
-  beforeAll(async () => {
-    deb = buildDeb();
-    box = createContainer(rootfsTarball('trixie', TRIXIE_PACKAGES), 241);
-  }, 10 * MIN);
-
-  afterAll(async () => {
-    await lan?.destroy();
-    await fake?.close();
-    await box?.destroy();
-  }, 2 * MIN);
-
-  const read = (path: string) => box.run(['cat', path]);
+  const read = (path: string) => lab.box.run(['cat', path]);
   const put = (path: string, text: string, mode: string, owner = 'root:root') =>
-    box.run(['sh', '-c', `umask 077; cat > "$1" && chmod ${mode} "$1" && chown ${owner} "$1"`, 'put', path], { input: text });
-  const genkey = async () => (await box.run(['wg', 'genkey'])).trim();
-  const pubkey = async (priv: string) => (await box.run(['wg', 'pubkey'], { input: `${priv}\n` })).trim();
+    lab.box.run(['sh', '-c', `umask 077; cat > "$1" && chmod ${mode} "$1" && chown ${owner} "$1"`, 'put', path], { input: text });
+  const genkey = async () => (await lab.box.run(['wg', 'genkey'])).trim();
+  const pubkey = async (priv: string) => (await lab.box.run(['wg', 'pubkey'], { input: `${priv}\n` })).trim();
 
   /** PiVPN's makeCONF.sh result for one client. */
   async function seedClient(c: Omit<Seeded, 'pub'>, serverPub: string, host: string): Promise<{ seeded: Seeded; peerBlock: string; config: string }> {
     const priv = await genkey();
     const pub = await pubkey(priv);
-    const psk = (await box.run(['wg', 'genpsk'])).trim();
+    const psk = (await lab.box.run(['wg', 'genpsk'])).trim();
     await put(`/etc/wireguard/keys/${c.name}_priv`, `${priv}\n`, '600');
     await put(`/etc/wireguard/keys/${c.name}_pub`, `${pub}\n`, '600');
     await put(`/etc/wireguard/keys/${c.name}_psk`, `${psk}\n`, '600');
@@ -89,11 +74,10 @@ describe.runIf(bootedTestsEnabled())('adopt a PiVPN install (booted Debian trixi
   }
 
   it('keeps PiVPN’s files describing the same clients, serves the old configs, and adds peers in PiVPN’s format', async () => {
-    const bootMs = await box.boot();
+    const bootMs = await start();
+    const { box, fake, lan } = lab;
+    const deb = lab.debs[0]!;
     console.info(`booted pivpn: boot to running ${(bootMs / 1000).toFixed(1)} s`);
-    lan = createLanClient(box, 236);
-    await lan.link();
-    fake = await FakeBotApi.start(undefined, box.hostIp);
 
     // PiVPN as its installer left it, for the Pi's user pi (home 0700 as trixie makes it).
     await box.run(['useradd', '--create-home', '--shell', '/bin/bash', 'pi']);
@@ -133,8 +117,9 @@ describe.runIf(bootedTestsEnabled())('adopt a PiVPN install (booted Debian trixi
     await put('/etc/wireguard/configs/clients.txt', made.map((m, i) => `${m.seeded.name} ${m.seeded.pub} ${created[i]} ${m.seeded.ipField}`).join('\n') + '\n', '600');
     const listed = pivpnList(await read('/etc/wireguard/configs/clients.txt'), await read('/etc/wireguard/wg0.conf'));
     const pivpnFiles = ['/etc/wireguard/keys', '/etc/wireguard/configs', '/home/pi/configs', '/etc/pivpn'];
-    // Contents and modes; owners may change (the bot takes /etc/wireguard over).
-    const pivpnState = async () => (await fileHashes(box, pivpnFiles)).replace(/ [\w-]+:[\w-]+$/gm, '');
+    // Contents and modes; owners may change (the bot takes /etc/wireguard over), and so may the home copies'
+    // directory, which install makes setgid 2770 so that the bot reaches it through the pi group (checked below).
+    const pivpnState = async () => (await fileHashes(box, pivpnFiles)).replace(/ [\w-]+:[\w-]+$/gm, '').replace(/^\/home\/pi\/configs \d+$/m, '');
     const pivpnBefore = await pivpnState();
 
     expect((await aptInstall(box, deb)).code).toBe(0);
@@ -155,6 +140,7 @@ describe.runIf(bootedTestsEnabled())('adopt a PiVPN install (booted Debian trixi
     for (const m of made) expect(block(wg0, m.seeded.name), m.seeded.name).toBe(m.peerBlock);
     for (const m of made) expect(await read(`/etc/wireguard/configs/${m.seeded.name}.conf`)).toBe(m.config);
     expect(await pivpnState()).toBe(pivpnBefore);
+    expect((await box.run(['stat', '-c', '%U:%G %a', '/home/pi/configs'])).trim()).toBe('pi:pi 2770');
     // The disabled client is not on the live interface; the others are.
     const live = await box.run(['wg', 'show', 'wg0', 'peers']);
     expect(live).toContain(made[0]!.seeded.pub);
@@ -181,8 +167,10 @@ describe.runIf(bootedTestsEnabled())('adopt a PiVPN install (booted Debian trixi
     const deskPriv = (await read('/etc/wireguard/keys/desk_priv')).trim();
     expect(await pubkey(deskPriv)).toBe(desk.pub);
     expect(await read('/etc/wireguard/configs/desk.conf')).toBe(config);
-    expect((await box.run(['stat', '-c', '%U:%G %a', '/home/pi/configs/desk.conf'])).trim()).toBe('pi:pi 640');
-    expect(await read('/home/pi/configs/desk.conf')).toBe(config);
+    // The home copy: 0640 in the pi group, so pi can read it (scp it to a laptop). PiVPN would also make pi its
+    // owner; the bot has no CAP_CHOWN, so the owner stays the bot's user (the setgid directory gives the group).
+    expect((await box.run(['stat', '-c', '%G %a', '/home/pi/configs/desk.conf'])).trim()).toBe('pi 640');
+    expect(await box.run(['setpriv', '--reuid=pi', '--regid=pi', '--init-groups', 'cat', '/home/pi/configs/desk.conf'])).toBe(config);
     for (const m of made) expect(block(wg0After, m.seeded.name), m.seeded.name).toBe(m.peerBlock);
     // And the new client's config works too.
     lan.bringUp(config, '10.6.0.0/24');

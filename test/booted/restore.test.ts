@@ -9,9 +9,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateX25519Identity } from 'age-encryption';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeBotApi } from '../fakes/telegram-bot-api.js';
-import { aptInstall, ask, bootedTestsEnabled, buildDeb, createContainer, createLanClient, fileHashes, rootfsTarball, TRIXIE_PACKAGES, writeAnswers, type Container, type LanClient } from '../helpers/booted.js';
+import { describe, expect, it } from 'vitest';
+import { aptInstall, ask, bootedTestsEnabled, fileHashes, useTrixieLab, writeAnswers } from '../helpers/booted.js';
 import { decodeQrPng } from '../helpers/qr.js';
 
 const MIN = 60_000;
@@ -22,29 +21,13 @@ const WATCHED = ['/etc/wireguard', '/etc/wg-chatops', '/var/lib/wg-chatops', '/e
 const ENV_FILE = { WG_CHATOPS_ENV_FILE: '/etc/wg-chatops/.env' };
 
 describe.runIf(bootedTestsEnabled())('restore a backup on a fresh install (booted Debian trixie)', () => {
-  let box: Container;
-  let fake: FakeBotApi;
-  let lan: LanClient;
-  let deb = '';
-
-  beforeAll(async () => {
-    const tar = rootfsTarball('trixie', TRIXIE_PACKAGES);
-    deb = buildDeb();
-    box = createContainer(tar, 243);
-  }, 10 * MIN);
-
-  afterAll(async () => {
-    await lan?.destroy();
-    await fake?.close();
-    await box?.destroy();
-  }, 2 * MIN);
+  const { lab, start } = useTrixieLab(243, 238);
 
   it('brings the server back so the old client config works unchanged, refusing a wrong code or a damaged file', async () => {
-    const bootMs = await box.boot();
+    const bootMs = await start();
+    const { box, fake, lan } = lab;
+    const deb = lab.debs[0]!;
     console.info(`booted restore: boot to running ${(bootMs / 1000).toFixed(1)} s`);
-    lan = createLanClient(box, 238);
-    await lan.link();
-    fake = await FakeBotApi.start(undefined, box.hostIp);
     expect((await aptInstall(box, deb)).code).toBe(0);
     await writeAnswers(box, fake, [`WG_ENDPOINT=${lan.serverIp}:51820`, `WG_SUBNET=${SUBNET}`]);
     let t0 = Date.now();
@@ -62,6 +45,15 @@ describe.runIf(bootedTestsEnabled())('restore a backup on a fresh install (boote
     const keyOut = await box.run(['wg-chatops', 'backup-key'], { env: ENV_FILE });
     const code = /AGE-SECRET-KEY-1[0-9A-Z]+/.exec(keyOut)?.[0];
     expect(code, keyOut).toBeDefined();
+    // The bot itself can make one now (/backup, to the admin's private chat), which the code opens.
+    const sent = await ask(fake, '/backup', (m) => m.kind === 'document', 'the /backup file');
+    expect(sent.file!.data.toString('utf8')).toMatch(/^-----BEGIN AGE ENCRYPTED FILE-----/);
+    const { Decrypter, armor } = await import('age-encryption');
+    const opener = new Decrypter();
+    opener.addIdentity(code!);
+    expect(JSON.parse(new TextDecoder().decode(await opener.decrypt(armor.decode(sent.file!.data.toString('utf8'))))).interfaceName).toBe('wg0');
+    // The one restored is the CLI's (as root): it also holds the settings, which the bot cannot read
+    // (/etc/wg-chatops/.env is root's 0600), so the bot's own backups leave them out for now.
     const made = await box.run(['wg-chatops', 'backup', '/root/backup.age'], { env: ENV_FILE });
     expect(made).toContain('/root/backup.age');
     const backup = readFileSync(join(box.dir, 'root/backup.age'));

@@ -6,9 +6,8 @@
  * (almost) nothing. The loss is printed; the tolerance is generous (a busy machine drops the odd packet).
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeBotApi } from '../fakes/telegram-bot-api.js';
-import { aptInstall, ask, bootedTestsEnabled, buildDeb, createContainer, createLanClient, rootfsTarball, TRIXIE_PACKAGES, writeAnswers, type Container, type LanClient } from '../helpers/booted.js';
+import { describe, expect, it } from 'vitest';
+import { aptInstall, ask, bootedTestsEnabled, useTrixieLab, writeAnswers } from '../helpers/booted.js';
 import { decodeQrPng } from '../helpers/qr.js';
 
 const MIN = 60_000;
@@ -18,30 +17,13 @@ const V1 = '0.1.0+up1';
 const V2 = '0.1.0+up2';
 
 describe.runIf(bootedTestsEnabled())('upgrade the package with the tunnel up (booted Debian trixie)', () => {
-  let box: Container;
-  let fake: FakeBotApi;
-  let lan: LanClient;
-  let v1 = '';
-  let v2 = '';
-
-  beforeAll(async () => {
-    const tar = rootfsTarball('trixie', TRIXIE_PACKAGES);
-    v1 = buildDeb(V1);
-    v2 = buildDeb(V2);
-    box = createContainer(tar, 242);
-  }, 15 * MIN);
-
-  afterAll(async () => {
-    await lan?.destroy();
-    await fake?.close();
-    await box?.destroy();
-  }, 2 * MIN);
+  const { lab, start } = useTrixieLab(242, 237, [V1, V2]);
 
   it('keeps peers, settings and the running tunnel; restarts only the bot', async () => {
-    await box.boot();
-    lan = createLanClient(box, 237);
-    await lan.link();
-    fake = await FakeBotApi.start(undefined, box.hostIp);
+    const bootMs = await start();
+    const { box, fake, lan } = lab;
+    const [v1, v2] = lab.debs as [string, string];
+    console.info(`booted upgrade: boot to running ${(bootMs / 1000).toFixed(1)} s`);
     expect((await aptInstall(box, v1)).code).toBe(0);
     await writeAnswers(box, fake, [`WG_ENDPOINT=${lan.serverIp}:51820`, `WG_SUBNET=${SUBNET}`]);
     const install = await box.exec(['wg-chatops', 'install', '--answers', '/root/answers.env']);

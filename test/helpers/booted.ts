@@ -10,7 +10,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { FakeBotApi } from '../fakes/telegram-bot-api.js';
+import { afterAll, beforeAll } from 'vitest';
+import { FakeBotApi } from '../fakes/telegram-bot-api.js';
 import { bringUpConfig, rootWith, sh, shAsync, stopWgInterface, uniqueName } from './netns.js';
 import { ALICE } from './telegram-bot.js';
 
@@ -89,6 +90,8 @@ export function createContainer(tarball: string, subnetOctet: number): Container
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
+      // A command that exits without reading its input (or before nsenter runs it) closes the pipe: its exit code says what happened.
+      child.stdin.on('error', () => {});
       child.stdin.end(opts.input ?? '');
       child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     });
@@ -266,4 +269,41 @@ export function createLanClient(box: Container, octet: number): LanClient {
 /** sha256 of every file under the paths (sorted; missing paths skipped): "nothing changed" is this staying identical. */
 export async function fileHashes(box: Container, paths: string[]): Promise<string> {
   return box.run(['sh', '-c', `find ${paths.join(' ')} -xdev \\( -type f -o -type l \\) -print0 2>/dev/null | sort -z | xargs -0r sha256sum; find ${paths.join(' ')} -xdev -printf '%p %m %u:%g\\n' 2>/dev/null | sort`]);
+}
+
+/** What a booted test of the package works with: the container, the fake Bot API on its veth, a client on its LAN. */
+export interface BootedLab {
+  box: Container;
+  fake: FakeBotApi;
+  lan: LanClient;
+  /** The packages built for the suite, one per version asked for (package.json's when undefined). */
+  debs: string[];
+}
+
+/**
+ * Registers the suite's beforeAll/afterAll for a trixie container (veth 10.231.OCTET.0/24, LAN 10.231.LAN.0/24) and
+ * builds the packages, and returns the lab (filled in as it is made) and start(): boot, link the LAN client, start the fake Bot API.
+ * Everything made is removed after the suite, on every exit path.
+ */
+export function useTrixieLab(octet: number, lanOctet: number, versions: (string | undefined)[] = [undefined]): { lab: BootedLab; start(): Promise<number> } {
+  const lab = {} as Partial<BootedLab>;
+  beforeAll(() => {
+    lab.debs = versions.map((v) => buildDeb(v));
+    lab.box = createContainer(rootfsTarball('trixie', TRIXIE_PACKAGES), octet);
+  }, 15 * 60_000);
+  afterAll(async () => {
+    await lab.lan?.destroy();
+    await lab.fake?.close();
+    await lab.box?.destroy();
+  }, 2 * 60_000);
+  return {
+    lab: lab as BootedLab,
+    async start() {
+      const ms = await lab.box!.boot();
+      lab.lan = createLanClient(lab.box!, lanOctet);
+      await lab.lan.link();
+      lab.fake = await FakeBotApi.start(undefined, lab.box!.hostIp);
+      return ms;
+    },
+  };
 }
