@@ -1,5 +1,7 @@
 // `npm run package`: dist/wg-chatops_<version>_all.deb, built with dpkg-deb from what `npm run build` made.
 // Pure JavaScript, so Architecture: all: the bundle and the production node_modules in /usr/lib/wg-chatops.
+// Options (for test builds of an upgrade, or a Debian revision): `--version V` (or WG_CHATOPS_DEB_VERSION=V)
+// instead of package.json's version; `--out DIR` instead of dist/.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,18 @@ import { dirname, join, relative } from 'node:path';
 const top = new URL('..', import.meta.url).pathname;
 const { productionPackages } = await import(join(top, 'dist/src/install/steps/app-files.js'));
 const { renderUnit, DEFAULT_UNIT_OPTIONS } = await import(join(top, 'dist/src/install/unit.js'));
-const version = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8')).version;
+const option = (name) => {
+  const i = process.argv.indexOf(name);
+  const inline = process.argv.find((a) => a.startsWith(`${name}=`));
+  return inline ? inline.slice(name.length + 1) : i > 0 ? process.argv[i + 1] : undefined;
+};
+const version = option('--version') ?? process.env.WG_CHATOPS_DEB_VERSION ?? JSON.parse(readFileSync(join(top, 'package.json'), 'utf8')).version;
+// Debian policy 5.6.12: [epoch:]upstream[-revision], upstream starting with a digit.
+if (!/^(\d+:)?\d[A-Za-z0-9.+~-]*$/.test(version)) {
+  console.error(`package-deb: "${version}" is not a Debian version (e.g. 0.1.0 or 0.1.0-2)`);
+  process.exit(2);
+}
+const outDir = option('--out') ?? join(top, 'dist');
 const deb = join(top, 'deploy/debian');
 
 const stage = mkdtempSync(join(tmpdir(), 'wg-chatops-deb-'));
@@ -72,8 +85,8 @@ try {
   };
   walk(root);
   put('DEBIAN/md5sums', `${sums.join('\n')}\n`);
-  mkdirSync(join(top, 'dist'), { recursive: true });
-  const out = join(top, 'dist', `wg-chatops_${version}_all.deb`);
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, `wg-chatops_${version.replace(/^\d+:/, '')}_all.deb`);
   execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', root, out], { stdio: ['ignore', 'ignore', 'inherit'] });
   console.log(out);
 } finally {

@@ -97,7 +97,8 @@ export async function runBackupCli(argv: string[], deps: BackupCliDeps): Promise
   }
 }
 
-async function readCode(deps: BackupCliDeps, prompt: string): Promise<string> {
+/** The first line of standard input (after a prompt on a terminal): the recovery code. */
+export async function readRecoveryCode(deps: { stdin: Readable; stderr: { write(s: string): unknown } }, prompt: string): Promise<string> {
   const tty = (deps.stdin as { isTTY?: boolean }).isTTY === true;
   if (tty) deps.stderr.write(prompt);
   const rl = createInterface({ input: deps.stdin, terminal: false });
@@ -122,7 +123,7 @@ export async function runRestoreCli(argv: string[], deps: BackupCliDeps): Promis
     } catch (error) {
       throw new UserError('backup.restoreFailed', { detail: (error as Error).message }, { cause: error });
     }
-    const code = await readCode(deps, t('backup.cli.askCode'));
+    const code = await readRecoveryCode(deps, t('backup.cli.askCode'));
     const r = await restoreBackup(bytes, code, roots);
     say(t('backup.cli.restored', { count: r.written.length, host: r.payload.hostname, date: r.payload.createdAt, version: r.payload.appVersion }));
     if (r.missingSecrets.length > 0) say(t('backup.cli.missingSecrets', { file: roots.envFile ?? '.env', names: r.missingSecrets.join(', ') }));

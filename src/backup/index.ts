@@ -6,6 +6,7 @@
  * - rootsFor(config, env, cwd): where the areas live on this machine.
  */
 export { createRecoveryCode, makeBackupFile, readRecipient, RECIPIENT_FILE } from './service.js';
-export { restoreBackup, type RestoreResult } from './restore.js';
+export { openBackup, restoreBackup, restoreFiles, writeRestoreFiles, type RestoreFile, type RestoreResult } from './restore.js';
+export { readRecoveryCode } from './cli.js';
 export { rootsFor } from './cli.js';
 export type { BackupRoots } from './archive.js';

@@ -40,15 +40,27 @@ function mergeSettings(restored: string, existing: string | undefined): { text: 
   return { text, missing };
 }
 
-export async function restoreBackup(file: Uint8Array, code: string, roots: BackupRoots): Promise<RestoreResult> {
-  const payload = parsePayload(await decryptWith(code, file));
+/** Decrypts and checks a backup (code, integrity, versions, paths); writes nothing. A UserError says what is wrong. */
+export async function openBackup(file: Uint8Array, code: string): Promise<BackupPayload> {
+  return parsePayload(await decryptWith(code, file));
+}
+
+export interface RestoreFile {
+  path: string;
+  data: Buffer;
+  mode: number;
+  area: Area;
+}
+
+/** Where each file of the backup goes on this machine, with what it will hold (settings merged with the secrets here). */
+export async function restoreFiles(payload: BackupPayload, roots: BackupRoots): Promise<{ files: RestoreFile[]; missingSecrets: string[] }> {
   const target = (area: Area, rel: string): string | undefined => {
     if (area === 'wireguard') return join(roots.wgConfigDir, rel);
     if (area === 'data') return join(roots.dataDir, rel);
     if (area === 'pivpn') return roots.pivpnDir ? join(roots.pivpnDir, rel) : undefined;
     return roots.envFile;
   };
-  const plan: { path: string; data: Buffer; mode: number }[] = [];
+  const files: RestoreFile[] = [];
   let missingSecrets: string[] = [];
   for (const f of payload.files) {
     const path = target(f.area, f.path);
@@ -59,12 +71,16 @@ export async function restoreBackup(file: Uint8Array, code: string, roots: Backu
       data = Buffer.from(merged.text);
       missingSecrets = merged.missing;
     }
-    plan.push({ path, data, mode: f.area === 'wireguard' || f.area === 'settings' ? 0o600 : f.mode & 0o600 || 0o600 });
+    files.push({ path, data, area: f.area, mode: f.area === 'wireguard' || f.area === 'settings' ? 0o600 : f.mode & 0o600 || 0o600 });
   }
+  return { files, missingSecrets };
+}
 
+/** Writes every file atomically; if one write fails, the ones already written are put back as they were. */
+export async function writeRestoreFiles(files: readonly RestoreFile[]): Promise<void> {
   const undo: { path: string; before: Buffer | undefined }[] = [];
   try {
-    for (const step of plan) {
+    for (const step of files) {
       const before = await readFile(step.path).catch(() => undefined);
       await mkdir(dirname(step.path), { recursive: true, mode: 0o700 });
       undo.push({ path: step.path, before });
@@ -76,6 +92,12 @@ export async function restoreBackup(file: Uint8Array, code: string, roots: Backu
     }
     throw new UserError('backup.restoreFailed', { detail: (error as Error).message }, { cause: error });
   }
+}
+
+export async function restoreBackup(file: Uint8Array, code: string, roots: BackupRoots): Promise<RestoreResult> {
+  const payload = await openBackup(file, code);
+  const { files, missingSecrets } = await restoreFiles(payload, roots);
+  await writeRestoreFiles(files);
   const { files: _files, ...meta } = payload;
-  return { payload: meta, written: plan.map((p) => p.path), missingSecrets };
+  return { payload: meta, written: files.map((p) => p.path), missingSecrets };
 }

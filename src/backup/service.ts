@@ -2,7 +2,7 @@
  * Making backups on this machine: the recipient (public key) in DATA_DIR/backup-recipient.txt, the
  * admins who asked for automatic backups in DATA_DIR/backup-subscribers.json, and the schedule.
  */
-import { readFile } from 'node:fs/promises';
+import { chown, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { Notifier } from '../core/notifier.js';
@@ -28,6 +28,9 @@ export async function createRecoveryCode(dataDir: string, options: { replace?: b
   if (!options.replace && (await readRecipient(dataDir))) throw new UserError('backup.keyExists', { path });
   const key = await generateBackupKey();
   await writeFileAtomic(path, `${key.recipient}\n`, 0o600);
+  // `sudo wg-chatops backup-key` runs as root; the bot (its own user, owner of DATA_DIR) must read the recipient for /backup.
+  const dir = await stat(dataDir);
+  if (dir.uid !== process.getuid?.()) await chown(path, dir.uid, dir.gid);
   return key.identity;
 }
 

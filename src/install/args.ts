@@ -8,6 +8,8 @@ export interface CliOptions {
   purge: boolean;
   root: string;
   answers?: string;
+  /** install --restore FILE: an encrypted backup to bring back (src/install/restore.ts). */
+  restore?: string;
 }
 
 export function parseArgs(argv: readonly string[], allowed: readonly string[]): CliOptions {
@@ -27,6 +29,7 @@ export function parseArgs(argv: readonly string[], allowed: readonly string[]): 
     else if (name === '--purge') o.purge = true;
     else if (name === '--root') o.root = value();
     else if (name === '--answers') o.answers = value();
+    else if (name === '--restore') o.restore = value();
   }
   if (!o.root.startsWith('/')) throw new ConfigError('--root', 'expected an absolute path');
   return o;

@@ -4,7 +4,7 @@
  * against a temporary --root and a recording runner.
  */
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -23,6 +23,7 @@ import { detectFacts } from './facts.js';
 import { defaultWanProbe, type WanProbe } from './wan-probe.js';
 import { applySteps, decisions, planLines, planSteps, reportDryRun, type StepReport } from './plan-apply.js';
 import { createClackPrompter, defaultsPrompter, WizardCancelled, type Prompter } from './prompt.js';
+import { openRestore, restoredSettings } from './restore.js';
 import { loadState, saveState, STATE_PATH } from './state.js';
 import { installSteps } from './steps/index.js';
 import type { InstallContext } from './types.js';
@@ -116,14 +117,19 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
   const fromFile = options.answers ? parseAnswersText(await readFile(options.answers, 'utf8').catch((e: Error) => {
     throw new ConfigError(options.answers!, `cannot read: ${e.message}`);
   }), options.answers) : {};
-  let values: Env = { ...existing, ...deps.env, ...fromFile };
+  // --restore: the backup is opened (recovery code from standard input) and checked before anything else.
+  const restore = options.restore ? await openRestore(resolve(options.restore), deps, t) : undefined;
+  const state = await loadState(path(STATE_PATH));
+  // Restored once already: the settings since then (.env) are the user's, not the backup's.
+  const restored = state.restoredBackup === restore?.digest ? {} : restoredSettings(restore);
+  let values: Env = { ...existing, ...restored, ...deps.env, ...fromFile };
   let answers: Answers = validateAnswers(values, options.answers ?? 'environment');
 
   let pivpn: PivpnLayout | undefined;
   if (answers.install.INSTALL_ADOPT_PIVPN) {
     pivpn = await detectPivpnLayout({ root, configDir: answers.config.wireguard.WG_CONFIG_DIR, interfaceName: answers.config.wireguard.WG_INTERFACE });
     if (pivpn?.settings) {
-      values = { ...existing, ...envFromPivpn(pivpn.settings), ...deps.env, ...fromFile };
+      values = { ...existing, ...envFromPivpn(pivpn.settings), ...restored, ...deps.env, ...fromFile };
       answers = validateAnswers(values, options.answers ?? 'environment');
     }
   }
@@ -147,7 +153,7 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
     env: values,
     answers,
     facts,
-    state: await loadState(path(STATE_PATH)),
+    state,
     net: deps.net ?? defaultWanProbe(deps.version ?? '0.0.0'),
     prompt,
     t,
@@ -159,6 +165,7 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
     decide: decisions(),
     say: (s) => say(`    · ${s}`),
     ...(pivpn ? { pivpn } : {}),
+    ...(restore ? { restore } : {}),
   };
   return { ctx, options };
 }
@@ -186,7 +193,7 @@ async function runSubcommand(
 }
 
 export function runInstallCli(argv: string[], deps: InstallCliDeps): Promise<number> {
-  const spec = { flags: ['--dry-run', '--answers', '--root', '--yes', '-y'], wizard: true, help: 'install.help.install' };
+  const spec = { flags: ['--dry-run', '--answers', '--restore', '--root', '--yes', '-y'], wizard: true, help: 'install.help.install' };
   return runSubcommand(argv, deps, spec, async ({ ctx }, out, t) => {
     out(t(ctx.dryRun ? 'install.run.dryRunHeader' : 'install.run.header', { os: ctx.facts.prettyName, arch: ctx.facts.arch }));
     if (ctx.pivpn) out(t('pivpn.found', { count: ctx.pivpn.peers.length, dir: ctx.answers.config.wireguard.WG_CONFIG_DIR }));
@@ -194,7 +201,8 @@ export function runInstallCli(argv: string[], deps: InstallCliDeps): Promise<num
     const { prompt } = ctx;
     if (prompt.interactive) out(t('install.run.planning'));
     // Every step is checked and planned (its questions asked) before any changes anything.
-    const planned = await planSteps(ctx, installSteps);
+    // The restore step is listed only when there is a backup to restore.
+    const planned = await planSteps(ctx, ctx.restore ? installSteps : installSteps.filter((s) => s.id !== 'restore'));
     const summary = (reports: StepReport[], key: string) =>
       out(t(key, { changed: reports.filter((r) => r.status !== 'done').length, total: reports.length }));
     if (ctx.dryRun) return (summary(reportDryRun(ctx, planned, out), 'install.run.dryRunSummary'), 0);

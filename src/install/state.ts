@@ -15,6 +15,8 @@ export interface InstallState {
   ddnsChecked?: { hostname: string; at: string };
   unattendedUpgrades?: 'enabled' | 'declined';
   pivpnAdopted?: boolean;
+  /** sha256 of the backup `install --restore` restored (a re-run does not restore it again). */
+  restoredBackup?: string;
   /** Files install created (uninstall removes only these). */
   created: string[];
 }

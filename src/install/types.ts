@@ -8,6 +8,7 @@ import type { WanProbe } from './wan-probe.js';
 import type { Prompter } from './prompt.js';
 import type { InstallState } from './state.js';
 import type { PivpnLayout } from '../wireguard/pivpn/layout.js';
+import type { RestoreInput } from './restore.js';
 
 export type StepStatus = 'done' | 'todo';
 
@@ -71,6 +72,8 @@ export interface InstallContext {
   decide<T>(key: string, make: () => T): T;
   /** Set when an existing PiVPN install is being adopted. */
   pivpn?: PivpnLayout;
+  /** `--restore FILE`: the backup, opened and checked before any step ran. */
+  restore?: RestoreInput;
   /** Prints a line under the running step (what a step learnt while applying). */
   say(line: string): void;
 }

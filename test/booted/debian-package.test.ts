@@ -5,13 +5,12 @@
  * A client in a namespace on the host brings up the config that arrived as a QR photo and pings through.
  * Then: install again changes nothing, a reboot brings everything back, doctor, uninstall and purge.
  */
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../fakes/telegram-bot-api.js';
-import { bootedTestsEnabled, createContainer, rootfsTarball, TRIXIE_PACKAGES, type Container } from '../helpers/booted.js';
+import { bootedTestsEnabled, buildDeb, createContainer, rootfsTarball, TRIXIE_PACKAGES, type Container } from '../helpers/booted.js';
 import { bringUpConfig, sh, shAsync, stopWgInterface, uniqueName } from '../helpers/netns.js';
 import { decodeQrPng } from '../helpers/qr.js';
 import { ALICE } from '../helpers/telegram-bot.js';
@@ -48,7 +47,7 @@ describe.runIf(bootedTestsEnabled())('install on a booted Debian trixie, from th
     const t0 = Date.now();
     const tar = rootfsTarball('trixie', TRIXIE_PACKAGES);
     console.info(`booted: rootfs ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    deb = execFileSync(process.execPath, [join(TOP, 'scripts/package-deb.mjs')], { encoding: 'utf8' }).trim();
+    deb = buildDeb();
     box = createContainer(tar, 248);
     copyFileSync(deb, join(box.dir, 'root/wg-chatops.deb'));
     sh('ip', ['netns', 'add', clientNs]);

@@ -4,12 +4,16 @@
  * mmdebstrap once and cached as a tarball; each test unpacks a fresh copy. The container's only links are
  * veths the test makes; nothing in it can reach a registry, so what it needs is in the tarball.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { rootWith, sh, shAsync } from './netns.js';
+import { afterAll, beforeAll } from 'vitest';
+import { FakeBotApi } from '../fakes/telegram-bot-api.js';
+import { bringUpConfig, rootWith, sh, shAsync, stopWgInterface, uniqueName } from './netns.js';
+import { ALICE } from './telegram-bot.js';
 
 export const CACHE_DIR = '/var/cache/wg-chatops-test';
 const MIRROR = 'http://deb.debian.org/debian';
@@ -19,6 +23,9 @@ export const TRIXIE_PACKAGES = [
   'systemd', 'systemd-sysv', 'dbus', 'iproute2', 'ca-certificates', 'nodejs', 'npm', 'sudo', 'procps', 'iputils-ping', 'kmod',
   'nftables', 'wireguard-tools', 'wireguard-go', 'adduser',
 ];
+
+/** Debian bookworm as Raspberry Pi OS bookworm has it: Debian's Node 18 (too old; install must refuse), no npm. */
+export const BOOKWORM_PACKAGES = TRIXIE_PACKAGES.filter((p) => p !== 'npm');
 
 /** Whether this machine can boot a container (root, mmdebstrap, systemd-nspawn). CI requires it. */
 export function bootedTestsEnabled(): boolean {
@@ -33,7 +40,8 @@ export function rootfsTarball(suite: string, packages: string[]): string {
   const tar = join(CACHE_DIR, `${suite}-${key}.tar`);
   if (existsSync(tar)) return tar;
   mkdirSync(CACHE_DIR, { recursive: true });
-  const partial = `${tar}.partial`;
+  // Test files run in parallel: each builds into its own partial file; the rename is atomic.
+  const partial = `${tar}.${process.pid}.partial`;
   sh('mmdebstrap', ['--quiet', '--format=tar', '--variant=minbase', `--include=${packages.join(',')}`, suite, partial, MIRROR]);
   renameSync(partial, tar);
   return tar;
@@ -82,6 +90,8 @@ export function createContainer(tarball: string, subnetOctet: number): Container
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
+      // A command that exits without reading its input (or before nsenter runs it) closes the pipe: its exit code says what happened.
+      child.stdin.on('error', () => {});
       child.stdin.end(opts.input ?? '');
       child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     });
@@ -139,4 +149,161 @@ export function createContainer(tarball: string, subnetOctet: number): Container
     },
   };
   return container;
+}
+
+const TOP = new URL('../..', import.meta.url).pathname;
+
+/** What the package is made from: a build is reused while none of it changes. */
+const DEB_INPUTS = ['bin', 'dist/bundle', 'dist/src/install', 'deploy', 'scripts/package-deb.mjs', 'package.json', 'package-lock.json', '.env.example'];
+
+function* filesUnder(path: string): Generator<string> {
+  if (!statSync(path).isDirectory()) return yield path;
+  for (const name of readdirSync(path).sort()) yield* filesUnder(join(path, name));
+}
+
+/**
+ * `npm run package` (dist/ is built by `npm test`), cached by the hash of its inputs: the booted test files
+ * run in parallel and each needs the package; building it (xz) takes most of a minute on a busy machine.
+ */
+export function buildDeb(version?: string): string {
+  const hash = createHash('sha256').update(`${version ?? ''}\n`);
+  for (const entry of DEB_INPUTS) for (const file of filesUnder(join(TOP, entry))) hash.update(`${file}\n`).update(readFileSync(file));
+  const dir = join(CACHE_DIR, 'deb', hash.digest('hex').slice(0, 16));
+  if (!existsSync(dir)) {
+    mkdirSync(join(CACHE_DIR, 'deb'), { recursive: true });
+    const partial = mkdtempSync(`${dir}.partial-`);
+    execFileSync(process.execPath, [join(TOP, 'scripts/package-deb.mjs'), '--out', partial, ...(version ? ['--version', version] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
+    try {
+      renameSync(partial, dir);
+    } catch {
+      rmSync(partial, { recursive: true, force: true }); // another file built it at the same time
+    }
+  }
+  return join(dir, readdirSync(dir).find((n) => n.endsWith('.deb'))!);
+}
+
+/** apt-get install of a .deb copied into the container (no network: every dependency is in the root file system). */
+export async function aptInstall(box: Container, deb: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const name = deb.split('/').at(-1)!;
+  copyFileSync(deb, join(box.dir, 'root', name));
+  return box.exec(['apt-get', 'install', '-y', '--no-install-recommends', `/root/${name}`], { env: { DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+/** The answers a Pi owner writes for an unattended install against the fake Bot API, plus `extra` lines; in /root/answers.env (0600). */
+export async function writeAnswers(box: Container, fake: FakeBotApi, extra: string[], path = '/root/answers.env'): Promise<string> {
+  const lines = [
+    `TELEGRAM_BOT_TOKEN=${fake.token}`,
+    `TELEGRAM_API_ROOT=${fake.apiRoot}`,
+    `TELEGRAM_ADMIN_IDS=${ALICE.id}`,
+    'PUBLIC_IP_SOURCES=none',
+    'INSTALL_STATIC_IP=no',
+    'INSTALL_PORT_MAPPING=manual',
+    'INSTALL_UNATTENDED_UPGRADES=no',
+    'INSTALL_LAN_INTERFACE=host0',
+    ...extra,
+  ];
+  await box.run(['sh', '-c', `umask 077; cat > ${path}`], { input: `${lines.join('\n')}\n` });
+  return path;
+}
+
+/** Sends TEXT as Alice and waits for the bot's next message that satisfies `ok`. */
+export async function ask(fake: FakeBotApi, text: string, ok: (m: { kind: string; text: string }) => boolean, what: string, timeoutMs = 60_000) {
+  const before = fake.chatMessages(ALICE.id).length;
+  fake.sendText(ALICE, text);
+  return fake.until(() => fake.chatMessages(ALICE.id).slice(before).find(ok), what, timeoutMs);
+}
+
+/**
+ * A client device on the "LAN": a namespace on the host joined to the container by a veth (made again after
+ * each boot, as the old one went with the container's network namespace). Its WireGuard interfaces are
+ * wireguard-go, brought up from a client config as the WireGuard app would.
+ */
+export interface LanClient {
+  ns: string;
+  /** The container's address on that link: the endpoint clients dial. */
+  serverIp: string;
+  link(): Promise<void>;
+  bringUp(config: string, tunnelSubnet: string): string;
+  ping(target: string, count?: number): Promise<boolean>;
+  destroy(): Promise<void>;
+}
+
+export function createLanClient(box: Container, octet: number): LanClient {
+  const ns = `wgcl${randomBytes(3).toString('hex')}`;
+  const dev = `vl${ns.slice(-6)}`;
+  const serverIp = `10.231.${octet}.1`;
+  const ifaces: string[] = [];
+  sh('ip', ['netns', 'add', ns]);
+  return {
+    ns,
+    serverIp,
+    async link() {
+      sh('ip', ['link', 'add', dev, 'netns', ns, 'type', 'veth', 'peer', 'name', 'lan0', 'netns', String(box.initPid())]);
+      sh('ip', ['-n', ns, 'addr', 'replace', `10.231.${octet}.2/24`, 'dev', dev]);
+      sh('ip', ['-n', ns, 'link', 'set', dev, 'up']);
+      await box.run(['ip', 'addr', 'replace', `${serverIp}/24`, 'dev', 'lan0']);
+      await box.run(['ip', 'link', 'set', 'lan0', 'up']);
+    },
+    bringUp(config, tunnelSubnet) {
+      const iface = uniqueName('wgbl');
+      ifaces.push(iface);
+      const dir = mkdtempSync(join(tmpdir(), 'wgc-booted-client-'));
+      try {
+        bringUpConfig(ns, iface, config, dir);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      sh('ip', ['-n', ns, 'route', 'replace', tunnelSubnet, 'dev', iface]);
+      return iface;
+    },
+    async ping(target, count = 3) {
+      return (await shAsync('ip', ['netns', 'exec', ns, 'ping', '-c', String(count), '-W', '2', '-i', '0.3', target])).code === 0;
+    },
+    async destroy() {
+      for (const iface of ifaces) stopWgInterface(iface);
+      await shAsync('ip', ['netns', 'del', ns]);
+    },
+  };
+}
+
+/** sha256 of every file under the paths (sorted; missing paths skipped): "nothing changed" is this staying identical. */
+export async function fileHashes(box: Container, paths: string[]): Promise<string> {
+  return box.run(['sh', '-c', `find ${paths.join(' ')} -xdev \\( -type f -o -type l \\) -print0 2>/dev/null | sort -z | xargs -0r sha256sum; find ${paths.join(' ')} -xdev -printf '%p %m %u:%g\\n' 2>/dev/null | sort`]);
+}
+
+/** What a booted test of the package works with: the container, the fake Bot API on its veth, a client on its LAN. */
+export interface BootedLab {
+  box: Container;
+  fake: FakeBotApi;
+  lan: LanClient;
+  /** The packages built for the suite, one per version asked for (package.json's when undefined). */
+  debs: string[];
+}
+
+/**
+ * Registers the suite's beforeAll/afterAll for a trixie container (veth 10.231.OCTET.0/24, LAN 10.231.LAN.0/24) and
+ * builds the packages, and returns the lab (filled in as it is made) and start(): boot, link the LAN client, start the fake Bot API.
+ * Everything made is removed after the suite, on every exit path.
+ */
+export function useTrixieLab(octet: number, lanOctet: number, versions: (string | undefined)[] = [undefined]): { lab: BootedLab; start(): Promise<number> } {
+  const lab = {} as Partial<BootedLab>;
+  beforeAll(() => {
+    lab.debs = versions.map((v) => buildDeb(v));
+    lab.box = createContainer(rootfsTarball('trixie', TRIXIE_PACKAGES), octet);
+  }, 15 * 60_000);
+  afterAll(async () => {
+    await lab.lan?.destroy();
+    await lab.fake?.close();
+    await lab.box?.destroy();
+  }, 2 * 60_000);
+  return {
+    lab: lab as BootedLab,
+    async start() {
+      const ms = await lab.box!.boot();
+      lab.lan = createLanClient(lab.box!, lanOctet);
+      await lab.lan.link();
+      lab.fake = await FakeBotApi.start(undefined, lab.box!.hostIp);
+      return ms;
+    },
+  };
 }

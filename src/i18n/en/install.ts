@@ -6,6 +6,9 @@ export const install = {
 
 Usage: sudo wg-chatops install [options]
   --answers FILE  unattended: KEY=VALUE lines with the names of .env plus INSTALL_* keys (see .env.example)
+  --restore FILE  bring back an encrypted backup (/backup, wg-chatops backup) before the WireGuard step: same
+                  server key, port, peers and data, so old client configs keep working. The recovery code is
+                  read from standard input; a wrong code or a damaged file stops install with nothing changed
   --dry-run       print every step, the files it would write and the commands it would run; change nothing
   --yes, -y       accept the defaults instead of asking
   --root DIR      treat DIR as the root directory (every path is resolved under it; for tests and images)
@@ -39,6 +42,7 @@ Exit code 1 when a check fails.`,
       botEnv: 'Bot settings (.env)',
       botService: 'Bot service (systemd)',
       commandLink: 'The wg-chatops command on PATH',
+      restore: 'Restoring the backup',
     },
     run: {
       planning: 'Looking at this system…',
@@ -69,7 +73,7 @@ Exit code 1 when a check fails.`,
       os: 'This is {{os}}; install supports Raspberry Pi OS and Debian ({{supported}}) only.',
       arch: 'The architecture {{arch}} is not supported ({{supported}}).',
       node:
-        'Node.js {{version}} is too old: wg-chatops needs {{min}} or newer. Debian bookworm ships Node 18; install Node 20 from NodeSource: "curl -fsSL https://deb.nodesource.com/setup_20.x -o nodesource_setup.sh && sudo bash nodesource_setup.sh && sudo apt-get install -y nodejs", then run install again.',
+        'Node.js {{version}} is too old: wg-chatops needs {{min}} or newer. Debian bookworm (and Raspberry Pi OS bookworm) ships Node 18. Either install Node 20 from NodeSource: "curl -fsSL https://deb.nodesource.com/setup_20.x -o nodesource_setup.sh && sudo bash nodesource_setup.sh && sudo apt-get install -y nodejs" (check with "node --version"), or move to Raspberry Pi OS / Debian trixie, whose own nodejs package is Node 20. Then run install again. Nothing was changed.',
       port: 'UDP port {{port}} is already in use ({{user}}). Stop that program or choose another WG_PORT.',
     },
     wg: {
@@ -108,6 +112,9 @@ Exit code 1 when a check fails.`,
       newline: '{{name}} contains a line break, which a settings file cannot hold: nothing was written. Enter it again on one line.',
       nul: '{{name}} contains a NUL character: nothing was written.',
       quotes: '{{name}} contains both kinds of quote together with one of \\ ` $ or ", which systemd and the bot would read differently: nothing was written. Choose a value without one of them.',
+    },
+    restore: {
+      from: 'the backup of {{host}} made {{date}} (wg-chatops {{version}}): {{count}} files',
     },
     verify: {
       wouldCheck: 'would check that the services run, the interface is up and the bot reached its chat platforms',

@@ -6,6 +6,9 @@ export const install = {
 
 使い方: sudo wg-chatops install [オプション]
   --answers FILE  無人インストール: .env と同じ名前の KEY=VALUE 行と INSTALL_* キー（.env.example 参照）
+  --restore FILE  暗号化バックアップ（/backup、wg-chatops backup）を WireGuard の手順の前に復元します。サーバー鍵・
+                  ポート・ピア・データが同じになるので、古いクライアント設定はそのまま使えます。リカバリーコードは
+                  標準入力から読みます。コードが違う・ファイルが壊れている場合は何も変更せずに止まります
   --dry-run       各ステップと、書き込むファイル・実行するコマンドを表示するだけで、何も変更しません
   --yes, -y       質問せず既定値を使います
   --root DIR      DIR をルートディレクトリとして扱います（すべてのパスをその下で解決。テストやイメージ作成用）
@@ -39,6 +42,7 @@ export const install = {
       botEnv: 'ボットの設定（.env）',
       botService: 'ボットのサービス（systemd）',
       commandLink: 'wg-chatops コマンドを PATH に追加',
+      restore: 'バックアップの復元',
     },
     run: {
       planning: 'このシステムを確認しています…',
@@ -69,7 +73,7 @@ export const install = {
       os: 'このマシンは {{os}} です。install が対応しているのは Raspberry Pi OS と Debian（{{supported}}）だけです。',
       arch: 'アーキテクチャ {{arch}} には対応していません（対応: {{supported}}）。',
       node:
-        'Node.js {{version}} は古すぎます。wg-chatops には {{min}} 以降が必要です。Debian bookworm の標準は Node 18 なので、NodeSource から Node 20 を入れてください: "curl -fsSL https://deb.nodesource.com/setup_20.x -o nodesource_setup.sh && sudo bash nodesource_setup.sh && sudo apt-get install -y nodejs"。その後 install をもう一度実行してください。',
+        'Node.js {{version}} は古すぎます。wg-chatops には {{min}} 以降が必要です。Debian bookworm（Raspberry Pi OS bookworm も）の標準は Node 18 です。NodeSource から Node 20 を入れる: "curl -fsSL https://deb.nodesource.com/setup_20.x -o nodesource_setup.sh && sudo bash nodesource_setup.sh && sudo apt-get install -y nodejs"（"node --version" で確認）か、標準の nodejs が Node 20 の Raspberry Pi OS / Debian trixie に移行してください。その後 install をもう一度実行してください。何も変更していません。',
       port: 'UDP ポート {{port}} は既に使われています（{{user}}）。そのプログラムを止めるか、別の WG_PORT を選んでください。',
     },
     wg: {
@@ -108,6 +112,9 @@ export const install = {
       newline: '{{name}} に改行が含まれています。設定ファイルには保存できないため、何も書き込んでいません。1 行で入力し直してください。',
       nul: '{{name}} に NUL 文字が含まれています。何も書き込んでいません。',
       quotes: '{{name}} に 2 種類の引用符と \\ ` $ " のいずれかが同時に含まれ、systemd とボットで読み方が変わります。何も書き込んでいません。どれかを含まない値にしてください。',
+    },
+    restore: {
+      from: '{{host}} のバックアップ（{{date}} 作成、wg-chatops {{version}}）: {{count}} ファイル',
     },
     verify: {
       wouldCheck: 'サービスの稼働、インターフェースの起動、チャットへの接続を確認します',

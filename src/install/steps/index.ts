@@ -6,6 +6,7 @@ import { preflight } from './preflight.js';
 import { appFiles } from './app-files.js';
 import { botEnv, botService, commandLink, serviceUser, unattendedUpgrades } from './system.js';
 import { verify } from './verify.js';
+import { restoreStep } from '../restore.js';
 import { ipForwarding, packages, serverConfig, wgQuickService } from './wireguard.js';
 
 export const installSteps: readonly Step[] = [
@@ -13,6 +14,7 @@ export const installSteps: readonly Step[] = [
   packages,
   serviceUser,
   appFiles,
+  restoreStep,
   serverConfig,
   ipForwarding,
   wgQuickService,

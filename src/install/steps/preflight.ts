@@ -2,15 +2,11 @@
 import { UserError } from '../../core/errors.js';
 import { probe } from '../probe.js';
 import { emptyPlan, type InstallContext, type Step } from '../types.js';
+import { MIN_NODE, nodeTooOld } from '../node-version.js';
 
 export const SUPPORTED_CODENAMES = ['bookworm', 'trixie'];
 export const SUPPORTED_ARCHES = ['arm64', 'armhf', 'amd64'];
-export const MIN_NODE = [20, 12] as const;
-
-export function nodeTooOld(version: string): boolean {
-  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
-  return major < MIN_NODE[0] || (major === MIN_NODE[0] && minor < MIN_NODE[1]);
-}
+export { MIN_NODE, nodeTooOld } from '../node-version.js';
 
 /** Who already listens on UDP port (empty when free or when it is our own interface). */
 async function portUser(ctx: InstallContext, port: number): Promise<string | undefined> {

@@ -1,4 +1,5 @@
 /** WireGuard itself: packages, the server's interface config, IP forwarding, the wg-quick service. */
+import { restoreWillWrite } from '../restore.js';
 import { join } from 'node:path/posix';
 import { tunnelSubnetFromCidr } from '../../core/allocate.js';
 import { formatIPv6 } from '../../core/ip.js';
@@ -68,8 +69,9 @@ export function tunnelSubnet(ctx: InstallContext): string {
 export const serverConfig: Step = {
   id: 'server-config',
   title: 'install.step.serverConfig',
-  // An existing file (PiVPN's or ours) is adopted as it is: its keys and peers are the VPN.
-  check: async (ctx) => ((await exists(ctx, wg(ctx).path)) ? 'done' : 'todo'),
+  // An existing file (PiVPN's or ours) is adopted as it is: its keys and peers are the VPN. So is the one a
+  // backup being restored (--restore) brings back.
+  check: async (ctx) => ((await exists(ctx, wg(ctx).path)) || (await restoreWillWrite(ctx, wg(ctx).path)) ? 'done' : 'todo'),
   async plan(ctx) {
     const { iface, path, port } = wg(ctx);
     const w = ctx.answers.config.wireguard;
