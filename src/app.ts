@@ -34,7 +34,7 @@ import { openJournal } from './store/journal.js';
 import { spaceGuard } from './store/space.js';
 import { list, paragraph, textReply } from './core/reply.js';
 import { withUserspaceApi } from './wireguard/uapi.js';
-import { NftPeerPolicy } from './firewall/nft.js';
+import { firewallPolicy } from './firewall/select.js';
 import { detectLanSubnets } from './net/lan.js';
 import type { PeerPolicy } from './core/ports.js';
 import { wgCliInterface } from './wireguard/wg-cli.js';
@@ -131,18 +131,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     deps.policy ??
     (offline || wg.WG_FIREWALL === 'off'
       ? undefined
-      : whenNftPresent(
-          new NftPeerPolicy({
-            runner: deps.runner,
-            settings: () => {
-              const t = peers.tunnel();
-              return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
-            },
-          }),
-          wg.WG_FIREWALL === 'auto',
-          deps.runner,
+      : firewallPolicy({
+          setting: wg.WG_FIREWALL,
+          runner: deps.runner,
           logger,
-        ));
+          settings: () => {
+            const t = peers.tunnel();
+            return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
+          },
+        }));
   const peers = new PeerService({
     document,
     policy,
@@ -206,6 +203,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     platforms: () => hub.platforms(),
     ...(deps.network ? { network: deps.network } : {}),
     ...(deps.doctor ? { doctor: deps.doctor } : {}),
+    ...(policy ? { firewall: policy } : {}),
     renderQr,
   };
   const dispatcher = new Dispatcher({
@@ -263,6 +261,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       await hub.close().catch((error) => logger.warn('saving the deletion schedule failed', { error }));
       await audit.flush();
       await peers.idle();
+      await policy?.close?.();
       await journal.close();
     },
   };
@@ -293,28 +292,4 @@ async function openDeletionLog(dataDir: string, logger: Logger): Promise<Deletio
     ? { path: legacyPath, entries: async () => (JSON.parse(await readFile(legacyPath, 'utf8')) as { deletions?: ScheduledDeletion[] }).deletions ?? [] }
     : undefined;
   return DeletionLog.open(join(dataDir, 'deletions.log'), { onWarning: (m) => logger.warn(m) }, legacy);
-}
-
-/**
- * WG_FIREWALL=auto on a system without nftables: profiles shape the client configs but are not enforced
- * (the iptables backend is not written yet); said at start, loudly, instead of refusing to start.
- * WG_FIREWALL=nftables: a missing nft stops the start (sync fails).
- */
-function whenNftPresent(policy: PeerPolicy, auto: boolean, runner: CommandRunner, logger: Logger): PeerPolicy {
-  let enabled = true;
-  return {
-    async sync(peers) {
-      if (auto) {
-        const found = await runner.run('nft', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);
-        if (!found) {
-          enabled = false;
-          logger.warn('nftables (nft) not found: per-peer profiles are NOT enforced by this Pi, only written into client configs (set WG_FIREWALL=off to silence this)');
-          return;
-        }
-      }
-      await policy.sync(peers);
-    },
-    apply: (peer) => (enabled ? policy.apply(peer) : Promise.resolve()),
-    remove: (addresses) => (enabled ? policy.remove(addresses) : Promise.resolve()),
-  };
 }
