@@ -76,6 +76,8 @@ export class NftSession {
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => this.onStderr(chunk));
     child.stdin!.on('error', () => undefined); // a dead nft: reported by its end below
+    // Its end is noticed at once ('exit'), and for a start that failed (not found) when execa settles.
+    child.once('exit', (code, signal) => this.ended(child, signal ? `was killed (${signal})` : `exited with ${code}`));
     void child.then((r) => this.ended(child, r.failed ? (r.shortMessage ?? 'failed') : `exited with ${r.exitCode}`));
     this.child = child;
     this.partial = '';
