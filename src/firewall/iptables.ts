@@ -165,13 +165,21 @@ export class IptablesPeerPolicy implements PeerPolicy {
       const s = this.o.settings();
       const chain = iptablesProfileChain(s.iface, peer.profile);
       const moved = peer.addresses.map(hostOf).filter(({ host }) => this.present.has(host) && this.present.get(host) !== chain);
-      // Each family is its own transaction: `present` (and the chains written) follow each one that was committed.
-      for (const family of [4, 6] as const) {
-        const script = peerRestore(peer, family, s, this.present, this.chains.has(`${family} ${peer.profile}`));
-        await this.restore(family, script);
-        if (script !== '') this.chains.add(`${family} ${peer.profile}`);
-        for (const a of peer.addresses) if (hostOf(a).family === family) this.present.set(hostOf(a).host, chain);
+      // Each family is its own transaction (both at once): `present` and the chains follow each one committed.
+      const results = await Promise.allSettled(
+        ([4, 6] as const).map(async (family) => {
+          const script = peerRestore(peer, family, s, this.present, this.chains.has(`${family} ${peer.profile}`));
+          await this.restore(family, script);
+          return { family, written: script !== '' };
+        }),
+      );
+      for (const r of results) {
+        if (r.status === 'rejected') continue;
+        if (r.value.written) this.chains.add(`${r.value.family} ${peer.profile}`);
+        for (const a of peer.addresses) if (hostOf(a).family === r.value.family) this.present.set(hostOf(a).host, chain);
       }
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
       if (moved.length > 0) await this.o.conntrack?.cutForbidden(moved, profileRules(peer.profile, s));
     });
   }
