@@ -110,12 +110,13 @@ export class NftSession {
       const p = this.pending;
       if (m && p && Number(m[1]) === p.seq) {
         // The marker's own "Error: syntax error" line precedes its echo; anything before that is the batch's.
-        const errors = p.lines.slice(0, -1).join('\n').trim();
+        // Only an "Error:" means refused (nft may warn about a line it still committed).
+        const output = p.lines.slice(0, -1);
         this.pending = undefined;
         this.skipCaret = true;
         clearTimeout(p.timer);
-        if (errors === '') p.resolve();
-        else p.reject(new ToolError(`nft refused the change: ${errors}`));
+        if (!output.some((l) => l.startsWith('Error:'))) p.resolve();
+        else p.reject(new ToolError(`nft refused the change: ${output.join('\n').trim()}`));
         continue;
       }
       p?.lines.push(line);

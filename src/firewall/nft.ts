@@ -134,6 +134,7 @@ export class NftPeerPolicy implements PeerPolicy {
   private lock: Promise<unknown> = Promise.resolve();
 
   private async runFile(script: string): Promise<void> {
+    if (script === '') return;
     const [file, ...args] = this.nft;
     await this.o.runner.run(file!, [...args, '-f', '-'], { input: script });
   }
@@ -151,6 +152,20 @@ export class NftPeerPolicy implements PeerPolicy {
     this.present = present;
     this.chains.clear();
     this.session.uncertain = false;
+  }
+
+  /**
+   * A change through the session; when nft -i died or hung (not when it refused the change), the maps are
+   * read back and the change, recomputed, goes through a one-shot `nft -f -` instead: slower, never lost.
+   */
+  private async send(script: () => string): Promise<void> {
+    try {
+      await this.session.batch(lines(script()));
+    } catch (error) {
+      if (!this.session.uncertain) throw error;
+      await this.recover();
+      await this.runFile(script());
+    }
   }
 
   /** One change at a time, and `present` updated only when nft accepted the batch (all or nothing). */
@@ -176,7 +191,7 @@ export class NftPeerPolicy implements PeerPolicy {
       const s = this.o.settings();
       const chain = profileChain(peer.profile);
       const moved = peer.addresses.map(hostOf).filter(({ host }) => this.present.has(host) && this.present.get(host) !== chain);
-      await this.session.batch(lines(peerScript(peer, s, this.present, this.chains.has(chain))));
+      await this.send(() => peerScript(peer, s, this.present, this.chains.has(chain)));
       this.chains.add(chain);
       for (const a of peer.addresses) this.present.set(hostOf(a).host, chain);
       // A profile change: what the peer opened before and may no longer reach stops now.
@@ -187,7 +202,7 @@ export class NftPeerPolicy implements PeerPolicy {
   remove(addresses: readonly string[]): Promise<void> {
     return this.serialised(async () => {
       await this.recover();
-      await this.session.batch(lines(removeScript(addresses, this.o.settings(), this.present)));
+      await this.send(() => removeScript(addresses, this.o.settings(), this.present));
       for (const a of addresses) this.present.delete(hostOf(a).host);
     });
   }
