@@ -31,6 +31,7 @@ import { writeFileAtomic } from '../src/store/atomic-file.js';
 import { openJournal } from '../src/store/journal.js';
 import { benchSustained, formatSustained, sustainedOptionsFrom } from './sustained.js';
 import { benchTraffic } from './traffic.js';
+import { benchFirewall } from './firewall.js';
 
 // `npm run bench -- 1000` measures only that size (and skips the Telegram run), e.g. under --cpu-prof.
 const chosen = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
@@ -242,6 +243,7 @@ async function main() {
   }
   await fsyncCost();
   for (const line of await benchTraffic()) console.log(line);
+  if (chosen.length === 0 || process.env.BENCH_PROFILE) for (const line of await benchFirewall(1_000, ADDS)) console.log(line);
   if (chosen.length > 0) return;
   const tg = await benchTelegramAddpeer(1_000);
   console.log(`Telegram /addpeer at 1000 peers, update in → QR photo at the Bot API (${tg.live ? 'live' : 'offline'}): p50 ${tg.p50.toFixed(1)} ms, p95 ${tg.p95.toFixed(1)} ms`);

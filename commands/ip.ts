@@ -1,6 +1,7 @@
 import { defineCommand } from '../src/core/command.js';
 import { bold, code, list, paragraph, textReply, type Block, type Span } from '../src/core/reply.js';
 import { formatTime } from '../src/ddns/watch.js';
+import { ipv6Advice, ipv6AdviceText } from '../src/core/ipv6-advice.js';
 
 /** /ip: the public addresses (checked afresh), since when, which sources agreed, and what the DNS name resolves to. */
 export const ipCommand = defineCommand({
@@ -35,6 +36,12 @@ export const ipCommand = defineCommand({
     if (s.nat) {
       blocks.push(paragraph(ctx.t(`alert.nat.${s.nat.kind}`, { wan: s.nat.wan, address: s.ipv4?.address ?? '?' })));
       blocks.push(paragraph(ctx.t('alert.nat.options')));
+      // An IPv6 known to the watch means DDNS_IPV6 is not off: the AAAA record follows it.
+      const advice = ipv6Advice({ wan: s.nat.wan, publicIPv4: s.ipv4?.address, ipv6: s.ipv6?.address, ddnsIpv6: 'on', ...(s.hostname ? { hostname: s.hostname } : {}) });
+      if (advice) {
+        const text = ipv6AdviceText(advice);
+        blocks.push(paragraph(ctx.t(text.statusKey, text.params), ' ', ctx.t(text.adviceKey, text.params)));
+      }
     }
     if (s.checkedAt) blocks.push(paragraph(code(ctx.t('ip.checkedAt', { time: formatTime(s.checkedAt) }))));
     return { blocks };

@@ -18,16 +18,18 @@ export const routeCommand = defineCommand({
     const { peers, settings, renderQr } = ctx.services;
     const result = await peers.setProfile(view.entry.name, args.profile);
     const changed = paragraph(ctx.t('route.changed', { name: result.entry.name }), ' ', code(result.profile));
+    // Connections opened before the change are cut by the firewall (conntrack); say so when it cannot.
+    const kept = ctx.services.firewall?.cutsConnections?.() === false ? [paragraph(ctx.t('route.connectionsKept'))] : [];
     if (!result.clientConfig) {
       // The bot did not keep the private key: the user edits AllowedIPs in the app by hand.
-      return { blocks: [changed, paragraph(ctx.t('route.editByHand')), paragraph(code(`AllowedIPs = ${result.allowedIps.join(', ')}`))] };
+      return { blocks: [changed, ...kept, paragraph(ctx.t('route.editByHand')), paragraph(code(`AllowedIPs = ${result.allowedIps.join(', ')}`))] };
     }
     const png = await renderQr(result.clientConfig);
     const reply = configDelivery(ctx.t, { name: result.entry.name, address: result.entry.allowedIps.join(', ') }, result.clientConfig, png, {
       secretTtlSeconds: settings.secretTtlFor(ctx.actor.key),
       keptForQr: settings.keepClientKeys,
     });
-    reply.blocks.unshift(changed);
+    reply.blocks.unshift(changed, ...kept);
     return reply;
   },
 });

@@ -32,8 +32,7 @@ import { openJournal } from './store/journal.js';
 import { spaceGuard } from './store/space.js';
 import { list, paragraph, textReply } from './core/reply.js';
 import { withUserspaceApi } from './wireguard/uapi.js';
-import { NftPeerPolicy } from './firewall/nft.js';
-import { whenNftPresent } from './firewall/nft-optional.js';
+import { firewallPolicy } from './firewall/select.js';
 import { createTrafficPart } from './app-traffic.js';
 import { detectLanSubnets } from './net/lan.js';
 import { systemTimeZone } from './core/duration.js';
@@ -134,18 +133,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     deps.policy ??
     (offline || wg.WG_FIREWALL === 'off'
       ? undefined
-      : whenNftPresent(
-          new NftPeerPolicy({
-            runner: deps.runner,
-            settings: () => {
-              const t = peers.tunnel();
-              return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
-            },
-          }),
-          wg.WG_FIREWALL === 'auto',
-          deps.runner,
+      : firewallPolicy({
+          setting: wg.WG_FIREWALL,
+          runner: deps.runner,
           logger,
-        ));
+          settings: () => {
+            const t = peers.tunnel();
+            return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
+          },
+        }));
   const peers = new PeerService({
     document,
     policy,
@@ -211,6 +207,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     platforms: () => hub.platforms(),
     ...(deps.network ? { network: deps.network } : {}),
     ...(deps.doctor ? { doctor: deps.doctor } : {}),
+    ...(policy ? { firewall: policy } : {}),
     renderQr,
   };
   const traffic = createTrafficPart(config, { peers, notifier: hub, logger, now, runner: deps.runner });
@@ -275,6 +272,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       await hub.close().catch((error) => logger.warn('saving the deletion schedule failed', { error }));
       await audit.flush();
       await peers.idle();
+      await policy?.close?.();
       await journal.close();
     },
   };

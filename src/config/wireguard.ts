@@ -48,10 +48,10 @@ export const wireguardSchema = z.object({
   }),
   /** Peers cannot reach each other unless a profile names the other. */
   CLIENT_ISOLATION: boolean(true),
-  /** The Pi's per-peer firewall: auto (nftables when nft is there), nftables, off. */
+  /** The Pi's per-peer firewall: auto (nftables when nft is there, else iptables), nftables, iptables, off. */
   WG_FIREWALL: z
     .string()
     .optional()
     .transform((v) => (v && v.trim() !== '' ? v.trim().toLowerCase() : 'auto'))
-    .pipe(z.enum(['auto', 'nftables', 'off'])),
+    .pipe(z.enum(['auto', 'nftables', 'iptables', 'off'])),
 });

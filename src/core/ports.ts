@@ -62,6 +62,10 @@ export interface PeerPolicy {
   sync(peers: readonly PolicyPeer[]): Promise<void>;
   apply(peer: PolicyPeer): Promise<void>;
   remove(addresses: readonly string[]): Promise<void>;
+  /** Ends what the backend keeps running (nft's interactive process). */
+  close?(): Promise<void>;
+  /** Whether a profile change cuts the connections it forbids (false: conntrack is missing); undefined: unknown. */
+  cutsConnections?(): boolean | undefined;
 }
 
 /** Where a journaled change stands. */

@@ -6,6 +6,7 @@ import type { DoctorService } from './doctor.js';
 import type { NetworkService } from './network.js';
 import type { PeerService } from './peer-service.js';
 import type { TrafficService } from './traffic-service.js';
+import type { PeerPolicy } from './ports.js';
 import type { UserService } from './user-service.js';
 
 export interface CommandSettings {
@@ -33,6 +34,8 @@ export interface CommandServices {
   doctor?: DoctorService;
   /** /backup; undefined when backups are not set up in this process. */
   backup?: BackupCommandService;
+  /** The Pi's per-peer firewall (what /route reports about cut connections); undefined: none. */
+  firewall?: Pick<PeerPolicy, 'cutsConnections'>;
   renderQr: (text: string) => Promise<Uint8Array>;
   /** /traffic, /quota, /notify; undefined when TRAFFIC_SAMPLE_SECONDS=0. */
   traffic?: TrafficCommands;

@@ -22,7 +22,10 @@ export async function detectPublicIp(sources: readonly PublicIpSource[], family:
 
 /** A global IPv6 address on some interface: the cheap stand-in for "the host has a global IPv6 route". */
 export function hasGlobalIPv6(): boolean {
-  return Object.values(networkInterfaces()).some((addrs) =>
-    (addrs ?? []).some((a) => a.family === 'IPv6' && !a.internal && isPublicIPv6(a.address)),
-  );
+  return globalIPv6() !== undefined;
+}
+
+/** A global IPv6 address of this machine's interfaces, if it has one. */
+export function globalIPv6(): string | undefined {
+  return Object.values(networkInterfaces()).flatMap((addrs) => addrs ?? []).find((a) => a.family === 'IPv6' && !a.internal && isPublicIPv6(a.address))?.address;
 }

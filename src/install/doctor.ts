@@ -11,6 +11,8 @@ import { parseServerConfig } from '../core/server-config.js';
 import type { CheckResult, CheckStatus, DoctorService } from '../core/doctor.js';
 import type { Translate } from '../core/translate.js';
 import { classifyNat } from '../ddns/wan.js';
+import { globalIPv6 } from '../ddns/public-ip.js';
+import { ipv6Advice, ipv6AdviceText } from '../core/ipv6-advice.js';
 import type { CommandRunner } from '../exec/runner.js';
 import { healthCheckOnce, systemProbes } from '../health/monitor.js';
 import { underRoot } from '../wireguard/pivpn/fs-util.js';
@@ -149,14 +151,23 @@ function networkChecks(deps: DoctorDeps): (() => Promise<CheckResult | undefined
   const net = deps.net;
   if (!net) return [];
   let publicIp: string | undefined;
+  let wan: string | undefined;
   return [
     async () => {
       publicIp = await net.publicIPv4(deps.config);
       if (!publicIp) return result('public-ip', 'warn', 'doctor.publicIp.unknown', {}, 'doctor.fix.publicIp');
-      const wan = await net.wanIPv4(deps.lan?.gateway);
+      wan = await net.wanIPv4(deps.lan?.gateway);
       const nat = wan ? classifyNat(wan, publicIp) : undefined;
       if (nat) return result('public-ip', nat === 'cgnat' ? 'fail' : 'warn', `doctor.publicIp.${nat}`, { publicIp, wan: wan ?? '' }, `doctor.fix.${nat}`);
       return result('public-ip', 'ok', 'doctor.publicIp.ok', { publicIp });
+    },
+    async () => {
+      // IPv4 shared (CGNAT) but a global IPv6 here: say to use IPv6 (the AAAA record).
+      const host = deps.config.ddns.DDNS_HOSTNAME ?? endpointHost(deps.config.wireguard.WG_ENDPOINT);
+      const advice = ipv6Advice({ wan, publicIPv4: publicIp, ipv6: globalIPv6(), ddnsIpv6: deps.config.ddns.DDNS_IPV6, ...(host && !/^[\d.]+$/.test(host) ? { hostname: host } : {}) });
+      if (!advice) return undefined;
+      const text = ipv6AdviceText(advice);
+      return result('ipv6', 'warn', text.statusKey, text.params, text.adviceKey);
     },
     async () => {
       const host = deps.config.ddns.DDNS_HOSTNAME ?? endpointHost(deps.config.wireguard.WG_ENDPOINT);

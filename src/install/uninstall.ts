@@ -10,6 +10,7 @@ import { COMMAND_LINK, PIVPN_DROP_IN, UNIT_PATH } from './steps/system.js';
 import { wg, wgGoDropInPath } from './steps/wireguard.js';
 import type { InstallContext } from './types.js';
 import { tableName as peersTableName } from '../firewall/nft.js';
+import { chainBase, removeIptablesChains } from '../firewall/iptables.js';
 
 export async function runUninstall(ctx: InstallContext, options: { purge: boolean; prompt: Prompter }, out: (line: string) => void): Promise<void> {
   const { iface, dir } = wg(ctx);
@@ -25,6 +26,7 @@ export async function runUninstall(ctx: InstallContext, options: { purge: boolea
   await run(['systemctl', 'disable', '--now', 'wg-chatops']);
   // The bot's per-peer firewall (src/firewall/nft.ts), written at every start: gone with the bot.
   await run(['nft', 'delete', 'table', 'inet', peersTableName(iface)]);
+  await act(`iptables: ${chainBase(iface)}*`, () => removeIptablesChains(ctx.runner, iface).catch(() => undefined)); // or its iptables chains
   await remove(UNIT_PATH);
   await remove(COMMAND_LINK);
   await remove(PIVPN_DROP_IN);

@@ -105,3 +105,27 @@ describe('/ddns', () => {
     expect(await run(ddnsCommand)).toContain('confirm it at noip.com by 2025-02-10 00:00 UTC');
   });
 });
+
+describe('/ip behind carrier-grade NAT', () => {
+  const status = (ipv6?: string) =>
+    ({
+      ipStatus: async () => ({
+        ipv4: { address: A, since: '2026-01-01T00:00:00.000Z', sources: ['a'] },
+        ...(ipv6 ? { ipv6: { address: ipv6, since: '2026-01-01T00:00:00.000Z', sources: ['a'] } } : {}),
+        hostname: HOST,
+        resolved: [A],
+        nat: { kind: 'cgnat', wan: '100.72.1.5' },
+      }),
+    }) as unknown as NetworkService;
+
+  it('advises IPv6 through the same hostname when a global IPv6 is known, in English and Japanese', async () => {
+    const text = await run(ipCommand, { network: status('2a02:1234:1::5') });
+    expect(text).toMatch(/carrier-grade NAT\)\. But this Pi has a global IPv6 address \(2a02:1234:1::5\)/);
+    expect(text).toMatch(/Use IPv6: .* connect through myhome\.ddns\.net as they are/);
+    expect(await run(ipCommand, { network: status('2a02:1234:1::5'), locale: 'ja' })).toMatch(/IPv6 を使ってください/);
+  });
+
+  it('says nothing about IPv6 without one', async () => {
+    expect(await run(ipCommand, { network: status() })).not.toMatch(/Use IPv6/);
+  });
+});

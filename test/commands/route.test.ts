@@ -142,6 +142,19 @@ describe('/route NAME PROFILE', () => {
     expect(app.peers.get('laptop')?.meta?.profile).toBe('192.168.1.10:445/tcp,192.168.1.20');
   });
 
+  it('says so when connections opened before the change cannot be cut (no conntrack)', async () => {
+    const policy = Object.assign(new RecordingPolicy(), { cuts: false as boolean | undefined, cutsConnections: () => policy.cuts });
+    const r = await appWithRecorder(env, { policy });
+    app = r.app;
+    await app.dispatcher.handle(admin('/addpeer laptop'));
+    await app.dispatcher.handle(admin('/route laptop lan'));
+    expect(plain(r.chat.to('admin').at(-1)!)).toMatch(/conntrack is not installed/);
+    policy.cuts = true;
+    await app.dispatcher.handle(admin('/route laptop full'));
+    expect(plain(r.chat.to('admin').at(-1)!)).toMatch(/may reach is now/);
+    expect(plain(r.chat.to('admin').at(-1)!)).not.toMatch(/conntrack/);
+  });
+
   it('is for admins only', async () => {
     const r = await appWithRecorder(env);
     app = r.app;

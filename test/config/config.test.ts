@@ -20,6 +20,12 @@ function configErrorOf(env: Record<string, string>): ConfigError | undefined {
 }
 
 describe('parseConfig', () => {
+  it('WG_FIREWALL: auto by default, nftables, iptables or off; anything else refused', () => {
+    expect(parseConfig({}, opts).wireguard.WG_FIREWALL).toBe('auto');
+    for (const v of ['nftables', 'iptables', 'off']) expect(parseConfig({ WG_FIREWALL: v.toUpperCase() }, opts).wireguard.WG_FIREWALL).toBe(v);
+    expect(configErrorOf({ WG_FIREWALL: 'ipset' })?.message).toMatch(/WG_FIREWALL/);
+  });
+
   it('has working defaults', () => {
     const c = parseConfig({}, opts);
     expect(c.wireguard.WG_INTERFACE).toBe('wg0');

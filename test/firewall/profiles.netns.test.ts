@@ -1,11 +1,13 @@
 /**
- * Profiles enforced on the Pi, with real tunnels and real nftables. Topology (all namespaces made here):
+ * Profiles enforced on the Pi, with real tunnels and real nftables, and the same again with the iptables
+ * backend (iptables-nft and iptables-legacy). Topology (all namespaces made here):
  *
  *   client ns ──veth── server ns (wireguard-go, the bot's nft table, install's NAT table) ──veth── LAN ns   (192.168.77.10, fd77::10)
  *                                                                                          └─veth── "Internet" ns (81.2.69.20, 2001:db8:69::20)
  *
  * The bot runs in this process and drives the server interface through its control socket; its firewall
- * rules go into the server namespace through `ip netns exec NS nft`. Traffic never leaves these namespaces.
+ * rules go into the server namespace through `ip netns exec NS nft` (or iptables-restore), connections are
+ * cut there with `ip netns exec NS conntrack`. Traffic never leaves these namespaces.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -16,8 +18,10 @@ import { buildApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/index.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { NftPeerPolicy, tableName } from '../../src/firewall/nft.js';
+import { IptablesPeerPolicy, chainBase, iptablesProgram } from '../../src/firewall/iptables.js';
+import { Conntrack } from '../../src/firewall/conntrack.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
-import { nftablesRules } from '../../src/install/tunnel.js';
+import { iptablesRules, nftablesRules } from '../../src/install/tunnel.js';
 import { createLab, createWgInterface, rootWith, sh, shAsync, tunnelTestsEnabled, uniqueName, type TestLab } from '../helpers/netns.js';
 import { writeFileSync } from 'node:fs';
 
@@ -27,9 +31,19 @@ const NET_HOST = '81.2.69.20';
 const NET_HOST6 = '2001:db8:69::20';
 const SUBNET6 = 'fd11:5ee:bad:c0de::/64';
 
-const enabled = tunnelTestsEnabled() && rootWith('nft');
+type Backend = 'nftables' | 'iptables-nft' | 'iptables-legacy';
+const tunnels = tunnelTestsEnabled();
+const BACKENDS: Array<[Backend, boolean]> = [
+  ['nftables', tunnels && rootWith('nft')],
+  ['iptables-nft', tunnels && rootWith('iptables-nft-restore', 'ip6tables-nft-restore')],
+  ['iptables-legacy', tunnels && rootWith('iptables-legacy-restore', 'ip6tables-legacy-restore')],
+];
+// conntrack cuts what a /route change forbids; CI installs it (a machine without it skips that one test).
+const hasConntrack = rootWith('conntrack');
 
-describe.runIf(enabled)('per-peer profiles enforced by the Pi (namespaces, wireguard-go, nftables)', () => {
+for (const [backend, enabled] of BACKENDS)
+describe.runIf(enabled)(`per-peer profiles enforced by the Pi (namespaces, wireguard-go, ${backend})`, () => {
+  const variant = backend === 'iptables-nft' ? 'nft' : 'legacy';
   let lab: TestLab;
   let lanNs: string;
   let netNs: string;
@@ -47,8 +61,9 @@ describe.runIf(enabled)('per-peer profiles enforced by the Pi (namespaces, wireg
     const script = `const s=require('net').connect({host:${JSON.stringify(host)},port:${port},timeout:1500});s.on('connect',()=>process.exit(0));s.on('timeout',()=>process.exit(2));s.on('error',()=>process.exit(3));`;
     return (await shAsync('ip', ['netns', 'exec', ns, process.execPath, '-e', script])).code === 0;
   };
+  /** TCP servers that echo what they receive. */
   const listen = (ns: string, ports: number[]) => {
-    const script = `for (const p of ${JSON.stringify(ports)}) for (const h of ['0.0.0.0','::']) require('net').createServer(c=>c.on('error',()=>{})).listen({port:p,host:h,ipv6Only:h==='::'});`;
+    const script = `for (const p of ${JSON.stringify(ports)}) for (const h of ['0.0.0.0','::']) require('net').createServer(c=>{c.on('error',()=>{});c.pipe(c)}).listen({port:p,host:h,ipv6Only:h==='::'});`;
     const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { stdio: 'ignore' });
     servers.push(child);
   };
@@ -128,14 +143,15 @@ describe.runIf(enabled)('per-peer profiles enforced by the Pi (namespaces, wireg
     const logger = createMemoryLogger();
     const runner = createProcessRunner(logger);
     let built: App | undefined;
-    const policy = new NftPeerPolicy({
-      runner,
-      nft: ['ip', 'netns', 'exec', lab.serverNs, 'nft'],
-      settings: () => {
-        const t = built!.peers.tunnel();
-        return { iface: lab.serverIface, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: ['192.168.77.0/24', 'fd77::/64'], isolation };
-      },
-    });
+    const settings = () => {
+      const t = built!.peers.tunnel();
+      return { iface: lab.serverIface, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: ['192.168.77.0/24', 'fd77::/64'], isolation };
+    };
+    const conntrack = new Conntrack({ runner, argv: ['ip', 'netns', 'exec', lab.serverNs, 'conntrack'], logger });
+    const policy =
+      backend === 'nftables'
+        ? new NftPeerPolicy({ runner, nft: ['ip', 'netns', 'exec', lab.serverNs, 'nft'], settings, conntrack })
+        : new IptablesPeerPolicy({ runner, variant, prefix: ['ip', 'netns', 'exec', lab.serverNs], settings, conntrack });
     built = await buildApp(config, { logger, runner, policy });
     await built.start();
     app = Object.assign(built, { isolation });
@@ -151,8 +167,12 @@ describe.runIf(enabled)('per-peer profiles enforced by the Pi (namespaces, wireg
     veth(netNs, `i${lab.id}`, ['81.2.69.1/24', '2001:db8:69::1/64'], [`${NET_HOST}/24`, `${NET_HOST6}/64`], '81.2.69.1', '2001:db8:69::1');
     inNs(lab.serverNs, 'sysctl', ['-qw', 'net.ipv4.ip_forward=1']);
     inNs(lab.serverNs, 'sysctl', ['-qw', 'net.ipv6.conf.all.forwarding=1']);
-    // install's own table (NAT to the "Internet", IPv4 and NAT66), as wg-quick's PostUp would add it.
-    for (const cmd of nftablesRules(lab.tunnelCidr, SUBNET6, `si${lab.id}`, lab.serverIface).postUp) inNs(lab.serverNs, 'sh', ['-c', cmd.replace(/%i/g, lab.serverIface)]);
+    // install's own NAT (to the "Internet", IPv4 and NAT66) for that backend, as wg-quick's PostUp would add it.
+    const nat =
+      backend === 'nftables'
+        ? nftablesRules(lab.tunnelCidr, SUBNET6, `si${lab.id}`, lab.serverIface).postUp
+        : iptablesRules(lab.tunnelCidr, SUBNET6, `si${lab.id}`).postUp.map((c) => c.replace(/^(ip6?tables)/, `$1-${variant}`));
+    for (const cmd of nat) inNs(lab.serverNs, 'sh', ['-c', cmd.replace(/%i/g, lab.serverIface)]);
     listen(lanNs, [445, 22]);
     listen(netNs, [443]);
     await new Promise((r) => setTimeout(r, 500));
@@ -166,13 +186,34 @@ describe.runIf(enabled)('per-peer profiles enforced by the Pi (namespaces, wireg
     lab?.destroy();
   });
 
+  /** How the backend holds the peers' dispatch (nft's map, or the iptables peers chain). */
+  const dispatch = () =>
+    backend === 'nftables'
+      ? inNs(lab.serverNs, 'nft', ['list', 'map', 'inet', tableName(lab.serverIface), 'peers4'])
+      : inNs(lab.serverNs, iptablesProgram({ variant }, 4, 'save')[0]!, ['-t', 'filter']).split('\n').filter((l) => l.startsWith(`-A ${chainBase(lab.serverIface)}-p `)).join('\n');
+
   const add = async (name: string, profile?: string) => (await app!.peers.add({ name, owner: 'test:admin', ...(profile ? { profile } : {}) })).clientConfig;
 
-  it('the bot writes its own table in the server namespace, named after the interface', async () => {
+  it('the bot writes its own table (or chains) in the server namespace, named after the interface', async () => {
     await startBot(true);
-    const table = inNs(lab.serverNs, 'nft', ['list', 'table', 'inet', tableName(lab.serverIface)]);
-    expect(table).toMatch(/hook forward/);
-    expect(table).toMatch(/oifname "[^"]+" drop/);
+    if (backend === 'nftables') {
+      const table = inNs(lab.serverNs, 'nft', ['list', 'table', 'inet', tableName(lab.serverIface)]);
+      expect(table).toMatch(/hook forward/);
+      expect(table).toMatch(/oifname "[^"]+" drop/);
+      return;
+    }
+    for (const family of [4, 6] as const) {
+      const saved = inNs(lab.serverNs, iptablesProgram({ variant }, family, 'save')[0]!, ['-t', 'filter']);
+      const base = chainBase(lab.serverIface);
+      expect(saved).toContain(`-A FORWARD -j ${base}`);
+      expect(saved).toContain(`-A INPUT -i ${lab.serverIface} -j ${base}-in`);
+      expect(saved).toContain(`-A ${base} -o ${lab.serverIface} -j DROP`);
+      expect(saved).toContain(`-A ${base}-p -j DROP`);
+    }
+    // A restart rewrites them instead of adding a second copy.
+    await startBot(true);
+    const again = inNs(lab.serverNs, iptablesProgram({ variant }, 4, 'save')[0]!, ['-t', 'filter']);
+    expect(again.split('\n').filter((l) => l === `-A FORWARD -j ${chainBase(lab.serverIface)}`)).toHaveLength(1);
   });
 
   it('full reaches the LAN host and the Internet host, over IPv4 and IPv6 (server ULA too)', async () => {
@@ -238,7 +279,7 @@ describe.runIf(enabled)('per-peer profiles enforced by the Pi (namespaces, wireg
       const exited = new Promise<number | null>((r) => session.on('exit', r));
       await new Promise((r) => setTimeout(r, 800));
       expect(out).toMatch(/up/);
-      const rulesBefore = inNs(lab.serverNs, 'nft', ['list', 'map', 'inet', tableName(lab.serverIface), 'peers4']);
+      const rulesBefore = dispatch();
       await app!.peers.setProfile('mover', 'full');
       expect(await ping(ns2, NET_HOST)).toBe(true);
       await app!.peers.setProfile('mover', `${NET_HOST}:443/tcp`);
@@ -250,11 +291,35 @@ describe.runIf(enabled)('per-peer profiles enforced by the Pi (namespaces, wireg
       expect(await ping(lab.clientNs, NET_HOST)).toBe(true);
       // The steady peer's map element was untouched (no full reload).
       expect(rulesBefore).toContain(steadyAddr.replace(/\/32$/, ''));
-      expect(inNs(lab.serverNs, 'nft', ['list', 'map', 'inet', tableName(lab.serverIface), 'peers4'])).toContain(steadyAddr.replace(/\/32$/, ''));
+      expect(dispatch()).toContain(steadyAddr.replace(/\/32$/, ''));
       down(mover);
     } finally {
       down(other);
       await shAsync('ip', ['netns', 'del', ns2]);
+    }
+  }, 60_000);
+
+  it.runIf(hasConntrack)('a connection opened before /route that the new profile forbids stops after it', async () => {
+    const iface = bringUp(await add('cutme'));
+    // An echo session to the Internet host: the client sends every 100 ms and logs the time of each echo.
+    const session = spawn('ip', ['netns', 'exec', lab.clientNs, process.execPath, '-e',
+      `const s=require('net').connect(443,${JSON.stringify(NET_HOST)});s.on('data',()=>console.log(Date.now()));setInterval(()=>s.write('x'),100);s.on('error',()=>{});setTimeout(()=>process.exit(0),8000);`]);
+    let out = '';
+    session.stdout.on('data', (d) => (out += String(d)));
+    const exited = new Promise((r) => session.on('exit', r));
+    try {
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(out.trim().split('\n').length).toBeGreaterThan(2); // flowing before the change
+      await app!.peers.setProfile('cutme', 'lan');
+      const changedAt = Date.now();
+      await exited;
+      const echoes = out.trim().split('\n').map(Number);
+      // Nothing got through once the change was made (2 s of slack for echoes already on their way).
+      expect(echoes.filter((t) => t > changedAt + 2000)).toEqual([]);
+      expect(await ping(lab.clientNs, LAN_HOST)).toBe(true); // what lan allows still works
+    } finally {
+      session.kill('SIGKILL');
+      down(iface);
     }
   }, 60_000);
 

@@ -86,6 +86,7 @@ export const core = {
   },
   route: {
     changed: 'What {{name}} may reach is now:',
+    connectionsKept: 'conntrack is not installed on the Pi, so connections this peer opened before the change keep running until they end (install the conntrack package to cut them at once).',
     editByHand: 'The bot did not keep this peer’s private key, so it cannot send a new config. In the WireGuard app, edit the tunnel and set:',
   },
   profile: {

@@ -42,6 +42,15 @@ export const ddns = {
     confirmed: 'Noted. I will remind you again before the next 30 days are over.',
     notNoip: 'Only free No-IP host names need confirming.',
   },
+  ipv6Advice: {
+    status: {
+      cgnat: 'IPv4 cannot be reached from the Internet here: your provider shares one IPv4 address among many customers (carrier-grade NAT). But this Pi has a global IPv6 address ({{ipv6}}).',
+      upstream: 'IPv4 cannot be reached from the Internet here: the router’s WAN address is not your public IPv4 address. But this Pi has a global IPv6 address ({{ipv6}}).',
+    },
+    useHostname: 'Use IPv6: phones and laptops on IPv6 networks (most mobile networks, many home connections) connect through {{endpoint}} as they are, with the same port. The AAAA record of that name is kept current (DDNS_IPV6).',
+    turnOnAaaa: 'Use IPv6: set DDNS_IPV6=on so the AAAA record of {{endpoint}} is kept current; then phones and laptops on IPv6 networks connect through that name as they are, with the same port.',
+    noHostname: 'Use IPv6: clients on IPv6 networks can connect to {{endpoint}} with the same port. That address changes when your provider changes the prefix, so set up DDNS (DDNS_PROVIDER, DDNS_HOSTNAME) and keep DDNS_IPV6 on: the AAAA record then follows it.',
+  },
   alert: {
     ipChanged: 'The public IPv{{family}} address changed: {{old}} → {{new}}.',
     oldEndpoint: 'Client configs that use {{old}} as their endpoint can no longer connect. Set up dynamic DNS (DDNS_PROVIDER and DDNS_HOSTNAME) so configs use a name that follows the address, or send people new configs.',

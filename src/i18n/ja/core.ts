@@ -86,6 +86,7 @@ export const core = {
   },
   route: {
     changed: '{{name}} が接続できる範囲を変更しました:',
+    connectionsKept: 'Pi に conntrack が入っていないため、このピアが変更前に開いた接続は終わるまで続きます（すぐに切るには conntrack パッケージを入れてください）。',
     editByHand: 'このピアの秘密鍵をボットは保存していないため、新しい設定を送れません。WireGuard アプリでトンネルを編集し、次のように設定してください:',
   },
   profile: {

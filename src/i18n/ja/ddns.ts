@@ -42,6 +42,15 @@ export const ddns = {
     confirmed: '了解しました。次の30日が終わる前にまたお知らせします。',
     notNoip: '確認が必要なのは無料の No-IP ホスト名だけです。',
   },
+  ipv6Advice: {
+    status: {
+      cgnat: 'ここでは IPv4 でインターネットから接続できません（プロバイダーが 1 つの IPv4 アドレスを多くの契約者で共有しています（キャリアグレード NAT））。ただしこの Pi にはグローバル IPv6 アドレス（{{ipv6}}）があります。',
+      upstream: 'ここでは IPv4 でインターネットから接続できません（ルーターの WAN アドレスがグローバル IPv4 アドレスと異なります）。ただしこの Pi にはグローバル IPv6 アドレス（{{ipv6}}）があります。',
+    },
+    useHostname: 'IPv6 を使ってください: IPv6 のネットワーク（多くのモバイル回線や家庭の回線）にいるスマートフォンやノート PC は、そのまま {{endpoint}}（同じポート）で接続できます。この名前の AAAA レコードは自動で更新されます（DDNS_IPV6）。',
+    turnOnAaaa: 'IPv6 を使ってください: DDNS_IPV6=on にすると {{endpoint}} の AAAA レコードが自動で更新され、IPv6 のネットワークにいる端末はその名前（同じポート）でそのまま接続できます。',
+    noHostname: 'IPv6 を使ってください: IPv6 のネットワークにいる端末は {{endpoint}}（同じポート）に接続できます。このアドレスはプロバイダーがプレフィックスを変えると変わるため、DDNS（DDNS_PROVIDER、DDNS_HOSTNAME）を設定し DDNS_IPV6 を有効のままにしてください。AAAA レコードが追従します。',
+  },
   alert: {
     ipChanged: 'グローバルIPv{{family}}アドレスが変わりました: {{old}} → {{new}}',
     oldEndpoint: '接続先に {{old}} が書かれたクライアント設定では、もう接続できません。アドレスの変化に追従する名前を使うためにダイナミックDNS(DDNS_PROVIDER と DDNS_HOSTNAME)を設定するか、新しい設定を配り直してください。',
