@@ -1,6 +1,6 @@
 import type { CommandDef } from '../src/core/command.js';
 import { bold, list, paragraph, textReply, type Span } from '../src/core/reply.js';
-import { formatTime } from '../src/ddns/watch.js';
+import { formatTime } from '../src/core/format.js';
 
 /** /ddns: provider, last update and answer, next check. Admins: /ddns update forces one, /ddns confirmed restarts No-IP's 30 days. */
 export const ddnsCommand: CommandDef = {
@@ -9,21 +9,21 @@ export const ddnsCommand: CommandDef = {
   access: 'user',
   args: [{ name: 'action', required: false }],
   async run(ctx, args) {
-    const network = ctx.services.network;
-    if (!network) return textReply(ctx.t('ddns.off'));
+    const ipWatch = ctx.services.ipWatch;
+    if (!ipWatch) return textReply(ctx.t('ddns.off'));
     const action = args.action?.toLowerCase();
     if (action !== undefined && action !== 'update' && action !== 'confirmed') return textReply(ctx.t('ddns.usage'));
     if (action !== undefined && ctx.actor.role !== 'admin') return textReply(ctx.t('ddns.adminOnly'));
-    const status = network.ddnsStatus();
+    const status = ipWatch.ddnsStatus();
     if (status.provider === 'none') return textReply(ctx.t('ddns.noProvider'));
 
     if (action === 'update') {
-      const r = await network.forceUpdate();
+      const r = await ipWatch.forceUpdate();
       return textReply(ctx.t(`ddns.forced.${r.outcome}`, { answer: r.answer ?? '', time: r.retryAt ? formatTime(r.retryAt) : '' }));
     }
     if (action === 'confirmed') {
       if (status.provider !== 'noip') return textReply(ctx.t('ddns.notNoip'));
-      await network.markConfirmed();
+      await ipWatch.markConfirmed();
       return textReply(ctx.t('ddns.confirmed'));
     }
 

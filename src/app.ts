@@ -3,8 +3,7 @@
  * composition root (src/main.ts) and by tests that run the whole bot in-process; it reads no
  * environment and starts no chat platform by itself.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { commands as defaultCommands } from '../commands/index.js';
 import { approvalMessages } from '../commands/support/approval-messages.js';
@@ -12,14 +11,14 @@ import { ApprovalService } from './core/approval-service.js';
 import type { CommandDef } from './core/command.js';
 import { observeCommands, type CommandObserver } from './core/command-observer.js';
 import type { DoctorService } from './core/doctor.js';
-import type { NetworkService } from './core/network.js';
-import { ADMINS_OWNER } from './core/peer.js';
+import type { Notifier } from './core/notifier.js';
+import { tunnelAddresses } from './core/peer-profiles.js';
 import { PeerService, type PeerSettings } from './core/peer-service.js';
 import type { LiveInterface, PeerFileMirror } from './core/ports.js';
 import { renderQrPng } from './core/qr.js';
 import { createRateLimiter } from './core/rate-limit.js';
 import type { CommandServices } from './core/services.js';
-import type { Locale } from './core/user.js';
+import { userKey, type Locale } from './core/user.js';
 import { UserService } from './core/user-service.js';
 import type { Config } from './config/index.js';
 import type { CommandRunner } from './exec/runner.js';
@@ -35,13 +34,14 @@ import { spaceGuard } from './store/space.js';
 import { list, paragraph, textReply } from './core/reply.js';
 import { withUserspaceApi } from './wireguard/uapi.js';
 import { NftPeerPolicy } from './firewall/nft.js';
+import { whenNftPresent } from './firewall/optional.js';
 import { detectLanSubnets } from './net/lan.js';
 import type { PeerPolicy } from './core/ports.js';
 import { wgCliInterface } from './wireguard/wg-cli.js';
 import type { ChatAdapter } from './chat/adapter.js';
 import { Dispatcher } from './chat/dispatcher.js';
-import { ChatHub, type ScheduledDeletion } from './chat/hub.js';
-import { DeletionLog } from './store/deletion-log.js';
+import { ChatHub } from './chat/hub.js';
+import { adoptImported, openDeletionLog, type ImportedPeer } from './app-parts.js';
 
 export interface AppDeps {
   logger: Logger;
@@ -52,11 +52,15 @@ export interface AppDeps {
   /** The endpoint clients dial when WG_ENDPOINT is unset (the DDNS hostname). */
   endpointFallback?: string;
   mirror?: PeerFileMirror;
-  network?: NetworkService;
+  /**
+   * Services that alert the admins (the IP watch, backups), built once the hub exists and before the
+   * command services; their jobs start after the chat adapters and stop before them.
+   */
+  withNotifier?: (notifier: Notifier) => Promise<{ services?: Pick<CommandServices, 'ipWatch' | 'backup'>; jobs?: BackgroundJob[] }>;
   doctor?: DoctorService;
   extraCommands?: readonly CommandDef[];
   /** Peers found in PiVPN's files: their metadata is taken over in memory (nothing is rewritten). */
-  importedPeers?: readonly { name: string; publicKey: string; createdAt: string; privateKey?: string }[];
+  importedPeers?: readonly ImportedPeer[];
   live?: LiveInterface;
   /** The per-peer firewall; by default from WG_FIREWALL (nftables), none when offline. */
   policy?: PeerPolicy;
@@ -67,6 +71,12 @@ export interface AppDeps {
   commandObserver?: CommandObserver;
   /** Step boundaries of every peer change (crash tests kill the process at one). */
   onPeerStep?: (step: string) => void;
+}
+
+/** Something that runs in the background while the bot runs (the IP watch, scheduled backups). */
+export interface BackgroundJob {
+  start(): void;
+  stop(): void | Promise<void>;
 }
 
 export interface App {
@@ -135,7 +145,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
           new NftPeerPolicy({
             runner: deps.runner,
             settings: () => {
-              const t = peers.tunnel();
+              const t = tunnelAddresses(document.subnet);
               return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
             },
           }),
@@ -143,6 +153,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
           deps.runner,
           logger,
         ));
+  // The admins: each attached platform's configured admins plus ADMIN_KEYS (read when asked: adapters attach before start).
+  const adapters: ChatAdapter[] = [];
+  const admins = (): ReadonlySet<string> => new Set([...adapters.flatMap((a) => a.adminIds().map((id) => userKey(a.platform, id))), ...config.bot.ADMIN_KEYS]);
+  const hub = new ChatHub({
+    translator,
+    admins,
+    localeOf: (key) => db.data.profiles[key]?.locale ?? defaultLocale,
+    deletions,
+    secretTtlSeconds: config.bot.SECRET_TTL_SECONDS ?? 900,
+    logger,
+    now: () => now().getTime(),
+  });
   const peers = new PeerService({
     document,
     policy,
@@ -166,17 +188,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     },
   });
 
-  const extraAdmins = new Set(config.bot.ADMIN_KEYS);
-  const admins = (): ReadonlySet<string> => new Set([...hub.platformAdminKeys(), ...extraAdmins]);
-  const hub: ChatHub = new ChatHub({
-    translator,
-    admins,
-    localeOf: (key) => db.data.profiles[key]?.locale ?? defaultLocale,
-    deletions,
-    secretTtlSeconds: config.bot.SECRET_TTL_SECONDS ?? 900,
-    logger,
-    now: () => now().getTime(),
-  });
   const users = new UserService(db, admins);
   const renderQr: (text: string) => Promise<Uint8Array> = renderQrPng;
   const commandSettings = {
@@ -197,6 +208,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
   });
   const allCommands = observeCommands([...defaultCommands, ...(deps.extraCommands ?? [])], deps.commandObserver);
+  const attached = (await deps.withNotifier?.(hub)) ?? {};
+  const jobs = attached.jobs ?? [];
   const services: CommandServices = {
     peers,
     users,
@@ -204,7 +217,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     settings: commandSettings,
     commands: () => allCommands,
     platforms: () => hub.platforms(),
-    ...(deps.network ? { network: deps.network } : {}),
+    ...attached.services,
     ...(deps.doctor ? { doctor: deps.doctor } : {}),
     renderQr,
   };
@@ -220,7 +233,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     now,
   });
 
-  const adapters: ChatAdapter[] = [];
   let expiryTimer: NodeJS.Timeout | undefined;
   return {
     config,
@@ -253,10 +265,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
         approvals.expireDue(now()).catch((error) => logger.warn('request expiry failed', { error }));
       }, 60_000);
       expiryTimer.unref();
+      for (const job of jobs) job.start();
     },
     async stop() {
       if (expiryTimer) clearInterval(expiryTimer);
       hub.stop();
+      for (const job of [...jobs].reverse()) await job.stop();
       for (const a of [...adapters].reverse()) {
         await a.stop().catch((error) => logger.warn(`stopping ${a.platform} failed`, { error }));
       }
@@ -265,56 +279,5 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       await peers.idle();
       await journal.close();
     },
-  };
-}
-
-/** Imported peers' metadata goes into the database in memory only; it is saved with the next real change. */
-function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']>, keepKeys: boolean, enabledOf: (name: string) => boolean | undefined): void {
-  const fresh = imported.filter((p) => db.data.peers[p.name]?.publicKey !== p.publicKey);
-  if (fresh.length === 0) return;
-  db.stage((d) => {
-    for (const p of fresh) {
-      d.peers[p.name] = {
-        name: p.name,
-        publicKey: p.publicKey,
-        owner: ADMINS_OWNER,
-        createdAt: p.createdAt,
-        ...(keepKeys && p.privateKey ? { privateKey: p.privateKey } : {}),
-        ...(enabledOf(p.name) === false ? { disabled: true as const } : {}),
-      };
-    }
-  });
-}
-
-/** The deletion schedule: deletions.log; the whole-file deletions.json of earlier versions is taken over once. */
-async function openDeletionLog(dataDir: string, logger: Logger): Promise<DeletionLog> {
-  const legacyPath = join(dataDir, 'deletions.json');
-  const legacy = existsSync(legacyPath)
-    ? { path: legacyPath, entries: async () => (JSON.parse(await readFile(legacyPath, 'utf8')) as { deletions?: ScheduledDeletion[] }).deletions ?? [] }
-    : undefined;
-  return DeletionLog.open(join(dataDir, 'deletions.log'), { onWarning: (m) => logger.warn(m) }, legacy);
-}
-
-/**
- * WG_FIREWALL=auto on a system without nftables: profiles shape the client configs but are not enforced
- * (the iptables backend is not written yet); said at start, loudly, instead of refusing to start.
- * WG_FIREWALL=nftables: a missing nft stops the start (sync fails).
- */
-function whenNftPresent(policy: PeerPolicy, auto: boolean, runner: CommandRunner, logger: Logger): PeerPolicy {
-  let enabled = true;
-  return {
-    async sync(peers) {
-      if (auto) {
-        const found = await runner.run('nft', ['--version'], { reject: false }).then((r) => r.exitCode === 0, () => false);
-        if (!found) {
-          enabled = false;
-          logger.warn('nftables (nft) not found: per-peer profiles are NOT enforced by this Pi, only written into client configs (set WG_FIREWALL=off to silence this)');
-          return;
-        }
-      }
-      await policy.sync(peers);
-    },
-    apply: (peer) => (enabled ? policy.apply(peer) : Promise.resolve()),
-    remove: (addresses) => (enabled ? policy.remove(addresses) : Promise.resolve()),
   };
 }

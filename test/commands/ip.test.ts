@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ddnsCommand } from '../../commands/ddns.js';
 import { ipCommand } from '../../commands/ip.js';
 import type { CommandContext, CommandDef } from '../../src/core/command.js';
-import type { NetworkService } from '../../src/core/network.js';
+import type { IpWatchService } from '../../src/core/ip-watch.js';
 import { replyToPlainText } from '../../src/core/reply.js';
 import type { CommandServices } from '../../src/core/services.js';
 import type { Actor, Role } from '../../src/core/user.js';
@@ -41,14 +41,14 @@ afterEach(async () => {
   await Promise.all([echo.close(), noip.close(), dns.close()]);
 });
 
-async function run(command: CommandDef, options: { network?: NetworkService; role?: Role; locale?: 'en' | 'ja'; args?: Record<string, string> } = {}) {
+async function run(command: CommandDef, options: { ipWatch?: IpWatchService; role?: Role; locale?: 'en' | 'ja'; args?: Record<string, string> } = {}) {
   const locale = options.locale ?? 'en';
   const actor: Actor = { key: 'console:local', platform: 'console', id: 'local', displayName: 'me', role: options.role ?? 'admin', locale };
   const ctx: CommandContext = {
     actor,
     t: i18n.t(locale),
-    // Only the network service is used by these commands.
-    services: { network: 'network' in options ? options.network : h.watch } as unknown as CommandServices,
+    // Only the IP watch is used by these commands.
+    services: { ipWatch: 'ipWatch' in options ? options.ipWatch : h.watch } as unknown as CommandServices,
     isPrivateChat: true,
     now: () => h.clock.now,
   };
@@ -65,8 +65,8 @@ describe('/ip', () => {
   });
 
   it('says how to turn the watch on when it is off', async () => {
-    expect(await run(ipCommand, { network: undefined })).toContain('PUBLIC_IP_SOURCES=none');
-    expect(await run(ddnsCommand, { network: undefined })).toContain('PUBLIC_IP_SOURCES=none');
+    expect(await run(ipCommand, { ipWatch: undefined })).toContain('PUBLIC_IP_SOURCES=none');
+    expect(await run(ddnsCommand, { ipWatch: undefined })).toContain('PUBLIC_IP_SOURCES=none');
   });
 });
 
