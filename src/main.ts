@@ -188,7 +188,7 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
 
 /** /backup and the scheduled backups (BACKUP_SCHEDULE, /backup auto on); the schedule runs as a job of the app. */
 async function createBackups(config: Config, env: Env, notifier: Notifier, logger: Logger): Promise<{ service: BackupCommandService; job: BackgroundJob }> {
-  const [{ BackupService }, { rootsFor }, { backupReply }] = await Promise.all([import('./backup/service.js'), import('./backup/cli.js'), import('../commands/backup.js')]);
+  const [{ BackupService, rootsFor }, { backupReply }] = await Promise.all([import('./backup/service.js'), import('../commands/backup.js')]);
   const service = new BackupService({
     roots: rootsFor(config, env, process.cwd()),
     appVersion: packageVersion(),

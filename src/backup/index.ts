@@ -7,5 +7,5 @@
  */
 export { createRecoveryCode, makeBackupFile, readRecipient, RECIPIENT_FILE } from './service.js';
 export { restoreBackup, type RestoreResult } from './restore.js';
-export { rootsFor } from './cli.js';
+export { rootsFor } from './service.js';
 export type { BackupRoots } from './archive.js';
