@@ -1,6 +1,6 @@
 /**
  * Idle memory of the real program (bin/wg-chatops.js) as a Pi runs it: Telegram only, Telegram and
- * Slack, at 1,000 and 10,000 peers, against the local fake Bot API and Slack servers (loopback only).
+ * Slack, at 1,000 and 10,000 peers (and the console at 10,000, for the start-up), against the local fake Bot API and Slack servers (loopback only).
  * Time to "ready" and VmRSS after the start-up garbage settled. `node dist/bench/idle-rss.js` prints
  * the table; BENCH_NODE_FLAGS="--max-semi-space-size=1" runs the program with those Node flags;
  * BENCH_HEAP_SNAPSHOT=DIR writes a heap snapshot of each idle program there (SIGUSR2).
@@ -65,12 +65,12 @@ export async function measureIdle(c: IdleCase, settleMs = 3000): Promise<IdleRes
   };
   const flags = [...(c.nodeFlags ?? []), ...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : [])];
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...flags, BIN], { env, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...flags, BIN], { env, cwd: dir, stdio: [c.telegram || c.slack ? 'ignore' : 'pipe', 'ignore', 'pipe'] });
   try {
     let err = '';
     const readyMs = await new Promise<number>((resolve, reject) => {
       const deadline = setTimeout(() => reject(new Error(`not ready within 60 s: ${err.slice(-800)}`)), 60_000);
-      child.stderr.on('data', (d) => {
+      child.stderr!.on('data', (d) => {
         err += d;
         if (err.includes('wg-chatops ready')) {
           clearTimeout(deadline);
@@ -105,6 +105,8 @@ export const IDLE_CASES: Array<[string, IdleCase]> = [
   ['Telegram, 1,000 peers', { peers: 1_000, telegram: true, slack: false }],
   ['Telegram + Slack, 1,000 peers', { peers: 1_000, telegram: true, slack: true }],
   ['Telegram, 10,000 peers', { peers: 10_000, telegram: true, slack: false }],
+  // No chat token: the console (its input stays open); "ready" here is the start-up itself.
+  ['Console, 10,000 peers', { peers: 10_000, telegram: false, slack: false }],
 ];
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -145,7 +145,7 @@ describe('PeerService crash recovery (the change journal)', () => {
     const conf = join(dir, 'wg0.conf');
     writeFileSync(conf, `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, { mode: 0o600 });
     prepare({ dir, data, conf });
-    const config = parseConfig({ WG_CONFIG_DIR: dir, DATA_DIR: data, WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin' }, { isRoot: false, cwd: dir });
+    const config = parseConfig({ WG_FIREWALL: 'off', WG_CONFIG_DIR: dir, DATA_DIR: data, WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin' }, { isRoot: false, cwd: dir });
     const logger = createMemoryLogger();
     const built = await buildApp(config, { logger, runner: createProcessRunner(logger), live });
     app = built;
