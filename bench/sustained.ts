@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { percentile } from './lab.js';
 import { FakeBotApi } from '../test/fakes/telegram-bot-api.js';
 import { ALICE, startTelegramBot, writeServerConfig, type TelegramBot } from '../test/helpers/telegram-bot.js';
@@ -105,6 +106,10 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
       bot!.logger.lines.length = 0;
     }, 200);
     const sampler = setInterval(() => rss.push({ at: performance.now() - t0, v: mib() }), 5000);
+    // BENCH_SUSTAINED_SNAPSHOTS=120,600: heap snapshots at those seconds (to compare what grows); they stall the run a few seconds.
+    const snapshots = (process.env.BENCH_SUSTAINED_SNAPSHOTS ?? '').split(',').filter(Boolean).map((sec) =>
+      setTimeout(() => progress?.(`  heap snapshot at ${sec} s: ${writeHeapSnapshot()}`), Number(sec) * 1000),
+    );
     try {
       // A steady schedule: request i goes out at i / rate seconds, whatever the bot's answers do.
       while (n < total) {
@@ -126,6 +131,7 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
     } finally {
       clearInterval(watch);
       clearInterval(sampler);
+      for (const t of snapshots) clearTimeout(t);
     }
 
     const ids = [...sentIds];

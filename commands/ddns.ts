@@ -1,6 +1,6 @@
 import { defineAction, defineCommand } from '../src/core/command.js';
 import { bold, list, paragraph, textReply, type Span } from '../src/core/reply.js';
-import { formatTime } from '../src/ddns/watch.js';
+import { formatTime } from '../src/core/format.js';
 
 /** /ddns: provider, last update and answer, next check. Admins: /ddns update forces one, /ddns confirmed restarts No-IP's 30 days. */
 export const ddnsCommand = defineCommand({
@@ -14,10 +14,10 @@ export const ddnsCommand = defineCommand({
       access: 'admin',
       args: [],
       async run(ctx) {
-        const network = ctx.services.network;
-        if (!network) return textReply(ctx.t('ddns.off'));
-        if (network.ddnsStatus().provider === 'none') return textReply(ctx.t('ddns.noProvider'));
-        const r = await network.forceUpdate();
+        const ipWatch = ctx.services.ipWatch;
+        if (!ipWatch) return textReply(ctx.t('ddns.off'));
+        if (ipWatch.ddnsStatus().provider === 'none') return textReply(ctx.t('ddns.noProvider'));
+        const r = await ipWatch.forceUpdate();
         return textReply(ctx.t(`ddns.forced.${r.outcome}`, { answer: r.answer ?? '', time: r.retryAt ? formatTime(r.retryAt) : '' }));
       },
     }),
@@ -26,20 +26,20 @@ export const ddnsCommand = defineCommand({
       access: 'admin',
       args: [],
       async run(ctx) {
-        const network = ctx.services.network;
-        if (!network) return textReply(ctx.t('ddns.off'));
-        const status = network.ddnsStatus();
+        const ipWatch = ctx.services.ipWatch;
+        if (!ipWatch) return textReply(ctx.t('ddns.off'));
+        const status = ipWatch.ddnsStatus();
         if (status.provider === 'none') return textReply(ctx.t('ddns.noProvider'));
         if (status.provider !== 'noip') return textReply(ctx.t('ddns.notNoip'));
-        await network.markConfirmed();
+        await ipWatch.markConfirmed();
         return textReply(ctx.t('ddns.confirmed'));
       },
     }),
   ],
   async run(ctx) {
-    const network = ctx.services.network;
-    if (!network) return textReply(ctx.t('ddns.off'));
-    const status = network.ddnsStatus();
+    const ipWatch = ctx.services.ipWatch;
+    if (!ipWatch) return textReply(ctx.t('ddns.off'));
+    const status = ipWatch.ddnsStatus();
     if (status.provider === 'none') return textReply(ctx.t('ddns.noProvider'));
     const lines: (Span | string)[][] = [[ctx.t('ddns.provider', { provider: status.provider, hostname: status.hostname ?? '-' })]];
     lines.push([

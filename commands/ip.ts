@@ -1,6 +1,6 @@
 import { defineCommand } from '../src/core/command.js';
 import { bold, code, list, paragraph, textReply, type Block, type Span } from '../src/core/reply.js';
-import { formatTime } from '../src/ddns/watch.js';
+import { formatTime } from '../src/core/format.js';
 import { ipv6Advice, ipv6AdviceText } from '../src/core/ipv6-advice.js';
 
 /** /ip: the public addresses (checked afresh), since when, which sources agreed, and what the DNS name resolves to. */
@@ -10,9 +10,9 @@ export const ipCommand = defineCommand({
   access: 'user',
   args: [],
   async run(ctx) {
-    const network = ctx.services.network;
-    if (!network) return textReply(ctx.t('ip.off'));
-    const s = await network.ipStatus({ refresh: true });
+    const ipWatch = ctx.services.ipWatch;
+    if (!ipWatch) return textReply(ctx.t('ip.off'));
+    const s = await ipWatch.ipStatus({ refresh: true });
     const lines: (Span | string)[][] = [];
     for (const [key, known] of [
       ['ip.ipv4', s.ipv4],

@@ -10,7 +10,7 @@ export const statusCommand = defineCommand({
   access: 'user',
   args: [],
   async run(ctx) {
-    const { peers, network, doctor } = ctx.services;
+    const { peers, ipWatch, doctor } = ctx.services;
     const iface = await peers.liveState();
     const all = peers.list();
     const nowSeconds = Math.floor(ctx.now().getTime() / 1000);
@@ -35,7 +35,11 @@ export const statusCommand = defineCommand({
     lines.push([ctx.t('status.platforms', { platforms: ctx.services.platforms().join(', ') })]);
 
     const blocks: Block[] = [paragraph(bold(ctx.t('status.title'))), list(lines)];
-    if (network) blocks.push(...(await network.statusLines(ctx.t)));
+    if (ipWatch) {
+      const { address, ddnsBlockedAnswer } = ipWatch.summary();
+      blocks.push(paragraph(address ? ctx.t('ip.statusLine', { address }) : ctx.t('ip.statusUnknown')));
+      if (ddnsBlockedAnswer !== undefined) blocks.push(paragraph(ctx.t('ddns.statusBlocked', { answer: ddnsBlockedAnswer })));
+    }
     if (doctor && ctx.actor.role === 'admin') {
       const problems = (await doctor.run()).filter((c) => c.status === 'fail' || c.status === 'warn');
       if (problems.length > 0) {

@@ -11,13 +11,14 @@ import { ApprovalService } from './core/approval-service.js';
 import type { CommandDef } from './core/command.js';
 import { observeCommands, type CommandObserver } from './core/command-observer.js';
 import type { DoctorService } from './core/doctor.js';
-import type { NetworkService } from './core/network.js';
+import type { Notifier } from './core/notifier.js';
+import { tunnelAddresses } from './core/peer-profiles.js';
 import { PeerService, type PeerSettings } from './core/peer-service.js';
 import type { LiveInterface, PeerFileMirror } from './core/ports.js';
 import { renderQrPng } from './core/qr.js';
 import { createRateLimiter } from './core/rate-limit.js';
 import type { CommandServices } from './core/services.js';
-import type { Locale } from './core/user.js';
+import { userKey, type Locale } from './core/user.js';
 import { UserService } from './core/user-service.js';
 import type { Config } from './config/index.js';
 import type { CommandRunner } from './exec/runner.js';
@@ -41,7 +42,7 @@ import { wgCliInterface } from './wireguard/wg-cli.js';
 import type { ChatAdapter } from './chat/adapter.js';
 import { Dispatcher } from './chat/dispatcher.js';
 import { ChatHub } from './chat/hub.js';
-import { adoptImported, openDeletionLog } from './app-support.js';
+import { adoptImported, openDeletionLog, type ImportedPeer } from './app-parts.js';
 import { expiryClock } from './app-expiry.js';
 
 export interface AppDeps {
@@ -53,11 +54,15 @@ export interface AppDeps {
   /** The endpoint clients dial when WG_ENDPOINT is unset (the DDNS hostname). */
   endpointFallback?: string;
   mirror?: PeerFileMirror;
-  network?: NetworkService;
+  /**
+   * Services that alert the admins (the IP watch, backups), built once the hub exists and before the
+   * command services; their jobs start after the chat adapters and stop before them.
+   */
+  withNotifier?: (notifier: Notifier) => Promise<{ services?: Pick<CommandServices, 'ipWatch' | 'backup'>; jobs?: BackgroundJob[] }>;
   doctor?: DoctorService;
   extraCommands?: readonly CommandDef[];
   /** Peers found in PiVPN's files: their metadata is taken over in memory (nothing is rewritten). */
-  importedPeers?: readonly { name: string; publicKey: string; createdAt: string; privateKey?: string }[];
+  importedPeers?: readonly ImportedPeer[];
   live?: LiveInterface;
   /** The per-peer firewall; by default from WG_FIREWALL (nftables), none when offline. */
   policy?: PeerPolicy;
@@ -68,6 +73,12 @@ export interface AppDeps {
   commandObserver?: CommandObserver;
   /** Step boundaries of every peer change (crash tests kill the process at one). */
   onPeerStep?: (step: string) => void;
+}
+
+/** Something that runs in the background while the bot runs (the IP watch, scheduled backups). */
+export interface BackgroundJob {
+  start(): void;
+  stop(): void | Promise<void>;
 }
 
 export interface App {
@@ -138,10 +149,23 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
           runner: deps.runner,
           logger,
           settings: () => {
-            const t = peers.tunnel();
+            const t = tunnelAddresses(document.subnet);
             return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
           },
         }));
+  // The admins: each attached platform's configured admins (read once, as it attaches, before start) plus ADMIN_KEYS.
+  const adapters: ChatAdapter[] = [];
+  const platformAdmins = new Set<string>();
+  const admins = (): ReadonlySet<string> => new Set([...platformAdmins, ...config.bot.ADMIN_KEYS]);
+  const hub = new ChatHub({
+    translator,
+    admins,
+    localeOf: (key) => db.data.profiles[key]?.locale ?? defaultLocale,
+    deletions,
+    secretTtlSeconds: config.bot.SECRET_TTL_SECONDS ?? 900,
+    logger,
+    now: () => now().getTime(),
+  });
   const peers = new PeerService({
     document,
     policy,
@@ -166,17 +190,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     },
   });
 
-  const extraAdmins = new Set(config.bot.ADMIN_KEYS);
-  const admins = (): ReadonlySet<string> => new Set([...hub.platformAdminKeys(), ...extraAdmins]);
-  const hub: ChatHub = new ChatHub({
-    translator,
-    admins,
-    localeOf: (key) => db.data.profiles[key]?.locale ?? defaultLocale,
-    deletions,
-    secretTtlSeconds: config.bot.SECRET_TTL_SECONDS ?? 900,
-    logger,
-    now: () => now().getTime(),
-  });
   const users = new UserService(db, admins);
   const clock = expiryClock({ peers, notifier: hub, displayName: (key) => users.displayName(key), now, logger });
   const renderQr: (text: string) => Promise<Uint8Array> = renderQrPng;
@@ -198,6 +211,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     logger,
   });
   const allCommands = observeCommands([...defaultCommands, ...(deps.extraCommands ?? [])], deps.commandObserver);
+  const attached = (await deps.withNotifier?.(hub)) ?? {};
+  const jobs = attached.jobs ?? [];
   const services: CommandServices = {
     peers,
     users,
@@ -205,7 +220,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     settings: commandSettings,
     commands: () => allCommands,
     platforms: () => hub.platforms(),
-    ...(deps.network ? { network: deps.network } : {}),
+    ...attached.services,
     ...(deps.doctor ? { doctor: deps.doctor } : {}),
     ...(policy ? { firewall: policy } : {}),
     renderQr,
@@ -224,7 +239,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     now,
   });
 
-  const adapters: ChatAdapter[] = [];
   let expiryTimer: NodeJS.Timeout | undefined;
   return {
     config,
@@ -240,6 +254,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     defaultLocale,
     addAdapter(adapter) {
       adapters.push(adapter);
+      for (const id of adapter.adminIds()) platformAdmins.add(userKey(adapter.platform, id));
       hub.register(adapter);
     },
     async start() {
@@ -259,6 +274,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
         approvals.expireDue(now()).catch((error) => logger.warn('request expiry failed', { error }));
       }, 60_000);
       expiryTimer.unref();
+      for (const job of jobs) job.start();
     },
     async stop() {
       if (expiryTimer) clearInterval(expiryTimer);
@@ -266,6 +282,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
       clock.stop();
       await clock.settled();
       hub.stop();
+      for (const job of [...jobs].reverse()) await job.stop();
       for (const a of [...adapters].reverse()) {
         await a.stop().catch((error) => logger.warn(`stopping ${a.platform} failed`, { error }));
       }

@@ -3,25 +3,23 @@
  * and wires services, chat adapters and background jobs. Chat libraries are imported only when
  * their platform is configured, so an idle bot costs little memory on a 512 MiB Pi.
  */
-import { constants, existsSync, readFileSync } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
-import { userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
-import { buildApp, type App } from './app.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildApp, type App, type BackgroundJob } from './app.js';
 import { configSecrets, envSecrets, parseConfig, type Config } from './config/index.js';
 import { loadEnv, type Env } from './config/load-env.js';
 import { ConfigError } from './core/errors.js';
-import { generateKeyPair } from './core/keys.js';
 import { renderQrTerminal } from './core/qr.js';
-import { serverInterfaceText } from './core/server-config.js';
 import { createProcessRunner } from './exec/runner.js';
 import { toLocale } from './i18n/index.js';
 import { createLogger, type Logger } from './log/logger.js';
-import { writeFileAtomic } from './store/atomic-file.js';
 import { createConsoleAdapter } from './chat/console/adapter.js';
-import { createNetworkWatch } from './ddns/index.js';
+import { createIpWatch } from './ddns/index.js';
+import type { BackupCommandService } from './core/backup.js';
+import type { Notifier } from './core/notifier.js';
 import { doctorWithHealth, HealthMonitor, systemProbes } from './health/monitor.js';
 import type { DoctorService } from './core/doctor.js';
+import { refuseTrial, safeUserName, trialSetup } from './wireguard/trial.js';
 import { detectPivpnLayout, PIVPN_SETUP_VARS, type PivpnLayout } from './wireguard/pivpn/layout.js';
 import { envFromPivpn, SetupVarsError } from './wireguard/pivpn/setup-vars.js';
 
@@ -136,22 +134,18 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
     logger,
     runner,
     doctor,
+    // Built once the hub exists (they alert the admins), before the command services.
+    withNotifier: async (notifier) => {
+      const ipWatch = await createIpWatch({ ddns: config.ddns, endpoint: config.wireguard.WG_ENDPOINT, dataDir: config.dataDir, notifier, logger, version: packageVersion() });
+      const backup = await createBackups(config, env, notifier, logger);
+      return { services: { ...(ipWatch ? { ipWatch } : {}), backup: backup.service }, jobs: [...(ipWatch ? [ipWatch] : []), backup.job] };
+    },
     ...(metrics ? { commandObserver: metrics.commands } : {}),
     ...(pivpn ? { mirror: pivpn.mirror, importedPeers: pivpn.peers } : {}),
     // WG_ENDPOINT defaults to the dynamic DNS name.
     endpointFallback: config.ddns.DDNS_HOSTNAME,
     ...(trial ? { interfaceConfigPath: trial.path, offline: true } : {}),
   });
-  const network = await createNetworkWatch({
-    ddns: config.ddns,
-    endpoint: config.wireguard.WG_ENDPOINT,
-    dataDir: config.dataDir,
-    notifier: app.hub,
-    logger,
-    version: packageVersion(),
-  });
-  if (network) app.services.network = network;
-
   let consoleFinished: Promise<void> | undefined;
   if (useConsole) {
     const locale = toLocale(env.LANG, 'en');
@@ -172,8 +166,6 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   await attachChatPlatforms(app, config, logger);
 
   await app.start();
-  network?.start();
-  const backup = await startBackups(app, config, env, logger);
   health = startHealth(app, config, runner, logger);
   await health.start();
   const metricsServer = metrics ? await serveMetrics(metrics, app, config, logger, health) : undefined;
@@ -190,27 +182,23 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   await Promise.race([stopped, ...(consoleFinished ? [consoleFinished] : [])]);
   await metricsServer?.close();
   await health.stop();
-  backup.stop();
-  await network?.stop();
   await app.stop();
   return 0;
 }
 
-/** /backup and the scheduled backups (BACKUP_SCHEDULE, /backup auto on). */
-async function startBackups(app: App, config: Config, env: Env, logger: Logger) {
-  const [{ BackupService }, { rootsFor }, { backupReply }] = await Promise.all([import('./backup/service.js'), import('./backup/cli.js'), import('../commands/backup.js')]);
+/** /backup and the scheduled backups (BACKUP_SCHEDULE, /backup auto on); the schedule runs as a job of the app. */
+async function createBackups(config: Config, env: Env, notifier: Notifier, logger: Logger): Promise<{ service: BackupCommandService; job: BackgroundJob }> {
+  const [{ BackupService, rootsFor }, { backupReply }] = await Promise.all([import('./backup/service.js'), import('../commands/backup.js')]);
   const service = new BackupService({
     roots: rootsFor(config, env, process.cwd()),
     appVersion: packageVersion(),
     interfaceName: config.wireguard.WG_INTERFACE,
     schedule: config.ops.BACKUP_SCHEDULE,
-    notifier: app.hub,
+    notifier,
     logger,
   });
-  app.services.backup = service;
   const ttl = config.bot.SECRET_TTL_SECONDS ?? 900;
-  service.start((file) => (t) => backupReply(t, file, ttl));
-  return service;
+  return { service, job: { start: () => service.start((file) => (t) => backupReply(t, file, ttl)), stop: () => service.stop() } };
 }
 
 /** Health of the machine: alerts to the admins, shown in /status (through doctor) and the metrics. */
@@ -232,7 +220,7 @@ async function serveMetrics(metrics: import('./metrics/index.js').Metrics, app: 
   metrics.bind({
     interfaceName: config.wireguard.WG_INTERFACE,
     peers: () => app.peers.listWithLive(),
-    network: () => app.services.network,
+    network: () => app.services.ipWatch,
     healthProblems: () => health.problems().map((p) => p.id),
   });
   try {
@@ -275,67 +263,10 @@ async function attachChatPlatforms(app: App, config: Config, logger: Logger): Pr
   }
 }
 
-/**
- * A fresh machine with no WireGuard server yet (and WG_CONFIG_DIR not set): run offline with a
- * throwaway server config in DATA_DIR/trial, so `npm start` shows the bot working before install.
- */
-async function trialSetup(config: Config, env: Env, logger: Logger, chatOn: boolean): Promise<{ path: string } | undefined> {
-  if (chatOn) {
-    await refuseTrial(config, env);
-    return undefined;
-  }
-  const problem = await interfaceConfigProblem(config.interfaceConfigPath);
-  if (!problem || env.WG_CONFIG_DIR) return undefined;
-  const dir = join(config.dataDir, 'trial');
-  const path = join(dir, `${config.wireguard.WG_INTERFACE}.conf`);
-  if (!existsSync(path)) {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const { privateKey } = generateKeyPair();
-    const subnet = (config.wireguard.WG_SUBNET ?? '10.6.0.0/24').replace(/\.0\/(\d+)$/, '.1/$1');
-    await writeFileAtomic(path, serverInterfaceText({ privateKey, addresses: [subnet], listenPort: config.wireguard.WG_PORT ?? 51820 }));
-  }
-  logger.warn(`${problem}: offline trial mode with ${path}`);
-  return { path };
-}
-
-/** With a chat token the bot is meant to run the real VPN: never a silent trial; it stops and says why. */
-async function refuseTrial(config: Config, env: Env): Promise<void> {
-  const problem = await interfaceConfigProblem(config.interfaceConfigPath);
-  if (problem) throw new ConfigError(env.WG_CONFIG_DIR ? 'WG_CONFIG_DIR' : config.interfaceConfigPath, `${problem}; the bot stops rather than run an offline trial with a chat token set`);
-}
-
-/** Why the server config cannot be used by this process, in words for the operator; undefined when it can. */
-async function interfaceConfigProblem(path: string): Promise<string | undefined> {
-  const dir = dirname(path);
-  const who = `this user (${safeUserName()})`;
-  const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
-  try {
-    await access(dir, constants.R_OK | constants.X_OK);
-  } catch (error) {
-    if (code(error) === 'ENOENT') return `${dir} does not exist (install WireGuard first: sudo wg-chatops install)`;
-    return `${dir} is not readable by ${who}`;
-  }
-  try {
-    await access(path, constants.R_OK | constants.W_OK);
-  } catch (error) {
-    if (code(error) === 'ENOENT') return `${path} does not exist (install WireGuard first: sudo wg-chatops install, or set WG_CONFIG_DIR)`;
-    return `${path} is not readable and writable by ${who}`;
-  }
-  return undefined;
-}
-
 function packageVersion(): string {
   try {
     return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
   } catch {
     return '0.0.0';
-  }
-}
-
-function safeUserName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'admin';
   }
 }

@@ -15,10 +15,8 @@ import type { Env } from '../config/load-env.js';
 import { ConfigError, UserError } from '../core/errors.js';
 import { createI18n, toLocale } from '../i18n/index.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
-import { PIVPN_SETUP_VARS } from '../wireguard/pivpn/layout.js';
-import type { BackupRoots } from './archive.js';
 import { restoreBackup } from './restore.js';
-import { createRecoveryCode, makeBackupFile, RECIPIENT_FILE } from './service.js';
+import { createRecoveryCode, makeBackupFile, RECIPIENT_FILE, rootsFor } from './service.js';
 
 export interface BackupCliDeps {
   env: Env;
@@ -41,17 +39,6 @@ function minimalConfig(env: Env, cwd: string): Pick<Config, 'wireguard' | 'dataD
   const wireguard = parse(wireguardSchema);
   const bot = parse(botSchema);
   return { wireguard, dataDir: bot.DATA_DIR ?? (process.getuid?.() === 0 ? '/var/lib/wg-chatops' : `${cwd}/data`) };
-}
-
-export function rootsFor(config: Pick<Config, 'wireguard' | 'dataDir'>, env: Env, cwd: string): BackupRoots {
-  const pivpnDir = PIVPN_SETUP_VARS.replace(/\/setupVars\.conf$/, '');
-  return {
-    wgConfigDir: config.wireguard.WG_CONFIG_DIR,
-    dataDir: config.dataDir,
-    // Backed up when present; restored there when the backup has PiVPN's files.
-    pivpnDir,
-    envFile: resolve(cwd, env.WG_CHATOPS_ENV_FILE ?? '.env'),
-  };
 }
 
 function setup(deps: BackupCliDeps) {

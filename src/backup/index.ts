@@ -8,5 +8,5 @@
 export { createRecoveryCode, makeBackupFile, readRecipient, RECIPIENT_FILE } from './service.js';
 export { openBackup, restoreBackup, restoreFiles, writeRestoreFiles, type RestoreFile, type RestoreResult } from './restore.js';
 export { readRecoveryCode } from './cli.js';
-export { rootsFor } from './cli.js';
+export { rootsFor } from './service.js';
 export type { BackupRoots } from './archive.js';

@@ -3,14 +3,19 @@
  * admins who asked for automatic backups in DATA_DIR/backup-subscribers.json, and the schedule.
  */
 import { chown, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import type { Config } from '../config/index.js';
+import type { Env } from '../config/load-env.js';
 import { UserError } from '../core/errors.js';
 import type { Notifier } from '../core/notifier.js';
 import type { Reply } from '../core/reply.js';
 import type { Logger } from '../log/logger.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { collectBackup, type BackupRoots } from './archive.js';
-import { encryptFor, generateBackupKey, isRecipient } from './crypto.js';
+import { PIVPN_SETUP_VARS } from '../wireguard/pivpn/layout.js';
+
+/** age and its post-quantum code (~300 KB of JavaScript) are loaded when a backup is made, not at every start. */
+const age = () => import('./crypto.js');
 
 export const RECIPIENT_FILE = 'backup-recipient.txt';
 const SUBSCRIBERS_FILE = 'backup-subscribers.json';
@@ -26,7 +31,7 @@ export const scheduleMs = (s: BackupSchedule): number | undefined => (s === 'dai
 export async function createRecoveryCode(dataDir: string, options: { replace?: boolean } = {}): Promise<string> {
   const path = join(dataDir, RECIPIENT_FILE);
   if (!options.replace && (await readRecipient(dataDir))) throw new UserError('backup.keyExists', { path });
-  const key = await generateBackupKey();
+  const key = await (await age()).generateBackupKey();
   await writeFileAtomic(path, `${key.recipient}\n`, 0o600);
   // `sudo wg-chatops backup-key` runs as root; the bot (its own user, owner of DATA_DIR) must read the recipient for /backup.
   const dir = await stat(dataDir);
@@ -37,14 +42,26 @@ export async function createRecoveryCode(dataDir: string, options: { replace?: b
 export async function readRecipient(dataDir: string): Promise<string | undefined> {
   const text = await readFile(join(dataDir, RECIPIENT_FILE), 'utf8').catch(() => undefined);
   const r = text?.trim();
-  return r && isRecipient(r) ? r : undefined;
+  return r && (await age()).isRecipient(r) ? r : undefined;
+}
+
+/** What a backup holds on this machine. */
+export function rootsFor(config: Pick<Config, 'wireguard' | 'dataDir'>, env: Env, cwd: string): BackupRoots {
+  const pivpnDir = PIVPN_SETUP_VARS.replace(/\/setupVars\.conf$/, '');
+  return {
+    wgConfigDir: config.wireguard.WG_CONFIG_DIR,
+    dataDir: config.dataDir,
+    // Backed up when present; restored there when the backup has PiVPN's files.
+    pivpnDir,
+    envFile: resolve(cwd, env.WG_CHATOPS_ENV_FILE ?? '.env'),
+  };
 }
 
 export async function makeBackupFile(roots: BackupRoots, meta: { appVersion: string; interfaceName: string; now: Date }): Promise<{ name: string; data: Uint8Array; peers: number }> {
   const recipient = await readRecipient(roots.dataDir);
   if (!recipient) throw new UserError('backup.noKey');
   const payload = await collectBackup(roots, meta);
-  const data = await encryptFor(recipient, new TextEncoder().encode(JSON.stringify(payload)));
+  const data = await (await age()).encryptFor(recipient, new TextEncoder().encode(JSON.stringify(payload)));
   const conf = payload.files.find((f) => f.area === 'wireguard' && f.path === `${meta.interfaceName}.conf`);
   const peers = conf ? (Buffer.from(conf.data, 'base64').toString('utf8').match(/^\s*\[Peer\]/gim)?.length ?? 0) : 0;
   const stamp = meta.now.toISOString().slice(0, 16).replace(/[-:T]/g, '');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTimeZone } from '../core/duration.js';
 import { integer, list, optionalString } from './fields.js';
 

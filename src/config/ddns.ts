@@ -2,7 +2,7 @@
  * Public IP watch and dynamic DNS. Cross-checks (which provider needs which variable) live in
  * superRefine so every error names the variable at fault.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { boolean, httpUrl, integer, list, optionalString } from './fields.js';
 
 const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;

@@ -1,5 +1,5 @@
 /** Reusable zod field parsers for environment variables (all arrive as strings). */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const optionalString = z
   .string()

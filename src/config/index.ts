@@ -2,7 +2,7 @@
  * Configuration: parsed and validated once, at start, by the composition root.
  * Sections keep the variables' own names as keys, so the README, .env.example and code say the same thing.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { botSchema } from './bot.js';
 import { ddnsSchema } from './ddns.js';

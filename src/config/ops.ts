@@ -1,5 +1,5 @@
 /** Operations: the metrics endpoint, health checks and backups (issue 15). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { integer, optionalString } from './fields.js';
 
 /** "host:port" or "[v6]:port"; the host is required so that an address is never chosen implicitly. */

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpUrl, integer, list, optionalString } from './fields.js';
 
 export const slackSchema = z.object({

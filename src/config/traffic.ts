@@ -1,5 +1,5 @@
 /** Traffic history, quotas, connect/disconnect notices and charts (issue 12). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { integer, list, optionalString } from './fields.js';
 
 export const trafficSchema = z.object({

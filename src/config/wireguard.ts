@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { profileError } from '../core/profile.js';
 import { boolean, integer, list, optionalString } from './fields.js';
 

@@ -28,7 +28,7 @@ export interface LivePeer {
   persistentKeepalive?: number;
 }
 
-/** The running WireGuard interface, driven through `wg`. */
+/** The running WireGuard interface: its control socket (wireguard-go, src/wireguard/uapi.ts), else the `wg` CLI (src/wireguard/wg-cli.ts). */
 export interface LiveInterface {
   readonly name: string;
   /** undefined when the interface does not exist (not up). */

@@ -1,9 +1,9 @@
-/** Everything a command handler may use. Built once by src/main.ts. */
+/** Everything a command handler may use. Built once, in src/app.ts (buildApp), before the first command runs. */
 import type { ApprovalService } from './approval-service.js';
 import type { BackupCommandService } from './backup.js';
 import type { CommandDef } from './command.js';
 import type { DoctorService } from './doctor.js';
-import type { NetworkService } from './network.js';
+import type { IpWatchService } from './ip-watch.js';
 import type { PeerService } from './peer-service.js';
 import type { TrafficService } from './traffic-service.js';
 import type { PeerPolicy } from './ports.js';
@@ -30,7 +30,7 @@ export interface CommandServices {
   /** Which chat platforms are running (for /status). */
   platforms: () => readonly string[];
   /** The public-IP watch and DDNS; undefined when PUBLIC_IP_SOURCES=none. */
-  network?: NetworkService;
+  ipWatch?: IpWatchService;
   doctor?: DoctorService;
   /** /backup; undefined when backups are not set up in this process. */
   backup?: BackupCommandService;

@@ -3,7 +3,7 @@
  * that one wrong, slow or broken source can never produce (or change) the result on its own.
  */
 import { isIPv4, isPublicIPv4, isPublicIPv6, formatIPv6, parseIPv6 } from '../core/ip.js';
-import type { IpFamily } from '../core/network.js';
+import type { IpFamily } from '../core/ip-watch.js';
 
 export type SourceAnswer = { source: string; answer: string } | { source: string; error: string };
 

@@ -1,5 +1,5 @@
 /**
- * The one entry point for src/main.ts: builds the public IP watch and DDNS updater from the configuration.
+ * The one entry point for the composition root: builds the public IP watch and DDNS updater from the configuration.
  */
 import { join } from 'node:path';
 import type { DdnsConfig } from '../config/ddns.js';
@@ -11,12 +11,12 @@ import { hasGlobalIPv6 } from './public-ip.js';
 import { dnsHostResolver, type HostResolver } from './resolver.js';
 import { DEFAULT_SOURCES, parseSourceSpec, type PublicIpSource } from './sources.js';
 import { openNetworkState } from './state.js';
-import { NetworkWatch, type Schedule } from './watch.js';
+import { IpWatch, type Schedule } from './watch.js';
 import { defaultGateway, routerWanReader, type WanAddressReader } from './wan.js';
 
-export { NetworkWatch } from './watch.js';
+export { IpWatch } from './watch.js';
 
-export interface CreateNetworkWatchOptions {
+export interface CreateIpWatchOptions {
   /** config.ddns */
   ddns: DdnsConfig;
   /** config.wireguard.WG_ENDPOINT as configured (may be undefined). */
@@ -41,7 +41,7 @@ export interface CreateNetworkWatchOptions {
 }
 
 /** Undefined when PUBLIC_IP_SOURCES=none (the watch is off). Call start() once the chat adapters run, stop() on shutdown. */
-export async function createNetworkWatch(options: CreateNetworkWatchOptions): Promise<NetworkWatch | undefined> {
+export async function createIpWatch(options: CreateIpWatchOptions): Promise<IpWatch | undefined> {
   const { ddns, seams = {} } = options;
   if (ddns.PUBLIC_IP_SOURCES === 'none') {
     options.logger.info('public IP watch is off (PUBLIC_IP_SOURCES=none)');
@@ -51,7 +51,7 @@ export async function createNetworkWatch(options: CreateNetworkWatchOptions): Pr
   options.logger.addSecret(ddns.DDNS_TOKEN);
   const specs = ddns.PUBLIC_IP_SOURCES === 'default' ? DEFAULT_SOURCES : ddns.PUBLIC_IP_SOURCES;
   const store = await openNetworkState(join(options.dataDir, 'network.json'));
-  return new NetworkWatch({
+  return new IpWatch({
     config: ddns,
     hostname: watchedHostname(ddns, options.endpoint),
     store,
@@ -68,11 +68,6 @@ export async function createNetworkWatch(options: CreateNetworkWatchOptions): Pr
     random: seams.random ?? Math.random,
     sourceTimeoutMs: seams.sourceTimeoutMs ?? 5000,
   });
-}
-
-/** WG_ENDPOINT defaults to DDNS_HOSTNAME (the port is added by whoever builds client configs). */
-export function defaultEndpoint(endpoint: string | undefined, ddns: DdnsConfig): string | undefined {
-  return endpoint ?? ddns.DDNS_HOSTNAME;
 }
 
 /** The name clients use and whose DNS answer is checked: DDNS_HOSTNAME, else WG_ENDPOINT's host when it is a name. */

@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { isPublicIPv6 } from '../core/ip.js';
-import type { IpFamily } from '../core/network.js';
+import type { IpFamily } from '../core/ip-watch.js';
 import { decide, type Consensus, type SourceAnswer } from './consensus.js';
 import type { PublicIpSource } from './sources.js';
 

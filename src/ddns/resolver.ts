@@ -1,6 +1,6 @@
 /** What DDNS_HOSTNAME resolves to now: asked of DDNS_RESOLVER when set (tests, or a public resolver to skip the router's cache). */
 import { Resolver } from 'node:dns/promises';
-import type { IpFamily } from '../core/network.js';
+import type { IpFamily } from '../core/ip-watch.js';
 
 export interface HostResolver {
   /** The addresses, [] when the name has no such record, undefined when the lookup itself failed. */

@@ -3,7 +3,7 @@
  * An http(s) URL (echo services) or dns://SERVER/NAME (OpenDNS's myip.opendns.com, as PiVPN does).
  */
 import { Resolver } from 'node:dns/promises';
-import type { IpFamily } from '../core/network.js';
+import type { IpFamily } from '../core/ip-watch.js';
 import { readBoundedText } from '../net/bounded-body.js';
 
 export interface PublicIpSource {

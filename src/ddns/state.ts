@@ -1,5 +1,5 @@
 /** What the watch remembers across restarts, in its own file DATA_DIR/network.json. */
-import type { DdnsOutcome, KnownAddress } from '../core/network.js';
+import type { DdnsOutcome, KnownAddress } from '../core/ip-watch.js';
 import { openJsonStore, type JsonStore } from '../store/json-store.js';
 
 export interface NetworkState {

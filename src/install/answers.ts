@@ -3,7 +3,7 @@
  * plus install-only INSTALL_* keys, like PiVPN's unattended file. Every value is checked with the
  * same schemas the bot uses at start, so a bad value stops the install before anything is written.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { botSchema } from '../config/bot.js';
 import { ddnsSchema } from '../config/ddns.js';
 import { parseConfig, type Config } from '../config/index.js';

@@ -39,7 +39,7 @@ Group=${o.user}
 EnvironmentFile=${o.envFile}
 Environment=NODE_ENV=production
 # node on the built entry point directly: an npm wrapper would cost as much memory as the bot.
-ExecStart=${o.nodePath} ${o.appDir}/bin/wg-chatops.js
+ExecStart=${o.nodePath} --max-semi-space-size=1 ${o.appDir}/bin/wg-chatops.js
 WorkingDirectory=${o.dataDir}
 Restart=on-failure
 RestartSec=5s

@@ -7,7 +7,7 @@
  */
 import client from 'prom-client';
 import type { CommandObserver, CommandOutcome } from '../core/command-observer.js';
-import type { NetworkService } from '../core/network.js';
+import type { IpWatchService } from '../core/ip-watch.js';
 import type { InterfaceLiveState, PeerEntry, PeerLiveState } from '../core/peer.js';
 
 /** Seconds within which a handshake counts as online (WireGuard re-handshakes every 2 minutes while traffic flows). */
@@ -17,7 +17,7 @@ export interface MetricsSource {
   interfaceName: string;
   /** Every peer the bot knows, with its live state while the interface is up. */
   peers(): Promise<{ peers: { entry: PeerEntry; live?: PeerLiveState | undefined }[]; iface: InterfaceLiveState | undefined }>;
-  network?: () => NetworkService | undefined;
+  network?: () => IpWatchService | undefined;
   /** Health problems found by the last check, by id (see src/health). */
   healthProblems?: () => readonly string[];
   now?: () => Date;

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ddnsCommand } from '../../commands/ddns.js';
 import { ipCommand } from '../../commands/ip.js';
 import { prepareRun, runPrepared, type CommandContext, type CommandDef } from '../../src/core/command.js';
-import type { NetworkService } from '../../src/core/network.js';
+import type { IpWatchService } from '../../src/core/ip-watch.js';
 import { replyToPlainText } from '../../src/core/reply.js';
 import type { CommandServices } from '../../src/core/services.js';
 import type { Actor, Role } from '../../src/core/user.js';
@@ -41,14 +41,14 @@ afterEach(async () => {
   await Promise.all([echo.close(), noip.close(), dns.close()]);
 });
 
-async function run(command: CommandDef, options: { network?: NetworkService; role?: Role; locale?: 'en' | 'ja'; words?: string[] } = {}) {
+async function run(command: CommandDef, options: { ipWatch?: IpWatchService; role?: Role; locale?: 'en' | 'ja'; words?: string[] } = {}) {
   const locale = options.locale ?? 'en';
   const actor: Actor = { key: 'console:local', platform: 'console', id: 'local', displayName: 'me', role: options.role ?? 'admin', locale };
   const ctx: CommandContext = {
     actor,
     t: i18n.t(locale),
-    // Only the network service is used by these commands.
-    services: { network: 'network' in options ? options.network : h.watch } as unknown as CommandServices,
+    // Only the IP watch is used by these commands.
+    services: { ipWatch: 'ipWatch' in options ? options.ipWatch : h.watch } as unknown as CommandServices,
     isPrivateChat: true,
     now: () => h.clock.now,
   };
@@ -67,8 +67,8 @@ describe('/ip', () => {
   });
 
   it('says how to turn the watch on when it is off', async () => {
-    expect(await run(ipCommand, { network: undefined })).toContain('PUBLIC_IP_SOURCES=none');
-    expect(await run(ddnsCommand, { network: undefined })).toContain('PUBLIC_IP_SOURCES=none');
+    expect(await run(ipCommand, { ipWatch: undefined })).toContain('PUBLIC_IP_SOURCES=none');
+    expect(await run(ddnsCommand, { ipWatch: undefined })).toContain('PUBLIC_IP_SOURCES=none');
   });
 });
 
@@ -116,16 +116,16 @@ describe('/ip behind carrier-grade NAT', () => {
         resolved: [A],
         nat: { kind: 'cgnat', wan: '100.72.1.5' },
       }),
-    }) as unknown as NetworkService;
+    }) as unknown as IpWatchService;
 
   it('advises IPv6 through the same hostname when a global IPv6 is known, in English and Japanese', async () => {
-    const text = await run(ipCommand, { network: status('2a02:1234:1::5') });
+    const text = await run(ipCommand, { ipWatch: status('2a02:1234:1::5') });
     expect(text).toMatch(/carrier-grade NAT\)\. But this Pi has a global IPv6 address \(2a02:1234:1::5\)/);
     expect(text).toMatch(/Use IPv6: .* connect through myhome\.ddns\.net as they are/);
-    expect(await run(ipCommand, { network: status('2a02:1234:1::5'), locale: 'ja' })).toMatch(/IPv6 を使ってください/);
+    expect(await run(ipCommand, { ipWatch: status('2a02:1234:1::5'), locale: 'ja' })).toMatch(/IPv6 を使ってください/);
   });
 
   it('says nothing about IPv6 without one', async () => {
-    expect(await run(ipCommand, { network: status() })).not.toMatch(/Use IPv6/);
+    expect(await run(ipCommand, { ipWatch: status() })).not.toMatch(/Use IPv6/);
   });
 });

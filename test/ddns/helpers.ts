@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ddnsSchema } from '../../src/config/ddns.js';
 import type { Notifier, ReplyBuilder, SentHandle } from '../../src/core/notifier.js';
 import { replyToPlainText } from '../../src/core/reply.js';
-import { createNetworkWatch, type NetworkWatch } from '../../src/ddns/index.js';
+import { createIpWatch, type IpWatch } from '../../src/ddns/index.js';
 import type { WanAddressReader } from '../../src/ddns/wan.js';
 import { createI18n } from '../../src/i18n/index.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
@@ -34,7 +34,7 @@ export function recordingNotifier(): Notifier & { messages: string[]; ja: string
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'wg-chatops-ddns-'));
 
 export interface Harness {
-  watch: NetworkWatch;
+  watch: IpWatch;
   notifier: ReturnType<typeof recordingNotifier>;
   logger: ReturnType<typeof createMemoryLogger>;
   clock: { now: Date; advance(ms: number): void };
@@ -44,7 +44,7 @@ export interface Harness {
 
 export async function makeWatch(
   env: Record<string, string>,
-  options: { dataDir: string; endpoint?: string; start?: Date; hasIPv6?: boolean; wan?: WanAddressReader; random?: () => number },
+  options: { dataDir: string; endpoint?: string; start?: Date; hasIPv6?: boolean; wan?: WanAddressReader; random?: () => number; sourceTimeoutMs?: number },
 ): Promise<Harness> {
   const config = ddnsSchema.parse(env);
   const notifier = recordingNotifier();
@@ -56,7 +56,7 @@ export async function makeWatch(
     },
   };
   const timers: Harness['timers'] = [];
-  const watch = await createNetworkWatch({
+  const watch = await createIpWatch({
     ddns: config,
     endpoint: options.endpoint,
     dataDir: options.dataDir,
@@ -73,7 +73,9 @@ export async function makeWatch(
       random: options.random ?? (() => 0.5),
       hasIPv6: () => options.hasIPv6 ?? false,
       wan: options.wan ?? null,
-      sourceTimeoutMs: 400,
+      // Generous: a process's first fetch() took 680 ms under armhf emulation (20x slower than CI), and a
+      // honest source that times out would look like a broken one. Only a hanging source waits this long.
+      sourceTimeoutMs: options.sourceTimeoutMs ?? 10_000,
     },
   });
   if (!watch) throw new Error('watch is off');

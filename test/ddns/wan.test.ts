@@ -18,7 +18,7 @@ describe('router WAN address', () => {
   it('reads the external address over NAT-PMP', async () => {
     const server = await startNatPmpServer('100.64.1.2');
     try {
-      await expect(natPmpReader('127.0.0.1', server.port, 1000).read()).resolves.toBe('100.64.1.2');
+      await expect(natPmpReader('127.0.0.1', server.port, 10_000).read()).resolves.toBe('100.64.1.2');
     } finally {
       await server.close();
     }

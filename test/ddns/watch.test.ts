@@ -1,6 +1,6 @@
 /**
  * The watch end to end over loopback fakes: IP echo sources, a No-IP-protocol server and a DNS server.
- * Time is a hand-driven clock; nothing sleeps except the one "hanging source" timeout (400 ms).
+ * Time is a hand-driven clock; nothing sleeps except the one "hanging source" timeout (3 s: generous for a slow machine).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDnsServer, type DnsServer } from '../fakes/dns-server.js';
@@ -98,7 +98,7 @@ describe('No-IP updates', () => {
   });
 
   it('ignores a source that lies and one that hangs: no false change, no update', async () => {
-    const h = await watch({ PUBLIC_IP_SOURCES: [...SOURCES, 's4'].map((s) => echo.url(s)).join(',') });
+    const h = await watch({ PUBLIC_IP_SOURCES: [...SOURCES, 's4'].map((s) => echo.url(s)).join(',') }, { sourceTimeoutMs: 3000 });
     echo.set('s4', A);
     await h.watch.checkNow();
     echo.set('s1', LIAR);

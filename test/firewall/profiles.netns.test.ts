@@ -277,7 +277,8 @@ describe.runIf(enabled)(`per-peer profiles enforced by the Pi (namespaces, wireg
       let out = '';
       session.stdout.on('data', (d) => (out += String(d)));
       const exited = new Promise<number | null>((r) => session.on('exit', r));
-      await new Promise((r) => setTimeout(r, 800));
+      // Until the session is up (polled, generous for a slow machine; it stays open for 9 s).
+      for (let i = 0; i < 80 && !/up/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
       expect(out).toMatch(/up/);
       const rulesBefore = dispatch();
       await app!.peers.setProfile('mover', 'full');

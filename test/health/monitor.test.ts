@@ -144,7 +144,8 @@ describe.runIf(tunnelTestsEnabled())('health: a real WireGuard interface going a
     await m.start();
     expect(notifier.texts).toEqual([]);
     stopWgInterface(lab.serverIface);
-    await new Promise((r) => setTimeout(r, 300));
+    // Until the interface is really gone (polled, generous for a slow machine), not a fixed pause.
+    for (let i = 0; i < 100 && (await live.state().catch(() => undefined)) !== undefined; i++) await new Promise((r) => setTimeout(r, 200));
     await m.check();
     expect(notifier.texts).toEqual(['⚠️ The WireGuard interface wg0 is down: nobody can connect.']);
     await m.stop();

@@ -85,7 +85,7 @@ describe('wg-chatops install', () => {
     expect(files['/etc/wg-chatops/.env']!.content).toContain(`TELEGRAM_BOT_TOKEN=${TOKEN}`);
     expect(files['/etc/wg-chatops/.env']!.content).toContain('WG_ENDPOINT=vpn.example.org');
     expect(files['/etc/wg-chatops/.env']!.content).not.toContain('INSTALL_');
-    expect(files['/etc/systemd/system/wg-chatops.service']!.content).toContain('ExecStart=/usr/bin/node /opt/wg-chatops/bin/wg-chatops.js');
+    expect(files['/etc/systemd/system/wg-chatops.service']!.content).toContain('ExecStart=/usr/bin/node --max-semi-space-size=1 /opt/wg-chatops/bin/wg-chatops.js');
     // `wg-chatops doctor` works from any shell afterwards.
     expect(await readlink(join(r, 'usr/local/bin/wg-chatops'))).toBe('/opt/wg-chatops/bin/wg-chatops.js');
     expect(net.mapped).toEqual(['51820->192.168.1.23']);

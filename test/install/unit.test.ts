@@ -31,7 +31,7 @@ describe('deploy/', () => {
     for (const [k, v] of [['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['ProtectHome', 'yes'], ['PrivateTmp', 'yes'], ['Restart', 'on-failure']]) {
       expect(values(k!)).toEqual([v]);
     }
-    expect(values('ExecStart')[0]).toMatch(/^\/usr\/bin\/node \S+\/bin\/wg-chatops\.js$/);
+    expect(values('ExecStart')[0]).toMatch(/^\/usr\/bin\/node --max-semi-space-size=1 \S+\/bin\/wg-chatops\.js$/);
     expect(values('ExecStart')[0]).not.toMatch(/npm/);
   });
 

@@ -1,6 +1,6 @@
 /** The exporter's own series from an offline bot: DDNS, public IP, health problems, and no live series. */
 import { describe, expect, it } from 'vitest';
-import type { NetworkService } from '../../src/core/network.js';
+import type { IpWatchService } from '../../src/core/ip-watch.js';
 import { createMetrics } from '../../src/metrics/index.js';
 import { offlineApp } from '../helpers/app.js';
 import { parseProm } from '../helpers/prom.js';
@@ -13,7 +13,7 @@ describe('metrics exporter', () => {
     const network = {
       ddnsStatus: () => ({ provider: 'duckdns', blocked: false, lastOutcome: 'good', lastAttempt: '2026-12-01T10:00:00.000Z' }),
       ipStatus: async () => ({ ipv4: { address: '203.0.113.7', since: '2026-11-30T08:00:00.000Z', sources: ['a', 'b'] } }),
-    } as unknown as NetworkService;
+    } as unknown as IpWatchService;
     const metrics = createMetrics();
     metrics.bind({ interfaceName: 'wg0', peers: () => app.peers.listWithLive(), network: () => network, healthProblems: () => ['clock', 'disk:/var/lib/wg-chatops'] });
     const samples = parseProm(await metrics.render());

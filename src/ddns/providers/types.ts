@@ -1,4 +1,4 @@
-import type { DdnsOutcome } from '../../core/network.js';
+import type { DdnsOutcome } from '../../core/ip-watch.js';
 
 export interface UpdateRequest {
   hostname: string;

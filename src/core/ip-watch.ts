@@ -1,9 +1,7 @@
 /**
- * What chat commands need from the public-IP watch and dynamic DNS (implemented in src/ddns).
- * Owned by the DDNS area; /ip and /ddns use it, /status shows a line of it.
+ * What chat commands need from the public-IP watch and dynamic DNS (implemented in src/ddns/watch.ts).
+ * Data only: /ip, /ddns and /status render it.
  */
-import type { Block } from './reply.js';
-import type { Translate } from './translate.js';
 
 export type IpFamily = 4 | 6;
 
@@ -56,9 +54,16 @@ export interface ForcedUpdate {
   retryAt?: string;
 }
 
-export interface NetworkService {
-  /** One or two lines for /status. */
-  statusLines(t: Translate): Promise<Block[]>;
+/** What /status shows of the watch. */
+export interface IpWatchSummary {
+  /** The last known public address (IPv4, else IPv6). */
+  address?: string;
+  /** Updates are stopped by a fatal provider answer (shown); undefined when they are not. */
+  ddnsBlockedAnswer?: string;
+}
+
+export interface IpWatchService {
+  summary(): IpWatchSummary;
   /** The current public addresses; refresh runs a check first (the /ip command). */
   ipStatus(options: { refresh: boolean }): Promise<IpStatus>;
   ddnsStatus(): DdnsStatus;

@@ -1,16 +1,23 @@
-/** Parts of the composition root (app.ts) that read the data directory once at build time. */
+/** Two steps of building the app (src/app.ts), kept apart so the composition root reads in one screen. */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AppDeps } from './app.js';
 import type { ScheduledDeletion } from './chat/hub.js';
 import { ADMINS_OWNER } from './core/peer.js';
 import type { Logger } from './log/logger.js';
 import type { BotDb } from './store/bot-db.js';
 import { DeletionLog } from './store/deletion-log.js';
 
+/** A peer found in PiVPN's files. */
+export interface ImportedPeer {
+  name: string;
+  publicKey: string;
+  createdAt: string;
+  privateKey?: string;
+}
+
 /** Imported peers' metadata goes into the database in memory only; it is saved with the next real change. */
-export function adoptImported(db: BotDb, imported: NonNullable<AppDeps['importedPeers']>, keepKeys: boolean, enabledOf: (name: string) => boolean | undefined): void {
+export function adoptImported(db: BotDb, imported: readonly ImportedPeer[], keepKeys: boolean, enabledOf: (name: string) => boolean | undefined): void {
   const fresh = imported.filter((p) => db.data.peers[p.name]?.publicKey !== p.publicKey);
   if (fresh.length === 0) return;
   db.stage((d) => {
