@@ -1,6 +1,6 @@
 /**
  * Debian bookworm with Debian's own Node 18 (what a Pi still on Raspberry Pi OS bookworm has): the package
- * declares nodejs (>= 20), so apt refuses it, naming the dependency; and the checkout's
+ * declares nodejs (>= 20.19), so apt refuses it, naming the dependency; and the checkout's
  * `node bin/wg-chatops.js install` refuses before it changes anything, with the advice how to get Node 20,
  * in English and in Japanese. Node 18 cannot even load the bundle (it imports APIs of Node 20.12), so this
  * proves bin/wg-chatops.js checks the version before it imports the program.
@@ -42,7 +42,7 @@ describe.runIf(bootedTestsEnabled())('install on a booted Debian bookworm with N
 
     const apt = await aptInstall(box, deb);
     expect(apt.code).not.toBe(0);
-    expect(apt.stdout + apt.stderr).toMatch(/wg-chatops : Depends: nodejs \(>= 20\)/);
+    expect(apt.stdout + apt.stderr).toMatch(/wg-chatops : Depends: nodejs \(>= 20\.19\)/);
     expect((await box.exec(['dpkg-query', '-W', '-f', '${Status}', 'wg-chatops'])).stdout).not.toContain('installed');
 
     await box.run(['sh', '-c', 'umask 077; cat > /root/answers.env'], {
