@@ -12,8 +12,17 @@ import { NftPeerPolicy, peerScript } from '../src/firewall/nft.js';
 import { percentile } from './lab.js';
 import type { PeerPolicy, PolicyPeer } from '../src/core/ports.js';
 
-const settings = () => ({ iface: 'wgbench0', tunnelNetworks: ['10.80.0.0/16', 'fd11:5ee:bad:c0de::/64'], serverAddresses: ['10.80.0.1/32', 'fd11:5ee:bad:c0de::1/128'], lanSubnets: ['192.168.1.0/24'], isolation: true });
-const peer = (i: number, profile: string): PolicyPeer => ({ addresses: [`10.80.${(i + 2) >> 8}.${(i + 2) & 0xff}/32`, `fd11:5ee:bad:c0de::${(i + 2).toString(16)}/128`], profile });
+const settings = () => ({
+  iface: 'wgbench0',
+  tunnelNetworks: ['10.80.0.0/16', 'fd11:5ee:bad:c0de::/64'],
+  serverAddresses: ['10.80.0.1/32', 'fd11:5ee:bad:c0de::1/128'],
+  lanSubnets: ['192.168.1.0/24'],
+  isolation: true,
+});
+const peer = (i: number, profile: string): PolicyPeer => ({
+  addresses: [`10.80.${(i + 2) >> 8}.${(i + 2) & 0xff}/32`, `fd11:5ee:bad:c0de::${(i + 2).toString(16)}/128`],
+  profile,
+});
 
 export async function benchFirewall(count: number, adds: number): Promise<string[]> {
   if (process.getuid?.() !== 0) return ['firewall apply: skipped (needs root for a private namespace)'];
@@ -25,7 +34,11 @@ export async function benchFirewall(count: number, adds: number): Promise<string
     ['nft per change (before)', 'nft', (ns) => oneShotNft(ns)],
     ['nft -i session (now)', 'nft', (ns) => new NftPeerPolicy({ runner, nft: ['ip', 'netns', 'exec', ns, 'nft'], settings })],
     ['iptables-nft', 'iptables-nft-restore', (ns) => new IptablesPeerPolicy({ runner, variant: 'nft', prefix: ['ip', 'netns', 'exec', ns], settings })],
-    ['iptables-legacy', 'iptables-legacy-restore', (ns) => new IptablesPeerPolicy({ runner, variant: 'legacy', prefix: ['ip', 'netns', 'exec', ns], settings })],
+    [
+      'iptables-legacy',
+      'iptables-legacy-restore',
+      (ns) => new IptablesPeerPolicy({ runner, variant: 'legacy', prefix: ['ip', 'netns', 'exec', ns], settings }),
+    ],
   ];
   for (const [name, program, make] of cases) {
     try {

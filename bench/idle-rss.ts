@@ -65,7 +65,11 @@ export async function measureIdle(c: IdleCase, settleMs = 3000): Promise<IdleRes
   };
   const flags = [...(c.nodeFlags ?? []), ...(snapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`] : [])];
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...flags, BIN], { env, cwd: dir, stdio: [c.telegram || c.slack ? 'ignore' : 'pipe', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...flags, BIN], {
+    env,
+    cwd: dir,
+    stdio: [c.telegram || c.slack ? 'ignore' : 'pipe', 'ignore', 'pipe'],
+  });
   try {
     let err = '';
     const readyMs = await new Promise<number>((resolve, reject) => {
@@ -117,6 +121,14 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const r: IdleResult[] = [];
     for (let i = 0; i < runs; i++) r.push(await measureIdle({ ...c, nodeFlags }));
     const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
-    console.log(`${label.padEnd(30)} ready ${range(r.map((x) => x.readyMs / 1000), 2)} s   idle RSS ${range(r.map((x) => x.rssMiB), 1)} MiB${r.some((x) => x.heapSnapshot) ? `   ${r.map((x) => x.heapSnapshot).join(' ')}` : ''}`);
+    console.log(
+      `${label.padEnd(30)} ready ${range(
+        r.map((x) => x.readyMs / 1000),
+        2,
+      )} s   idle RSS ${range(
+        r.map((x) => x.rssMiB),
+        1,
+      )} MiB${r.some((x) => x.heapSnapshot) ? `   ${r.map((x) => x.heapSnapshot).join(' ')}` : ''}`,
+    );
   }
 }

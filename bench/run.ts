@@ -34,7 +34,10 @@ import { benchTraffic } from './traffic.js';
 import { benchFirewall } from './firewall.js';
 
 // `npm run bench -- 1000` measures only that size (and skips the Telegram run), e.g. under --cpu-prof.
-const chosen = process.argv.slice(2).map(Number).filter((n) => Number.isInteger(n) && n >= 0);
+const chosen = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => Number.isInteger(n) && n >= 0);
 const SIZES = chosen.length > 0 ? chosen : [10, 1_000, 10_000];
 const ADDS = Number(process.env.BENCH_ADDS ?? 60);
 
@@ -51,11 +54,27 @@ function populate(dir: string, iface: string, count: number, serverKey: string):
     const addr = addressForV4(subnet, formatIPv4(base + i));
     const keys = generateKeyPair();
     const name = `seed${i}`;
-    blocks.push(renderPeerBlock({ name, publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: addr.allowedIps, enabled: true }));
-    peers[name] = { name, publicKey: keys.publicKey, owner: 'bench:admin', createdAt: new Date().toISOString(), privateKey: keys.privateKey };
+    blocks.push(
+      renderPeerBlock({
+        name,
+        publicKey: keys.publicKey,
+        presharedKey: generatePresharedKey(),
+        allowedIps: addr.allowedIps,
+        enabled: true,
+      }),
+    );
+    peers[name] = {
+      name,
+      publicKey: keys.publicKey,
+      owner: 'bench:admin',
+      createdAt: new Date().toISOString(),
+      privateKey: keys.privateKey,
+    };
   }
   const path = join(dir, `${iface}.conf`);
-  writeFileSync(path, `[Interface]\nPrivateKey = ${serverKey}\nAddress = 10.80.0.1/16\nListenPort = 51999\n\n${blocks.join('')}`, { mode: 0o600 });
+  writeFileSync(path, `[Interface]\nPrivateKey = ${serverKey}\nAddress = 10.80.0.1/16\nListenPort = 51999\n\n${blocks.join('')}`, {
+    mode: 0o600,
+  });
   mkdirSync(join(dir, 'data'), { mode: 0o700 });
   writeFileSync(join(dir, 'data', 'db.json'), JSON.stringify({ ...emptyBotData(), peers }), { mode: 0o600 });
   return path;
@@ -98,7 +117,15 @@ async function measure(count: number, live: boolean, viaCli = false, profile?: s
   const liveInterface = live ? startLiveInterface(iface, confPath, dir) : undefined;
   const logger = createLogger({ level: 'error' });
   const config = parseConfig(
-    { WG_INTERFACE: iface, WG_CONFIG_DIR: dir, WG_ENDPOINT: 'vpn.example.net', DATA_DIR: join(dir, 'data'), WG_OFFLINE: live ? 'false' : 'true', SECRET_TTL_SECONDS: '0', WG_FIREWALL: 'off' },
+    {
+      WG_INTERFACE: iface,
+      WG_CONFIG_DIR: dir,
+      WG_ENDPOINT: 'vpn.example.net',
+      DATA_DIR: join(dir, 'data'),
+      WG_OFFLINE: live ? 'false' : 'true',
+      SECRET_TTL_SECONDS: '0',
+      WG_FIREWALL: 'off',
+    },
     { isRoot: true, cwd: dir },
   );
   let app: App | undefined;
@@ -114,11 +141,23 @@ async function measure(count: number, live: boolean, viaCli = false, profile?: s
           nft: ['ip', 'netns', 'exec', fwNs, 'nft'],
           settings: () => {
             const t = built!.peers.tunnel();
-            return { iface, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: ['192.168.1.0/24'], isolation: true };
+            return {
+              iface,
+              tunnelNetworks: t.networks,
+              serverAddresses: t.serverAddresses,
+              lanSubnets: ['192.168.1.0/24'],
+              isolation: true,
+            };
           },
         })
       : undefined;
-    app = built = await buildApp(config, { logger, runner, lanSubnets: ['192.168.1.0/24'], ...(policy ? { policy } : {}), ...(viaCli ? { live: wgCliInterface(iface, runner) } : {}) });
+    app = built = await buildApp(config, {
+      logger,
+      runner,
+      lanSubnets: ['192.168.1.0/24'],
+      ...(policy ? { policy } : {}),
+      ...(viaCli ? { live: wgCliInterface(iface, runner) } : {}),
+    });
     app.addAdapter(new SilentAdapter());
     await app.start();
     const startup = performance.now() - t0;
@@ -126,7 +165,13 @@ async function measure(count: number, live: boolean, viaCli = false, profile?: s
     const times: number[] = [];
     for (let i = 0; i < ADDS; i++) {
       const t = performance.now();
-      const reply = await app.dispatcher.handle({ platform: 'bench', userId: 'admin', displayName: 'bench', text: `/addpeer n${i}${profile ? ` ${profile}` : ''}`, isPrivateChat: true });
+      const reply = await app.dispatcher.handle({
+        platform: 'bench',
+        userId: 'admin',
+        displayName: 'bench',
+        text: `/addpeer n${i}${profile ? ` ${profile}` : ''}`,
+        isPrivateChat: true,
+      });
       times.push(performance.now() - t);
       if (reply !== null) throw new Error(`unexpected reply: ${JSON.stringify(reply.blocks)}`);
     }
@@ -138,8 +183,26 @@ async function measure(count: number, live: boolean, viaCli = false, profile?: s
     await app.stop();
     app = undefined;
     // The program itself always starts on the control socket: its start-up is measured on the other rows.
-    const proc = viaCli ? { processReadyMs: Number.NaN, processRss: Number.NaN } : await processStart({ WG_INTERFACE: iface, WG_CONFIG_DIR: dir, WG_ENDPOINT: 'vpn.example.net', DATA_DIR: join(dir, 'data'), WG_OFFLINE: live ? 'false' : 'true', WG_FIREWALL: 'off' });
-    return { count, p50: percentile(times.slice(10), 50), p95: percentile(times.slice(10), 95), peersMs, startup, rss, firewall: policy !== undefined, ...proc };
+    const proc = viaCli
+      ? { processReadyMs: Number.NaN, processRss: Number.NaN }
+      : await processStart({
+          WG_INTERFACE: iface,
+          WG_CONFIG_DIR: dir,
+          WG_ENDPOINT: 'vpn.example.net',
+          DATA_DIR: join(dir, 'data'),
+          WG_OFFLINE: live ? 'false' : 'true',
+          WG_FIREWALL: 'off',
+        });
+    return {
+      count,
+      p50: percentile(times.slice(10), 50),
+      p95: percentile(times.slice(10), 95),
+      peersMs,
+      startup,
+      rss,
+      firewall: policy !== undefined,
+      ...proc,
+    };
   } finally {
     await app?.stop();
     liveInterface?.stop();
@@ -175,7 +238,7 @@ function processStart(env: Record<string, string>): Promise<{ processReadyMs: nu
           const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
           measured = { processReadyMs, processRss: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024 };
         } catch (error) {
-          reject(error as Error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         }
         child.stdin.end();
       }, 1000);
@@ -220,7 +283,9 @@ async function fsyncCost(): Promise<void> {
       await writeFile(tmp, body, { mode: 0o600 });
       await rename(tmp, join(dir, 'plain.conf'));
     });
-    console.log(`fsync cost (${dir.startsWith('/tmp') ? 'TMPDIR' : dir}, ${runs} runs): journal begin+done ${journalRow}; 250 KB config durable ${durable}; same without fsync ${plainWrite}`);
+    console.log(
+      `fsync cost (${dir.startsWith('/tmp') ? 'TMPDIR' : dir}, ${runs} runs): journal begin+done ${journalRow}; 250 KB config durable ${durable}; same without fsync ${plainWrite}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -228,7 +293,9 @@ async function fsyncCost(): Promise<void> {
 
 async function main() {
   const live = canUseLive();
-  console.log(`wg-chatops bench — node ${process.version}, ${live ? 'live wireguard-go interface' : 'OFFLINE (no wg set: run as root with wireguard-go for the full path)'}`);
+  console.log(
+    `wg-chatops bench — node ${process.version}, ${live ? 'live wireguard-go interface' : 'OFFLINE (no wg set: run as root with wireguard-go for the full path)'}`,
+  );
   console.log('peers        /addpeer p50    p95     /peers   app start  bench RSS | process: ready    idle RSS');
   const rows: Array<[number, boolean, string?]> = SIZES.map((n) => [n, false]);
   // What a kernel interface (a Pi) gets: a `wg set` process per change.
@@ -246,7 +313,9 @@ async function main() {
   if (chosen.length === 0 || process.env.BENCH_PROFILE) for (const line of await benchFirewall(1_000, ADDS)) console.log(line);
   if (chosen.length > 0) return;
   const tg = await benchTelegramAddpeer(1_000);
-  console.log(`Telegram /addpeer at 1000 peers, update in → QR photo at the Bot API (${tg.live ? 'live' : 'offline'}): p50 ${tg.p50.toFixed(1)} ms, p95 ${tg.p95.toFixed(1)} ms`);
+  console.log(
+    `Telegram /addpeer at 1000 peers, update in → QR photo at the Bot API (${tg.live ? 'live' : 'offline'}): p50 ${tg.p50.toFixed(1)} ms, p95 ${tg.p95.toFixed(1)} ms`,
+  );
   // A short run by default; BENCH_SUSTAINED_SECONDS=1800 (or `npm run bench:sustained`) for the 30-minute goal run.
   const sustained = sustainedOptionsFrom([], process.env, { rate: 10, seconds: 120, ttlSeconds: 10 });
   for (const line of formatSustained(sustained, await benchSustained(sustained))) console.log(line);

@@ -72,7 +72,6 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
     const sentAt = new Map<string, number>();
     const latency: { at: number; ms: number }[] = [];
     const rss: { at: number; v: number }[] = [];
-    let seen = 0;
     let n = 0;
     const total = Math.round(o.rate * o.seconds);
     // Deletion calls per message, counted as they come; the fake's archive is trimmed as we go.
@@ -92,7 +91,7 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
           }
         } else if (c.method === 'deleteMessage') {
           deletionTimes.push(c.at - t0);
-          const key = `${c.params.chat_id}/${c.params.message_id}`;
+          const key = `${String(c.params.chat_id)}/${String(c.params.message_id)}`;
           if (c.status !== 200) failedDeletes++;
           else deletes.set(key, (deletes.get(key) ?? 0) + 1);
         }
@@ -107,9 +106,10 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
     }, 200);
     const sampler = setInterval(() => rss.push({ at: performance.now() - t0, v: mib() }), 5000);
     // BENCH_SUSTAINED_SNAPSHOTS=120,600: heap snapshots at those seconds (to compare what grows); they stall the run a few seconds.
-    const snapshots = (process.env.BENCH_SUSTAINED_SNAPSHOTS ?? '').split(',').filter(Boolean).map((sec) =>
-      setTimeout(() => progress?.(`  heap snapshot at ${sec} s: ${writeHeapSnapshot()}`), Number(sec) * 1000),
-    );
+    const snapshots = (process.env.BENCH_SUSTAINED_SNAPSHOTS ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((sec) => setTimeout(() => progress?.(`  heap snapshot at ${sec} s: ${writeHeapSnapshot()}`), Number(sec) * 1000));
     try {
       // A steady schedule: request i goes out at i / rate seconds, whatever the bot's answers do.
       while (n < total) {
@@ -174,12 +174,16 @@ export function formatSustained(o: SustainedOptions, r: SustainedResult): string
   const lines = [`Sustained Telegram /addpeer: ${o.rate}/s for ${o.seconds} s, SECRET_TTL_SECONDS=${o.ttlSeconds} (offline interface)`];
   lines.push('  minute  adds  deletions   p50 ms   p95 ms   RSS MiB');
   for (const m of r.minutes) {
-    lines.push(`  ${String(m.minute).padStart(6)} ${String(m.adds).padStart(5)} ${String(m.deletions).padStart(10)} ${m.p50.toFixed(1).padStart(8)} ${m.p95.toFixed(1).padStart(8)} ${m.rssMiB.toFixed(0).padStart(9)}`);
+    lines.push(
+      `  ${String(m.minute).padStart(6)} ${String(m.adds).padStart(5)} ${String(m.deletions).padStart(10)} ${m.p50.toFixed(1).padStart(8)} ${m.p95.toFixed(1).padStart(8)} ${m.rssMiB.toFixed(0).padStart(9)}`,
+    );
   }
   const growth = ((r.rssMax - r.rssAfterFirstMinute) / r.rssAfterFirstMinute) * 100;
   lines.push(
     `  delivered ${r.delivered}/${r.sent}; messages ${r.messages}: deleted once ${r.deletedOnce}, twice or more ${r.deletedTwice}, never ${r.notDeleted}; failed delete calls ${r.failedDeletes}`,
   );
-  lines.push(`  RSS after minute 1: ${r.rssAfterFirstMinute.toFixed(0)} MiB, max after: ${r.rssMax.toFixed(0)} MiB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %; goal within 10 %)`);
+  lines.push(
+    `  RSS after minute 1: ${r.rssAfterFirstMinute.toFixed(0)} MiB, max after: ${r.rssMax.toFixed(0)} MiB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %; goal within 10 %)`,
+  );
   return lines;
 }

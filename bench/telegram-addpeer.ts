@@ -40,7 +40,10 @@ export async function benchTelegramAddpeer(peersCount: number): Promise<{ p50: n
       const before = fake.messages.length;
       const t0 = performance.now();
       fake.sendText(ALICE, `/addpeer ${name}`);
-      const photo = await fake.until(() => fake.callsOf('sendPhoto').find((c) => c.at >= t0 && (c.params.photo as { filename?: string } | undefined)?.filename === `${name}.png`), `${name}.png`);
+      const photo = await fake.until(
+        () => fake.callsOf('sendPhoto').find((c) => c.at >= t0 && (c.params.photo as { filename?: string } | undefined)?.filename === `${name}.png`),
+        `${name}.png`,
+      );
       times.push(photo.at - t0);
       // The whole delivery (photo, file, text) is done before the next sample.
       await fake.until(() => fake.messages.length >= before + 3, `${name}'s delivery`);

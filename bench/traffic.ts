@@ -30,7 +30,16 @@ async function samplingRow(count: number): Promise<string> {
     offline: false,
     list: () => keys.map((k, i) => ({ entry: { name: `peer${i}`, publicKey: k, allowedIps: [`10.80.${i >> 8}.${i & 255}/32`], enabled: true } })),
     // The text `wg show IFACE dump` prints, parsed as the bot parses it (the `wg` process itself is not counted).
-    liveState: async () => parseWgDump(header + keys.map((k, i) => `${k}\t(none)\t198.51.100.${i % 250}:${1024 + (i % 60000)}\t10.80.${i >> 8}.${i & 255}/32\t${clock - 30}\t${counters[i]![0]}\t${counters[i]![1]}\t25`).join('\n')),
+    liveState: async () =>
+      parseWgDump(
+        header +
+          keys
+            .map(
+              (k, i) =>
+                `${k}\t(none)\t198.51.100.${i % 250}:${1024 + (i % 60000)}\t10.80.${i >> 8}.${i & 255}/32\t${clock - 30}\t${counters[i]![0]}\t${counters[i]![1]}\t25`,
+            )
+            .join('\n'),
+      ),
     setEnabled: async () => ({ changed: false }),
   };
   const service = new TrafficService({
@@ -38,7 +47,13 @@ async function samplingRow(count: number): Promise<string> {
     peers,
     logger: createLogger({ level: 'error', write: () => undefined }),
     now: () => new Date(clock * 1000),
-    settings: { sampleSeconds: 60, flushSeconds: 1e9, quotaResetDay: 1, timeZone: 'Asia/Tokyo', presence: { onlineSeconds: 180, graceSeconds: 120, debounceSeconds: 600 } },
+    settings: {
+      sampleSeconds: 60,
+      flushSeconds: 1e9,
+      quotaResetDay: 1,
+      timeZone: 'Asia/Tokyo',
+      presence: { onlineSeconds: 180, graceSeconds: 120, debounceSeconds: 600 },
+    },
   });
   await service.start();
   const tick = async () => {
@@ -87,8 +102,19 @@ async function chartRows(): Promise<string[]> {
   const fonts = chartFonts();
   if (fonts.length === 0) return ['traffic chart: no font installed (fonts-dejavu-core, fonts-ipafont-gothic): not measured'];
   const now = Math.floor(Date.now() / 1000);
-  const series = Array.from({ length: 11 }, (_, s) => ({ label: s === 10 ? 'その他' : `peer${s}`, points: Array.from({ length: 144 }, (_, i) => ({ at: now - 86400 + i * 600, rx: (s + 1) * 1e6 * (1 + Math.sin(i / 9 + s)), tx: 2e5 })) }));
-  const spec = trafficChartSpec({ title: '全ピア — 直近 24h', range: '24h', series, stacked: true, offsetMinutes: (ms) => zoneOffsetMinutes('Asia/Tokyo', ms), timeLabel: '時刻 (Asia/Tokyo)', font: 'DejaVu Sans, IPAGothic, sans-serif' });
+  const series = Array.from({ length: 11 }, (_, s) => ({
+    label: s === 10 ? 'その他' : `peer${s}`,
+    points: Array.from({ length: 144 }, (_, i) => ({ at: now - 86400 + i * 600, rx: (s + 1) * 1e6 * (1 + Math.sin(i / 9 + s)), tx: 2e5 })),
+  }));
+  const spec = trafficChartSpec({
+    title: '全ピア — 直近 24h',
+    range: '24h',
+    series,
+    stacked: true,
+    offsetMinutes: (ms) => zoneOffsetMinutes('Asia/Tokyo', ms),
+    timeLabel: '時刻 (Asia/Tokyo)',
+    font: 'DejaVu Sans, IPAGothic, sans-serif',
+  });
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const before = process.memoryUsage().rss;
@@ -105,7 +131,9 @@ async function chartRows(): Promise<string[]> {
   gc?.();
   const after = process.memoryUsage().rss;
   const childPeak = timed ? `${(childKib / 1024).toFixed(0)} MiB` : 'not measured (no /usr/bin/time)';
-  return [`traffic chart (11 stacked series, ${CHART_WIDTH} px PNG, ${(png.length / 1024).toFixed(0)} KiB; Vega-Lite → Vega SVG → resvg-wasm in a child process): first ${first.toFixed(0)} ms, next ${second.toFixed(0)} ms; bot RSS ${mib(before).toFixed(0)} MiB before, ${mib(peak).toFixed(0)} MiB peak while drawing, ${mib(after).toFixed(0)} MiB after; drawing process peak RSS ${childPeak}`];
+  return [
+    `traffic chart (11 stacked series, ${CHART_WIDTH} px PNG, ${(png.length / 1024).toFixed(0)} KiB; Vega-Lite → Vega SVG → resvg-wasm in a child process): first ${first.toFixed(0)} ms, next ${second.toFixed(0)} ms; bot RSS ${mib(before).toFixed(0)} MiB before, ${mib(peak).toFixed(0)} MiB peak while drawing, ${mib(after).toFixed(0)} MiB after; drawing process peak RSS ${childPeak}`,
+  ];
 }
 
 export async function benchTraffic(sizes: readonly number[] = [1_000, 10_000]): Promise<string[]> {

@@ -32,7 +32,10 @@ export const addpeerCommand = defineCommand({
     }
 
     const at = end?.kind === 'at' ? end.at : undefined;
-    const result = await peers.add({ name, owner: ctx.actor.key, ...(options.profile ? { profile: options.profile } : {}), ...(at ? { end: at } : {}) }, renderQr);
+    const result = await peers.add(
+      { name, owner: ctx.actor.key, ...(options.profile ? { profile: options.profile } : {}), ...(at ? { end: at } : {}) },
+      renderQr,
+    );
     const reply = configDelivery(ctx.t, { name, address: result.entry.allowedIps.join(', ') }, result.clientConfig, result.extra, {
       secretTtlSeconds: settings.secretTtlFor(ctx.actor.key),
       keptForQr: settings.keepClientKeys,

@@ -8,7 +8,13 @@ export async function decideRequest(ctx: CommandContext, id: string, decision: D
   const result = await ctx.services.approvals.decide(id, decision, ctx.actor, ctx.now());
   if (!result.ok) {
     if (result.reason === 'already-decided' && result.request) {
-      return textReply(ctx.t('approval.alreadyDecided', { name: result.request.peerName, by: result.request.decidedByName ?? '?', state: ctx.t(`approval.state.${result.request.state}`) }));
+      return textReply(
+        ctx.t('approval.alreadyDecided', {
+          name: result.request.peerName,
+          by: result.request.decidedByName ?? '?',
+          state: ctx.t(`approval.state.${result.request.state}`),
+        }),
+      );
     }
     return textReply(ctx.t(result.reason === 'expired' ? 'approval.expired' : 'approval.unknown'));
   }

@@ -26,7 +26,8 @@ export const backupCommand = defineCommand({
       async run(ctx, args) {
         const backup = ctx.services.backup;
         if (!backup) return textReply(ctx.t('backup.unavailable'));
-        if (args.state === undefined) return textReply(ctx.t((await backup.isAuto(ctx.actor.key)) ? 'backup.autoIsOn' : 'backup.autoIsOff', { schedule: backup.schedule }));
+        if (args.state === undefined)
+          return textReply(ctx.t((await backup.isAuto(ctx.actor.key)) ? 'backup.autoIsOn' : 'backup.autoIsOff', { schedule: backup.schedule }));
         await backup.setAuto(ctx.actor.key, args.state === 'on');
         if (args.state === 'on' && backup.schedule === 'off') return textReply(ctx.t('backup.autoOnButOff'));
         return textReply(ctx.t(args.state === 'on' ? 'backup.autoOn' : 'backup.autoOff', { schedule: backup.schedule }));

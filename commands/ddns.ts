@@ -43,9 +43,7 @@ export const ddnsCommand = defineCommand({
     if (status.provider === 'none') return textReply(ctx.t('ddns.noProvider'));
     const lines: (Span | string)[][] = [[ctx.t('ddns.provider', { provider: status.provider, hostname: status.hostname ?? '-' })]];
     lines.push([
-      status.lastAttempt
-        ? ctx.t('ddns.lastUpdate', { time: formatTime(status.lastAttempt), answer: status.lastAnswer ?? '' })
-        : ctx.t('ddns.never'),
+      status.lastAttempt ? ctx.t('ddns.lastUpdate', { time: formatTime(status.lastAttempt), answer: status.lastAnswer ?? '' }) : ctx.t('ddns.never'),
     ]);
     if (status.blocked) lines.push([bold(ctx.t('ddns.blocked', { answer: status.lastAnswer ?? '' }))]);
     if (status.retryAt) lines.push([ctx.t('ddns.retryAt', { time: formatTime(status.retryAt) })]);

@@ -31,13 +31,21 @@ export const ipCommand = defineCommand({
     else {
       const resolved = s.resolved.join(', ');
       const agrees = s.ipv4 !== undefined && s.resolved.includes(s.ipv4.address);
-      blocks.push(paragraph(agrees ? ctx.t('ip.hostname', { hostname: s.hostname, resolved }) : ctx.t('ip.hostnameMismatch', { hostname: s.hostname, resolved })));
+      blocks.push(
+        paragraph(agrees ? ctx.t('ip.hostname', { hostname: s.hostname, resolved }) : ctx.t('ip.hostnameMismatch', { hostname: s.hostname, resolved })),
+      );
     }
     if (s.nat) {
       blocks.push(paragraph(ctx.t(`alert.nat.${s.nat.kind}`, { wan: s.nat.wan, address: s.ipv4?.address ?? '?' })));
       blocks.push(paragraph(ctx.t('alert.nat.options')));
       // An IPv6 known to the watch means DDNS_IPV6 is not off: the AAAA record follows it.
-      const advice = ipv6Advice({ wan: s.nat.wan, publicIPv4: s.ipv4?.address, ipv6: s.ipv6?.address, ddnsIpv6: 'on', ...(s.hostname ? { hostname: s.hostname } : {}) });
+      const advice = ipv6Advice({
+        wan: s.nat.wan,
+        publicIPv4: s.ipv4?.address,
+        ipv6: s.ipv6?.address,
+        ddnsIpv6: 'on',
+        ...(s.hostname ? { hostname: s.hostname } : {}),
+      });
       if (advice) {
         const text = ipv6AdviceText(advice);
         blocks.push(paragraph(ctx.t(text.statusKey, text.params), ' ', ctx.t(text.adviceKey, text.params)));

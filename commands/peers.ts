@@ -1,6 +1,5 @@
 import { defineCommand } from '../src/core/command.js';
 import { optional, pageNumber } from '../src/core/args.js';
-import { UserError } from '../src/core/errors.js';
 import type { PeerWithLive } from '../src/core/peer-service.js';
 import { bold, code, list, paragraph, type Button, type Reply, type Span } from '../src/core/reply.js';
 import type { Translate } from '../src/core/translate.js';
@@ -32,7 +31,12 @@ export const peersCommand = defineCommand({
     const reply: Reply = {
       blocks: [
         paragraph(bold(ctx.t('peers.title', { count: peers.length, online })), pages > 1 ? ` ${ctx.t('peers.page', { page: current, pages })}` : ''),
-        list(slice.map((p) => [...peerLine(ctx.t, p, nowSeconds, ctx.services.users.displayName.bind(ctx.services.users), ctx.services.peers.timeZone), { text: quotaText(ctx.t, ctx.services.traffic, p.entry.publicKey, ctx.now()) }])),
+        list(
+          slice.map((p) => [
+            ...peerLine(ctx.t, p, nowSeconds, ctx.services.users.displayName.bind(ctx.services.users), ctx.services.peers.timeZone),
+            { text: quotaText(ctx.t, ctx.services.traffic, p.entry.publicKey, ctx.now()) },
+          ]),
+        ),
       ],
     };
     if (!iface && !ctx.services.peers.offline) reply.blocks.push(paragraph(ctx.t('status.interfaceDown', { name: ctx.services.peers.interfaceName ?? '' })));

@@ -32,7 +32,13 @@ export const quotaCommand = defineCommand({
     const period = args.period ?? 'month';
     const rec = await tc.service.setQuota(view, { bytes: args.size, period });
     const use = quotaUse(tc, rec, ctx.now());
-    const params = { name, limit: formatSize(args.size), used: formatSize(use?.used ?? 0), percent: use?.percent ?? 0, period: ctx.t('quota.month', { day: tc.service.settings.quotaResetDay }) };
+    const params = {
+      name,
+      limit: formatSize(args.size),
+      used: formatSize(use?.used ?? 0),
+      percent: use?.percent ?? 0,
+      period: ctx.t('quota.month', { day: tc.service.settings.quotaResetDay }),
+    };
     return textReply(ctx.t(period === 'month' ? 'quota.set' : 'quota.setTotal', params));
   },
 });

@@ -18,7 +18,9 @@ export const removeuserCommand = defineCommand({
     const mode = args.peers;
     if (mode === undefined && owned.length > 0) {
       return {
-        blocks: [paragraph(ctx.t('users.askPeers', { user: users.displayName(key), count: owned.length }), ' ', code(owned.map((p) => p.entry.name).join(', ')))],
+        blocks: [
+          paragraph(ctx.t('users.askPeers', { user: users.displayName(key), count: owned.length }), ' ', code(owned.map((p) => p.entry.name).join(', '))),
+        ],
         buttons: [
           { label: ctx.t('buttons.removeAndRevoke'), action: `/removeuser ${key} revoke`, style: 'danger' },
           { label: ctx.t('buttons.removeKeepPeers'), action: `/removeuser ${key} keep` },

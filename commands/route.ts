@@ -22,7 +22,9 @@ export const routeCommand = defineCommand({
     const kept = ctx.services.firewall?.cutsConnections?.() === false ? [paragraph(ctx.t('route.connectionsKept'))] : [];
     if (!result.clientConfig) {
       // The bot did not keep the private key: the user edits AllowedIPs in the app by hand.
-      return { blocks: [changed, ...kept, paragraph(ctx.t('route.editByHand')), paragraph(code(`AllowedIPs = ${result.allowedIps.join(', ')}`))] };
+      return {
+        blocks: [changed, ...kept, paragraph(ctx.t('route.editByHand')), paragraph(code(`AllowedIPs = ${result.allowedIps.join(', ')}`))],
+      };
     }
     const png = await renderQr(result.clientConfig);
     const reply = configDelivery(ctx.t, { name: result.entry.name, address: result.entry.allowedIps.join(', ') }, result.clientConfig, png, {

@@ -9,11 +9,7 @@ export const startCommand = defineCommand({
   args: [],
   async run(ctx) {
     return {
-      blocks: [
-        paragraph(ctx.t('start.intro')),
-        paragraph(ctx.t('start.yourId'), ' ', code(ctx.actor.key)),
-        paragraph(ctx.t(`start.role.${ctx.actor.role}`)),
-      ],
+      blocks: [paragraph(ctx.t('start.intro')), paragraph(ctx.t('start.yourId'), ' ', code(ctx.actor.key)), paragraph(ctx.t(`start.role.${ctx.actor.role}`))],
     };
   },
 });

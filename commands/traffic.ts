@@ -31,7 +31,9 @@ export const trafficCommand = defineCommand({
     const who = name ? views[0]!.entry.name : ctx.t('traffic.all');
     const received = series.reduce((n, s) => n + s.received, 0);
     const sent = series.reduce((n, s) => n + s.sent, 0);
-    const reply: Reply = { blocks: [paragraph(bold(ctx.t('traffic.totals', { who, range, rx: formatSize(received), tx: formatSize(sent) })))] };
+    const reply: Reply = {
+      blocks: [paragraph(bold(ctx.t('traffic.totals', { who, range, rx: formatSize(received), tx: formatSize(sent) })))],
+    };
     if (!name) reply.blocks.push(list(totalsLines(ctx, series).map((l) => [l])));
     const timeZone = tc.service.settings.timeZone;
     const spec = trafficChartSpec({
@@ -45,7 +47,16 @@ export const trafficCommand = defineCommand({
     });
     const png = await tc.drawChart(spec);
     if (!png) reply.blocks.push(paragraph(ctx.t('traffic.noChart')));
-    else reply.attachments = [{ kind: 'image', name: `traffic-${name ? views[0]!.entry.name : 'all'}-${range}.png`, data: png, mimeType: 'image/png', caption: ctx.t('traffic.caption', { range }) }];
+    else
+      reply.attachments = [
+        {
+          kind: 'image',
+          name: `traffic-${name ? views[0]!.entry.name : 'all'}-${range}.png`,
+          data: png,
+          mimeType: 'image/png',
+          caption: ctx.t('traffic.caption', { range }),
+        },
+      ];
     return reply;
   },
 });

@@ -8,7 +8,10 @@ const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true }); // chunk names carry a hash: do not keep the old ones
 await build({
   // node-check: what bin/wg-chatops.js loads first, on any Node, to refuse one too old for main (see its comment).
-  entryPoints: { main: new URL('../src/main.ts', import.meta.url).pathname, 'node-check': new URL('../src/install/node-version.ts', import.meta.url).pathname },
+  entryPoints: {
+    main: new URL('../src/main.ts', import.meta.url).pathname,
+    'node-check': new URL('../src/install/node-version.ts', import.meta.url).pathname,
+  },
   bundle: true,
   splitting: true, // the install/doctor code and the chat adapters stay in chunks of their own
   format: 'esm',

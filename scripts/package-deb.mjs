@@ -35,7 +35,16 @@ const put = (path, text, mode = 0o644) => {
 
 try {
   const app = join(root, 'usr/lib/wg-chatops');
-  for (const entry of ['bin', 'dist/bundle', 'package.json', 'package-lock.json', 'deploy/README.md', 'deploy/slack-app-manifest.yaml', '.env.example', ...(await productionPackages(top))]) {
+  for (const entry of [
+    'bin',
+    'dist/bundle',
+    'package.json',
+    'package-lock.json',
+    'deploy/README.md',
+    'deploy/slack-app-manifest.yaml',
+    '.env.example',
+    ...(await productionPackages(top)),
+  ]) {
     cpSync(join(top, entry), join(app, entry), { recursive: true, dereference: true });
   }
   // What a running program does not need: source maps stay (stack traces), tests and package docs go.
@@ -46,7 +55,12 @@ try {
       if (info.isDirectory()) {
         if (dir.endsWith('node_modules') && name === '.bin') rmSync(path, { recursive: true });
         else prune(path);
-      } else if (/^(\.npmignore|\.eslintrc.*|\.travis\.yml|\.editorconfig|CHANGELOG\.md|.*\.ts)$/i.test(name) && !name.endsWith('.d.ts') && path.includes('node_modules')) rmSync(path);
+      } else if (
+        /^(\.npmignore|\.eslintrc.*|\.travis\.yml|\.editorconfig|CHANGELOG\.md|.*\.ts)$/i.test(name) &&
+        !name.endsWith('.d.ts') &&
+        path.includes('node_modules')
+      )
+        rmSync(path);
     }
   };
   prune(join(app, 'node_modules'));

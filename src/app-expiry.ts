@@ -5,7 +5,14 @@ import type { Notifier } from './core/notifier.js';
 import type { PeerService } from './core/peer-service.js';
 import type { Logger } from './log/logger.js';
 
-export function expiryClock(deps: { peers: PeerService; notifier: Notifier; displayName: (key: string) => string; now: () => Date; logger: Logger; heartbeatMs?: number }): ExpiryClock {
+export function expiryClock(deps: {
+  peers: PeerService;
+  notifier: Notifier;
+  displayName: (key: string) => string;
+  now: () => Date;
+  logger: Logger;
+  heartbeatMs?: number;
+}): ExpiryClock {
   const { peers, now, logger } = deps;
   return new ExpiryClock({
     peers: () => peers.list(),

@@ -20,7 +20,10 @@ export interface TrafficPart {
   stop(): Promise<void>;
 }
 
-export function createTrafficPart(config: Config, deps: { peers: TrafficPeers; notifier: Notifier; logger: Logger; now: () => Date; runner: CommandRunner }): TrafficPart | undefined {
+export function createTrafficPart(
+  config: Config,
+  deps: { peers: TrafficPeers; notifier: Notifier; logger: Logger; now: () => Date; runner: CommandRunner },
+): TrafficPart | undefined {
   const t = config.traffic;
   if (t.TRAFFIC_SAMPLE_SECONDS === 0) return undefined;
   const service = new TrafficService({
@@ -34,7 +37,11 @@ export function createTrafficPart(config: Config, deps: { peers: TrafficPeers; n
       flushSeconds: t.TRAFFIC_FLUSH_SECONDS ?? 300,
       quotaResetDay: t.QUOTA_RESET_DAY ?? 1,
       ...(t.TZ ? { timeZone: t.TZ } : {}),
-      presence: { onlineSeconds: t.ONLINE_SECONDS ?? 180, graceSeconds: t.OFFLINE_GRACE_SECONDS ?? 120, debounceSeconds: t.NOTIFY_DEBOUNCE_SECONDS ?? 600 },
+      presence: {
+        onlineSeconds: t.ONLINE_SECONDS ?? 180,
+        graceSeconds: t.OFFLINE_GRACE_SECONDS ?? 120,
+        debounceSeconds: t.NOTIFY_DEBOUNCE_SECONDS ?? 600,
+      },
     },
   });
   const fontPaths = t.CHART_FONTS.length > 0 ? t.CHART_FONTS : DEFAULT_CHART_FONTS;

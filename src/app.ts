@@ -31,7 +31,6 @@ import { interfaceConfigFile } from './wireguard/config-file.js';
 import { interfaceDocument } from './wireguard/interface-document.js';
 import { openJournal } from './store/journal.js';
 import { spaceGuard } from './store/space.js';
-import { list, paragraph, textReply } from './core/reply.js';
 import { withUserspaceApi } from './wireguard/uapi.js';
 import { firewallPolicy } from './firewall/select.js';
 import { createTrafficPart } from './app-traffic.js';
@@ -42,7 +41,7 @@ import { wgCliInterface } from './wireguard/wg-cli.js';
 import type { ChatAdapter } from './chat/adapter.js';
 import { Dispatcher } from './chat/dispatcher.js';
 import { ChatHub } from './chat/hub.js';
-import { adoptImported, openDeletionLog, type ImportedPeer } from './app-parts.js';
+import { adoptImported, openDeletionLog, storageAlerts, type ImportedPeer } from './app-parts.js';
 import { expiryClock } from './app-expiry.js';
 
 export interface AppDeps {
@@ -113,7 +112,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
   await prepareDatabaseFile(join(config.dataDir, 'db.json')); // an older schema: a copy first; a newer one: refused
   const db = await openBotDb(join(config.dataDir, 'db.json'));
   const deletions = await openDeletionLog(config.dataDir, logger);
-  const audit = createAuditLog({ path: join(config.dataDir, 'audit.log'), onError: (error) => logger.warn('audit log write failed', { error }) });
+  const audit = createAuditLog({
+    path: join(config.dataDir, 'audit.log'),
+    onError: (error) => logger.warn('audit log write failed', { error }),
+  });
 
   const i18n = createI18n();
   const translator = (locale: Locale) => i18n.t(locale) as (key: string, params?: Record<string, unknown>) => string;
@@ -150,7 +152,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
           logger,
           settings: () => {
             const t = tunnelAddresses(document.subnet);
-            return { iface: wg.WG_INTERFACE, tunnelNetworks: t.networks, serverAddresses: t.serverAddresses, lanSubnets: settings.lanSubnets ?? [], isolation: wg.CLIENT_ISOLATION };
+            return {
+              iface: wg.WG_INTERFACE,
+              tunnelNetworks: t.networks,
+              serverAddresses: t.serverAddresses,
+              lanSubnets: settings.lanSubnets ?? [],
+              isolation: wg.CLIENT_ISOLATION,
+            };
           },
         }));
   // The admins: each attached platform's configured admins (read once, as it attaches, before start) plus ADMIN_KEYS.
@@ -179,15 +187,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<App> {
     ensureRoom: spaceGuard([db.path, document.path]),
     ...(deps.onPeerStep ? { onStep: deps.onPeerStep } : {}),
     onCommitted: () => clock.poke(), // an end set, a peer added or switched on: the expiry clock plans again
-    onDiskFault: (fault) => {
-      const reason = fault === 'full' ? 'storage.full' : fault === 'readOnly' ? 'storage.readOnly' : 'storage.io';
-      hub.toAdmins((t) => textReply(t('storage.alert', { reason: t(reason) }))).catch((error) => logger.warn('telling the admins about the disk failed', { error }));
-    },
-    onHandEdits: (findings) => {
-      hub
-        .toAdmins((t) => ({ blocks: [paragraph(t('storage.handEdits')), list(findings.map((f) => [f]))] }))
-        .catch((error) => logger.warn('telling the admins about hand edits failed', { error }));
-    },
+    ...storageAlerts(hub, logger),
   });
 
   const users = new UserService(db, admins);

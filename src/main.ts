@@ -83,7 +83,14 @@ async function runSetupCommand(command: 'install' | 'uninstall' | 'doctor', argv
   const env = loadEnv(processEnv, processEnv.WG_CHATOPS_ENV_FILE ?? '.env');
   const cli = await import('./install/cli.js');
   const logger = createLogger({ level: 'warn', secrets: envSecrets(env) });
-  const deps = { env, runner: createProcessRunner(logger), stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, version: packageVersion() };
+  const deps = {
+    env,
+    runner: createProcessRunner(logger),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    version: packageVersion(),
+  };
   if (command === 'install') return cli.runInstallCli(argv, deps);
   if (command === 'uninstall') return cli.runUninstallCli(argv, deps);
   return cli.runDoctorCli(argv, deps);
@@ -123,10 +130,11 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
 
   const runner = createProcessRunner(logger);
   // The checks (and their code) are loaded only when an admin asks for /status.
-  let health: HealthMonitor | undefined;
+  // Started after the app; /status asks it through this holder (undefined until then).
+  const started: { health?: HealthMonitor } = {};
   const doctor: DoctorService = doctorWithHealth(
     { run: async () => (await import('./install/doctor.js')).createDoctorService({ root: '/', runner, config, insideBot: true }).run() },
-    () => health,
+    () => started.health,
   );
   // Metrics (METRICS_LISTEN): loaded only when asked for; the command observer must exist before the app.
   const metrics = config.ops.METRICS_LISTEN ? (await import('./metrics/index.js')).createMetrics() : undefined;
@@ -136,7 +144,14 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
     doctor,
     // Built once the hub exists (they alert the admins), before the command services.
     withNotifier: async (notifier) => {
-      const ipWatch = await createIpWatch({ ddns: config.ddns, endpoint: config.wireguard.WG_ENDPOINT, dataDir: config.dataDir, notifier, logger, version: packageVersion() });
+      const ipWatch = await createIpWatch({
+        ddns: config.ddns,
+        endpoint: config.wireguard.WG_ENDPOINT,
+        dataDir: config.dataDir,
+        notifier,
+        logger,
+        version: packageVersion(),
+      });
       const backup = await createBackups(config, env, notifier, logger);
       return { services: { ...(ipWatch ? { ipWatch } : {}), backup: backup.service }, jobs: [...(ipWatch ? [ipWatch] : []), backup.job] };
     },
@@ -166,7 +181,8 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   await attachChatPlatforms(app, config, logger);
 
   await app.start();
-  health = startHealth(app, config, runner, logger);
+  const health = startHealth(app, config, runner, logger);
+  started.health = health;
   await health.start();
   const metricsServer = metrics ? await serveMetrics(metrics, app, config, logger, health) : undefined;
   logger.info(`wg-chatops ready: ${app.hub.platforms().join(', ')}; ${app.peers.list().length} peers${app.peers.offline ? ' (offline)' : ''}`);
@@ -204,7 +220,10 @@ async function createBackups(config: Config, env: Env, notifier: Notifier, logge
 /** Health of the machine: alerts to the admins, shown in /status (through doctor) and the metrics. */
 function startHealth(app: App, config: Config, runner: ReturnType<typeof createProcessRunner>, logger: Logger): HealthMonitor {
   return new HealthMonitor({
-    probes: systemProbes({ runner, interfaceUp: async () => (app.peers.offline ? undefined : (await app.peers.liveState().catch(() => undefined)) !== undefined) }),
+    probes: systemProbes({
+      runner,
+      interfaceUp: async () => (app.peers.offline ? undefined : (await app.peers.liveState().catch(() => undefined)) !== undefined),
+    }),
     notifier: app.hub,
     logger,
     statePath: join(config.dataDir, 'health.json'),
@@ -233,13 +252,21 @@ async function serveMetrics(metrics: import('./metrics/index.js').Metrics, app: 
     });
   } catch (error) {
     await app.stop();
-    throw new ConfigError('METRICS_LISTEN', `cannot listen on ${config.ops.METRICS_LISTEN!.host}:${config.ops.METRICS_LISTEN!.port}: ${(error as Error).message}`, { cause: error });
+    throw new ConfigError(
+      'METRICS_LISTEN',
+      `cannot listen on ${config.ops.METRICS_LISTEN!.host}:${config.ops.METRICS_LISTEN!.port}: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 
 async function detectPivpn(config: Config, logger: Logger): Promise<PivpnLayout | undefined> {
   try {
-    const layout = await detectPivpnLayout({ configDir: config.wireguard.WG_CONFIG_DIR, interfaceName: config.wireguard.WG_INTERFACE, logger });
+    const layout = await detectPivpnLayout({
+      configDir: config.wireguard.WG_CONFIG_DIR,
+      interfaceName: config.wireguard.WG_INTERFACE,
+      logger,
+    });
     if (layout) {
       logger.info(`PiVPN layout found in ${layout.configDir}: ${layout.peers.length} peers; its files are kept in step`);
       for (const problem of layout.problems) logger.warn(`PiVPN: ${problem}`);

@@ -28,9 +28,23 @@ export function approvalMessages(settings: { secretTtlFor(userKey: string): numb
     decided: (r) => (t) => ({
       blocks: [
         paragraph(bold(t('approval.adminTitle'))),
-        paragraph(t('approval.adminBody', { requester: r.requesterName, username: r.requesterUsername ? `@${r.requesterUsername}` : '-', platform: splitUserKey(r.requester).platform }), ' ', code(r.requester)),
+        paragraph(
+          t('approval.adminBody', {
+            requester: r.requesterName,
+            username: r.requesterUsername ? `@${r.requesterUsername}` : '-',
+            platform: splitUserKey(r.requester).platform,
+          }),
+          ' ',
+          code(r.requester),
+        ),
         paragraph(t('approval.peerName'), ' ', code(r.peerName)),
-        paragraph(bold(r.state === 'expired' ? t('approval.state.expired') : t('approval.decidedBy', { state: t(`approval.state.${r.state}`), by: r.decidedByName ?? '?' }))),
+        paragraph(
+          bold(
+            r.state === 'expired'
+              ? t('approval.state.expired')
+              : t('approval.decidedBy', { state: t(`approval.state.${r.state}`), by: r.decidedByName ?? '?' }),
+          ),
+        ),
       ],
     }),
     delivery: (r, result) => (t) => {

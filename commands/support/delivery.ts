@@ -27,8 +27,21 @@ export function configDelivery(
   const minutes = Math.ceil(opts.secretTtlSeconds / 60);
   const expiry = opts.secretTtlSeconds > 0 ? t('delivery.deletedIn', { minutes }) : '';
   const attachments: Attachment[] = [
-    { kind: 'image', name: `${tunnelFileBase(peer.name)}.png`, data: png, mimeType: 'image/png', qrText: clientConfig, caption: [t('delivery.qrCaption', { name: peer.name }), expiry].filter(Boolean).join(' ') },
-    { kind: 'file', name: `${tunnelFileBase(peer.name)}.conf`, data: encoder.encode(clientConfig), mimeType: 'text/plain', caption: [t('delivery.fileCaption'), expiry].filter(Boolean).join(' ') },
+    {
+      kind: 'image',
+      name: `${tunnelFileBase(peer.name)}.png`,
+      data: png,
+      mimeType: 'image/png',
+      qrText: clientConfig,
+      caption: [t('delivery.qrCaption', { name: peer.name }), expiry].filter(Boolean).join(' '),
+    },
+    {
+      kind: 'file',
+      name: `${tunnelFileBase(peer.name)}.conf`,
+      data: encoder.encode(clientConfig),
+      mimeType: 'text/plain',
+      caption: [t('delivery.fileCaption'), expiry].filter(Boolean).join(' '),
+    },
   ];
   const blocks = [paragraph(t('delivery.ready', { name: peer.name }), ' ', code(peer.address))];
   if (!opts.keptForQr) blocks.push(paragraph(bold(t('delivery.shownOnce'))));

@@ -15,9 +15,7 @@ export function endLines(t: Translate, all: readonly PeerView[], visible: readon
   const lines: string[] = [];
   const expired = all.filter((p) => !p.entry.enabled && p.meta?.disabledReason === 'expired').length;
   if (expired > 0) lines.push(t('status.expired', { count: expired }));
-  const next = visible
-    .filter((p) => p.entry.enabled && p.meta?.expiresAt)
-    .sort((a, b) => Date.parse(a.meta!.expiresAt!) - Date.parse(b.meta!.expiresAt!))[0];
+  const next = visible.filter((p) => p.entry.enabled && p.meta?.expiresAt).sort((a, b) => Date.parse(a.meta!.expiresAt!) - Date.parse(b.meta!.expiresAt!))[0];
   if (next) lines.push(t('status.nextEnd', { name: next.entry.name, end: formatEnd(new Date(next.meta!.expiresAt!), timeZone) }));
   return lines;
 }

@@ -43,7 +43,11 @@ export function chartSeries(ctx: CommandContext, series: readonly PeerSeries[], 
   const top = series.slice(0, TOP_PEERS).map((s) => ({ label: s.name, points: s.points }));
   const rest = series.slice(TOP_PEERS);
   if (rest.length > 0) {
-    const points = rest[0]!.points.map((p, i) => ({ at: p.at, rx: rest.reduce((n, s) => n + (s.points[i]?.rx ?? 0), 0), tx: rest.reduce((n, s) => n + (s.points[i]?.tx ?? 0), 0) }));
+    const points = rest[0]!.points.map((p, i) => ({
+      at: p.at,
+      rx: rest.reduce((n, s) => n + (s.points[i]?.rx ?? 0), 0),
+      tx: rest.reduce((n, s) => n + (s.points[i]?.tx ?? 0), 0),
+    }));
     top.push({ label: ctx.t('traffic.others'), points });
   }
   return top;

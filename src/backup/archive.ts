@@ -106,7 +106,8 @@ export async function collectBackup(roots: BackupRoots, meta: { appVersion: stri
   };
 }
 
-const safeRel = (p: string) => typeof p === 'string' && p !== '' && !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '.' || s === '') && !p.includes('\0');
+const safeRel = (p: string) =>
+  typeof p === 'string' && p !== '' && !p.startsWith('/') && !p.split('/').some((s) => s === '..' || s === '.' || s === '') && !p.includes('\0');
 
 /** Checks everything before anything is written: format, versions, paths. */
 export function parsePayload(bytes: Uint8Array): BackupPayload {
@@ -118,7 +119,12 @@ export function parsePayload(bytes: Uint8Array): BackupPayload {
   }
   const p = raw as Partial<BackupPayload>;
   if (typeof p !== 'object' || p === null || p.format !== BACKUP_FORMAT || !Array.isArray(p.files)) throw new UserError('backup.notBackup');
-  if (typeof p.formatVersion !== 'number' || p.formatVersion > BACKUP_FORMAT_VERSION || typeof p.schemaVersion !== 'number' || p.schemaVersion > SCHEMA_VERSION) {
+  if (
+    typeof p.formatVersion !== 'number' ||
+    p.formatVersion > BACKUP_FORMAT_VERSION ||
+    typeof p.schemaVersion !== 'number' ||
+    p.schemaVersion > SCHEMA_VERSION
+  ) {
     throw new UserError('backup.newer', { version: String(p.appVersion ?? '?'), schema: Number(p.schemaVersion), ours: SCHEMA_VERSION });
   }
   for (const f of p.files) {

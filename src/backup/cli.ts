@@ -30,7 +30,9 @@ export interface BackupCliDeps {
 
 /** Only the sections a backup needs: a chat token that does not validate must not stop a restore. */
 function minimalConfig(env: Env, cwd: string): Pick<Config, 'wireguard' | 'dataDir'> {
-  const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }): T => {
+  const parse = <T>(schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  }): T => {
     const r = schema.safeParse(env);
     if (r.success) return r.data;
     const issue = r.error.issues[0]!;
@@ -70,7 +72,11 @@ export async function runBackupKeyCli(argv: string[], deps: BackupCliDeps): Prom
 export async function runBackupCli(argv: string[], deps: BackupCliDeps): Promise<number> {
   const { cwd, config, t, say, fail, roots } = setup(deps);
   try {
-    const file = await makeBackupFile(roots, { appVersion: deps.version, interfaceName: config.wireguard.WG_INTERFACE, now: deps.now?.() ?? new Date() });
+    const file = await makeBackupFile(roots, {
+      appVersion: deps.version,
+      interfaceName: config.wireguard.WG_INTERFACE,
+      now: deps.now?.() ?? new Date(),
+    });
     const path = resolve(cwd, argv[0] ?? file.name);
     if (existsSync(path)) {
       deps.stderr.write(`${t('backup.cli.exists', { path })}\n`);
@@ -112,7 +118,14 @@ export async function runRestoreCli(argv: string[], deps: BackupCliDeps): Promis
     }
     const code = await readRecoveryCode(deps, t('backup.cli.askCode'));
     const r = await restoreBackup(bytes, code, roots);
-    say(t('backup.cli.restored', { count: r.written.length, host: r.payload.hostname, date: r.payload.createdAt, version: r.payload.appVersion }));
+    say(
+      t('backup.cli.restored', {
+        count: r.written.length,
+        host: r.payload.hostname,
+        date: r.payload.createdAt,
+        version: r.payload.appVersion,
+      }),
+    );
     if (r.missingSecrets.length > 0) say(t('backup.cli.missingSecrets', { file: roots.envFile ?? '.env', names: r.missingSecrets.join(', ') }));
     say(t('backup.cli.next', { iface: r.payload.interfaceName }));
     return 0;

@@ -57,13 +57,20 @@ export function rootsFor(config: Pick<Config, 'wireguard' | 'dataDir'>, env: Env
   };
 }
 
-export async function makeBackupFile(roots: BackupRoots, meta: { appVersion: string; interfaceName: string; now: Date }): Promise<{ name: string; data: Uint8Array; peers: number }> {
+export async function makeBackupFile(
+  roots: BackupRoots,
+  meta: { appVersion: string; interfaceName: string; now: Date },
+): Promise<{ name: string; data: Uint8Array; peers: number }> {
   const recipient = await readRecipient(roots.dataDir);
   if (!recipient) throw new UserError('backup.noKey');
   const payload = await collectBackup(roots, meta);
   const data = await (await age()).encryptFor(recipient, new TextEncoder().encode(JSON.stringify(payload)));
   const conf = payload.files.find((f) => f.area === 'wireguard' && f.path === `${meta.interfaceName}.conf`);
-  const peers = conf ? (Buffer.from(conf.data, 'base64').toString('utf8').match(/^\s*\[Peer\]/gim)?.length ?? 0) : 0;
+  const peers = conf
+    ? (Buffer.from(conf.data, 'base64')
+        .toString('utf8')
+        .match(/^\s*\[Peer\]/gim)?.length ?? 0)
+    : 0;
   const stamp = meta.now.toISOString().slice(0, 16).replace(/[-:T]/g, '');
   return { name: `wg-chatops-backup-${payload.hostname.replace(/[^A-Za-z0-9-]/g, '')}-${stamp}.age`, data, peers };
 }
@@ -124,7 +131,9 @@ export class BackupService {
   }
 
   /** Sends a backup to every subscriber when the schedule says it is time. Returns how many got one. */
-  async runDue(build: (file: { name: string; data: Uint8Array; peers: number }) => (t: (k: string, p?: Record<string, unknown>) => string) => Reply): Promise<number> {
+  async runDue(
+    build: (file: { name: string; data: Uint8Array; peers: number }) => (t: (k: string, p?: Record<string, unknown>) => string) => Reply,
+  ): Promise<number> {
     const every = scheduleMs(this.d.schedule);
     const s = await this.subscribers();
     if (!every || s.keys.length === 0) return 0;
@@ -139,7 +148,10 @@ export class BackupService {
   private async subscribers(): Promise<Subscribers> {
     try {
       const raw = JSON.parse(await readFile(join(this.d.roots.dataDir, SUBSCRIBERS_FILE), 'utf8')) as Subscribers;
-      return { keys: Array.isArray(raw.keys) ? raw.keys.filter((k) => typeof k === 'string') : [], ...(raw.lastRun ? { lastRun: raw.lastRun } : {}) };
+      return {
+        keys: Array.isArray(raw.keys) ? raw.keys.filter((k) => typeof k === 'string') : [],
+        ...(raw.lastRun ? { lastRun: raw.lastRun } : {}),
+      };
     } catch {
       return { keys: [] };
     }

@@ -68,7 +68,10 @@ export async function renderChartPng(runner: CommandRunner, spec: Record<string,
     family: options.family,
     width: options.width,
   };
-  const result = await runner.run(process.execPath, ['--max-old-space-size=192', '-e', DRAW], { input: JSON.stringify(job), timeoutMs: options.timeoutMs ?? 120_000 });
+  const result = await runner.run(process.execPath, ['--max-old-space-size=192', '-e', DRAW], {
+    input: JSON.stringify(job),
+    timeoutMs: options.timeoutMs ?? 120_000,
+  });
   const png = Buffer.from(result.stdout, 'base64');
   if (png.length < 8 || png.readUInt32BE(0) !== 0x89504e47) throw new Error('drawing the chart gave no PNG');
   return new Uint8Array(png);

@@ -114,7 +114,11 @@ export class Dispatcher {
       return textReply(actor.role === 'stranger' ? t('access.stranger', { id: actor.key }) : t('access.adminOnly'));
     }
 
-    this.deps.services.users.rememberProfile(actor.key, { name: actor.displayName, ...(actor.username ? { username: actor.username } : {}), locale: actor.locale });
+    this.deps.services.users.rememberProfile(actor.key, {
+      name: actor.displayName,
+      ...(actor.username ? { username: actor.username } : {}),
+      locale: actor.locale,
+    });
 
     const ctx: CommandContext = { actor, t, services: this.deps.services, isPrivateChat: msg.isPrivateChat, now: this.now };
     const target = prepared.words.join(' ').slice(0, 64) || undefined;

@@ -158,7 +158,16 @@ export class ChatHub implements Notifier {
       const id = deletionId(r);
       // The same message scheduled twice is still deleted once.
       if (log.entries.has(id) || this.inFlight.has(id)) continue;
-      const entry: DeletionEntry = { platform: r.platform, chatId: r.chatId, messageId: r.messageId, recipient: r.recipient, id, at, sentAt, attempts: 0 };
+      const entry: DeletionEntry = {
+        platform: r.platform,
+        chatId: r.chatId,
+        messageId: r.messageId,
+        recipient: r.recipient,
+        id,
+        at,
+        sentAt,
+        attempts: 0,
+      };
       log.put(entry);
       this.queue.push(entry);
     }
@@ -263,10 +272,13 @@ export class ChatHub implements Notifier {
     if (this.timer && this.timerAt <= next.at) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = next.at;
-    const timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.deleteDue().catch((error) => this.deps.logger.error('deleting secret messages failed', { error }));
-    }, Math.max(0, Math.min(next.at - this.now(), 2 ** 31 - 1)));
+    const timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.deleteDue().catch((error) => this.deps.logger.error('deleting secret messages failed', { error }));
+      },
+      Math.max(0, Math.min(next.at - this.now(), 2 ** 31 - 1)),
+    );
     timer.unref();
     this.timer = timer;
   }

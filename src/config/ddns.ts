@@ -67,7 +67,12 @@ export const ddnsSchema = z
     }),
     IP_CHECK_INTERVAL: integer(300, 1, 7 * 24 * 3600).pipe(z.number()),
     /** The router's NAT-PMP address for reading its WAN address (default: the default gateway; "none" to skip). */
-    NATPMP_GATEWAY: optionalString.pipe(z.string().regex(/^(none|(\d{1,3}(\.\d{1,3}){3})(:\d{1,5})?)$/, 'expected an IPv4 address, optionally with :port, or "none"').optional()),
+    NATPMP_GATEWAY: optionalString.pipe(
+      z
+        .string()
+        .regex(/^(none|(\d{1,3}(\.\d{1,3}){3})(:\d{1,5})?)$/, 'expected an IPv4 address, optionally with :port, or "none"')
+        .optional(),
+    ),
   })
   .superRefine((c, ctx) => {
     const need = (variable: keyof typeof c, why: string) => {
@@ -83,7 +88,7 @@ export const ddnsSchema = z
       need('DDNS_USERNAME', `when DDNS_PROVIDER=${p}`);
       need('DDNS_PASSWORD', `when DDNS_PROVIDER=${p}`);
     }
-    if (p === 'dyndns2') need('DDNS_SERVER', 'when DDNS_PROVIDER=dyndns2 (your provider\'s update server, e.g. https://members.dyndns.org)');
+    if (p === 'dyndns2') need('DDNS_SERVER', "when DDNS_PROVIDER=dyndns2 (your provider's update server, e.g. https://members.dyndns.org)");
     if (p === 'duckdns') {
       need('DDNS_TOKEN', 'when DDNS_PROVIDER=duckdns (the token shown on duckdns.org)');
       if (c.DDNS_HOSTNAME && c.DDNS_HOSTNAME.includes('.') && !c.DDNS_HOSTNAME.toLowerCase().endsWith('.duckdns.org')) {

@@ -67,12 +67,23 @@ function crossCheck(config: Omit<Config, 'dataDir' | 'interfaceConfigPath'>): vo
 
 /** Every value in the configuration that must never be logged. */
 export function configSecrets(config: Config): string[] {
-  const values: Record<string, unknown> = Object.assign({}, ...Object.keys(sections).map((name) => config[name as keyof Sections]));
+  const values: Record<string, unknown> = Object.assign({}, ...Object.keys(sections).map((name) => config[name as keyof Sections] as object)) as Record<
+    string,
+    unknown
+  >;
   return SECRET_VARIABLES.map((name) => values[name]).filter((s): s is string => typeof s === 'string');
 }
 
 /** The variables whose values must never be printed. */
-export const SECRET_VARIABLES = ['TELEGRAM_BOT_TOKEN', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'SLACK_SIGNING_SECRET', 'DDNS_PASSWORD', 'DDNS_TOKEN', 'METRICS_TOKEN'] as const;
+export const SECRET_VARIABLES = [
+  'TELEGRAM_BOT_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'DDNS_PASSWORD',
+  'DDNS_TOKEN',
+  'METRICS_TOKEN',
+] as const;
 
 /** The same secrets read straight from the environment, for commands that run before (or without) a valid configuration. */
 export function envSecrets(env: Env): string[] {

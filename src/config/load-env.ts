@@ -19,7 +19,7 @@ export function loadEnv(processEnv: Env, dotEnvPath: string | undefined): Env {
   }
   let fromFile: Env;
   try {
-    fromFile = parseEnv(text) as Env;
+    fromFile = parseEnv(text);
   } catch (error) {
     throw new ConfigError(dotEnvPath, `is not a valid KEY=VALUE file`, { cause: error });
   }

@@ -19,7 +19,10 @@ export const wireguardSchema = z.object({
   ),
   WG_PORT: integer(undefined, 1, 65535),
   WG_SUBNET: optionalString.pipe(
-    z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'expected an IPv4 CIDR such as 10.6.0.0/24').optional(),
+    z
+      .string()
+      .regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'expected an IPv4 CIDR such as 10.6.0.0/24')
+      .optional(),
   ),
   WG_SUBNET6: optionalString,
   WG_DNS: list([]),
@@ -42,7 +45,8 @@ export const wireguardSchema = z.object({
   /** The LAN of a "lan" profile; empty: the subnets of the Pi's LAN interfaces. */
   LAN_SUBNETS: list([]).transform((items, ctx) => {
     for (const item of items) {
-      if (!/^[0-9A-Fa-f:.]+\/\d{1,3}$/.test(item) || profileError(item)) ctx.addIssue({ code: 'custom', message: `expected CIDRs such as 192.168.1.0/24, got "${item}"` });
+      if (!/^[0-9A-Fa-f:.]+\/\d{1,3}$/.test(item) || profileError(item))
+        ctx.addIssue({ code: 'custom', message: `expected CIDRs such as 192.168.1.0/24, got "${item}"` });
     }
     return items;
   }),

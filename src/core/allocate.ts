@@ -4,16 +4,7 @@
  * IPv4 as its last 32 bits (10.6.0.2 → fd11:5ee:bad:c0de::a06:2).
  */
 import { UserError } from './errors.js';
-import {
-  formatIPv4,
-  formatIPv6,
-  ipv4InNetwork,
-  ipv4Mask,
-  ipv6InNetwork,
-  ipv6Mask,
-  parseCidr,
-  parseIPv4,
-} from './ip.js';
+import { formatIPv4, formatIPv6, ipv4InNetwork, ipv4Mask, ipv6InNetwork, ipv6Mask, parseCidr, parseIPv4 } from './ip.js';
 
 export interface TunnelSubnet {
   v4: { network: number; prefix: number; server: number };

@@ -39,8 +39,7 @@ interface Deps {
 }
 
 export type DecisionResult =
-  | { ok: true; request: ApprovalRequest; delivered: boolean }
-  | { ok: false; reason: 'unknown' | 'already-decided' | 'expired'; request?: ApprovalRequest };
+  { ok: true; request: ApprovalRequest; delivered: boolean } | { ok: false; reason: 'unknown' | 'already-decided' | 'expired'; request?: ApprovalRequest };
 
 export class ApprovalService {
   private lock: Promise<unknown> = Promise.resolve();

@@ -24,8 +24,7 @@ export interface ApprovalRequest {
 export type Decision = 'approve' | 'deny';
 
 export type DecisionOutcome =
-  | { ok: true; request: ApprovalRequest }
-  | { ok: false; reason: 'unknown' | 'already-decided' | 'expired'; request?: ApprovalRequest };
+  { ok: true; request: ApprovalRequest } | { ok: false; reason: 'unknown' | 'already-decided' | 'expired'; request?: ApprovalRequest };
 
 /** First decision wins; an expired or decided request changes nothing. */
 export function decide(request: ApprovalRequest | undefined, decision: Decision, admin: { key: string; name: string }, now: Date): DecisionOutcome {

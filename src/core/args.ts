@@ -35,9 +35,19 @@ export type ArgValues<S extends readonly ArgSpec[]> = { [P in S[number] as P['na
 export const required = <N extends string, T>(name: N, kind: ArgKind<T>): ArgSpec<N, T, true> => ({ name, kind, required: true });
 export const optional = <N extends string, T>(name: N, kind: ArgKind<T>): ArgSpec<N, T, false> => ({ name, kind, required: false });
 /** The rest of the line as one value (free text, a profile with spaces). */
-export const rest = <N extends string, T, R extends boolean>(name: N, kind: ArgKind<T>, isRequired: R): ArgSpec<N, T, R> => ({ name, kind, required: isRequired, rest: true });
+export const rest = <N extends string, T, R extends boolean>(name: N, kind: ArgKind<T>, isRequired: R): ArgSpec<N, T, R> => ({
+  name,
+  kind,
+  required: isRequired,
+  rest: true,
+});
 /** An optional word after the positional arguments, recognised by its kind, in any order with other options. */
-export const option = <N extends string, T>(name: N, kind: ArgKind<T>): ArgSpec<N, T, false> => ({ name, kind, required: false, option: true });
+export const option = <N extends string, T>(name: N, kind: ArgKind<T>): ArgSpec<N, T, false> => ({
+  name,
+  kind,
+  required: false,
+  option: true,
+});
 
 /** Raised when the words do not fit the command's arguments at all; the dispatcher answers with the usage line. */
 export class UsageError extends UserError {

@@ -110,13 +110,16 @@ export class ChangeApplier {
       const error = outcome.failed[0]!.error;
       if (diskFaultOf(error)) throw error; // tried again by the next change or start
       // E.g. the address was given to a peer added by hand meanwhile: the hand edit wins, the change is dropped.
-      findings.push(`could not finish the interrupted ${describeChange(record.change)} (${(error as Error).message}); dropped, the config file as edited is kept`);
+      findings.push(
+        `could not finish the interrupted ${describeChange(record.change)} (${(error as Error).message}); dropped, the config file as edited is kept`,
+      );
       this.deps.logger.warn(`journal: dropping the interrupted ${describeChange(record.change)}`, { error });
       await this.deps.journal.mark(record.seq, 'undone');
       return undefined;
     }
     await this.deps.journal.mark(record.seq, forward ? 'done' : 'undone');
-    if (outcome.changed.length > 0) findings.push(forward ? `finished an interrupted ${describeChange(record.change)}` : `rolled back a failed ${describeChange(record.change)}`);
+    if (outcome.changed.length > 0)
+      findings.push(forward ? `finished an interrupted ${describeChange(record.change)}` : `rolled back a failed ${describeChange(record.change)}`);
     return change;
   }
 
@@ -137,7 +140,9 @@ export class ChangeApplier {
     const fault = diskFaultOf(error);
     if (!fault) throw error;
     this.fault = fault;
-    findings.push(`${what} failed: the disk is ${fault === 'full' ? 'full' : fault === 'readOnly' ? 'read-only' : 'failing (I/O error)'}; read-only commands keep working`);
+    findings.push(
+      `${what} failed: the disk is ${fault === 'full' ? 'full' : fault === 'readOnly' ? 'read-only' : 'failing (I/O error)'}; read-only commands keep working`,
+    );
     this.deps.onDiskFault?.(fault, error);
   }
 

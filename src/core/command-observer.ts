@@ -8,9 +8,12 @@ export interface CommandObserver {
   observe(command: string, outcome: CommandOutcome, seconds: number): void;
 }
 
-
 /** The same commands, each run (sub-actions too) reported to the observer (name, outcome, seconds); unchanged without one. */
-export function observeCommands(commands: readonly CommandDef[], observer: CommandObserver | undefined, clock: () => number = () => performance.now()): CommandDef[] {
+export function observeCommands(
+  commands: readonly CommandDef[],
+  observer: CommandObserver | undefined,
+  clock: () => number = () => performance.now(),
+): CommandDef[] {
   if (!observer) return [...commands];
   const observed = <F extends CommandForm>(form: F, label: string): F => ({
     ...form,

@@ -46,12 +46,12 @@ export interface CommandDef<S extends readonly ArgSpec[] = readonly ArgSpec[]> e
 
 /** Declare a command with its argument types inferred from `args`, so the handler gets typed values. */
 export function defineCommand<const S extends readonly ArgSpec[]>(def: CommandDef<S>): CommandDef {
-  return def as unknown as CommandDef;
+  return def;
 }
 
 /** Declare a sub-action of a command, typed like defineCommand. */
 export function defineAction<const S extends readonly ArgSpec[]>(action: CommandAction<S>): CommandAction {
-  return action as unknown as CommandAction;
+  return action;
 }
 
 /** Deny by default: the one rule for who may run (and see) a command. */

@@ -9,7 +9,8 @@ import { UserError } from './errors.js';
 export type PeerEnd = { kind: 'never' } | { kind: 'at'; at: Date };
 
 /** What was typed, checked for form but not yet against the clock (an argument kind's value). */
-export type EndText = { kind: 'never' } | { kind: 'after'; seconds: number; item: string } | { kind: 'date'; year: number; month: number; day: number; item: string };
+export type EndText =
+  { kind: 'never' } | { kind: 'after'; seconds: number; item: string } | { kind: 'date'; year: number; month: number; day: number; item: string };
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 7 * 86_400 };
 
@@ -86,7 +87,16 @@ function zonedMidnight(year: number, monthIndex: number, day: number, timeZone: 
 
 /** How far `timeZone`'s wall clock is ahead of UTC at instant `t` (ms). */
 export function offsetAt(t: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(t));
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+  }).formatToParts(new Date(t));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall - Math.floor(t / 1000) * 1000;

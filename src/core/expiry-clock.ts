@@ -129,7 +129,9 @@ export class ExpiryClock {
     if (!before) return false;
     const drift = this.last!.wall - before.wall - (this.last!.mono - before.mono);
     if (Math.abs(drift) <= (this.deps.jumpToleranceMs ?? 2000)) return false;
-    this.deps.logger.info(`expiry: the wall clock jumped ${drift > 0 ? 'forward' : 'back'} by ${Math.round(Math.abs(drift) / 1000)} s; checking the peers' ends again`);
+    this.deps.logger.info(
+      `expiry: the wall clock jumped ${drift > 0 ? 'forward' : 'back'} by ${Math.round(Math.abs(drift) / 1000)} s; checking the peers' ends again`,
+    );
     return true;
   }
 

@@ -53,7 +53,8 @@ export class FileFollower {
       if (!(await this.deps.document.refresh())) return;
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      if (this.brokenFile !== error.message) this.deps.logger.error(`the interface config file is broken: ${error.message}; changes are refused until it is fixed`);
+      if (this.brokenFile !== error.message)
+        this.deps.logger.error(`the interface config file is broken: ${error.message}; changes are refused until it is fixed`);
       this.brokenFile = error.message;
       if (forChange) throw new UserError('peer.configBroken', { path: this.deps.document.path, problem: error.message.slice(0, 300) }, { cause: error });
       return;
@@ -62,9 +63,13 @@ export class FileFollower {
     const findings: string[] = [];
     await this.adoptHandEdits(findings);
     // The live interface follows the file (`pivpn` reloads it itself; a plain editor does not).
-    await this.reconcile([], this.deps.live?.state()).catch((error) => this.deps.logger.warn('bringing the interface in line after a hand edit failed', { error }));
+    await this.reconcile([], this.deps.live?.state()).catch((error) =>
+      this.deps.logger.warn('bringing the interface in line after a hand edit failed', { error }),
+    );
     // So does the firewall: a peer added with `pivpn -a` gets the rules of `full` (as at start), a removed one none.
-    await this.deps.policy?.sync(this.deps.policyPeers()).catch((error) => this.deps.logger.error('bringing the firewall in line after a hand edit failed', { error }));
+    await this.deps.policy
+      ?.sync(this.deps.policyPeers())
+      .catch((error) => this.deps.logger.error('bringing the firewall in line after a hand edit failed', { error }));
     if (findings.length === 0) return;
     for (const f of findings) this.deps.logger.warn(`hand edit: ${f}`);
     this.drift = { findings: [...this.drift.findings, ...findings], applied: this.drift.applied };

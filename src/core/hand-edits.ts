@@ -53,7 +53,13 @@ export function findHandEdits(data: BotData, file: ReadonlyMap<string, PeerEntry
     if (meta && meta.publicKey === entry.publicKey) continue;
     if (entry.name === justApplied) continue;
     findings.push(`peer "${entry.name}" (${entry.publicKey.slice(0, 8)}…) was added to ${path} by hand: adopted, owned by the admins`);
-    const adopted: PeerMeta = { name: entry.name, publicKey: entry.publicKey, owner: ADMINS_OWNER, createdAt: now.toISOString(), ...(entry.enabled ? {} : { disabled: true as const }) };
+    const adopted: PeerMeta = {
+      name: entry.name,
+      publicKey: entry.publicKey,
+      owner: ADMINS_OWNER,
+      createdAt: now.toISOString(),
+      ...(entry.enabled ? {} : { disabled: true as const }),
+    };
     edits.push((d) => (d.peers[entry.name] = adopted));
   }
   if (edits.length === 0) return { findings, revokedKeys };
@@ -71,7 +77,14 @@ export function findHandEdits(data: BotData, file: ReadonlyMap<string, PeerEntry
  * out (`ours`: trash, journal, revoked by hand) removed; a live key nobody knows is reported and left alone.
  * Returns how many peers were touched.
  */
-export async function reconcileLive(live: LiveInterface, state: InterfaceLiveState | undefined, doc: ServerConfigDoc, path: string, ours: ReadonlySet<string>, findings: string[]): Promise<number> {
+export async function reconcileLive(
+  live: LiveInterface,
+  state: InterfaceLiveState | undefined,
+  doc: ServerConfigDoc,
+  path: string,
+  ours: ReadonlySet<string>,
+  findings: string[],
+): Promise<number> {
   if (!state) {
     findings.push(`interface ${live.name} is not up (start it with: systemctl start wg-quick@${live.name})`);
     return 0;

@@ -31,9 +31,7 @@ export interface HealthState {
 }
 
 export type HealthAction =
-  | { kind: 'alert'; problem: Problem; repeat: boolean }
-  | { kind: 'event'; problem: Problem }
-  | { kind: 'resolved'; problem: Problem; since: string };
+  { kind: 'alert'; problem: Problem; repeat: boolean } | { kind: 'event'; problem: Problem } | { kind: 'resolved'; problem: Problem; since: string };
 
 export const RESEND_MS = 24 * 3600 * 1000;
 
@@ -74,7 +72,11 @@ export function diskProblem(path: string, s: { blockSize: number; blocks: number
   const free = s.availableBlocks * s.blockSize;
   if (total <= 0) return undefined;
   if (free >= DISK_MIN_FREE_BYTES && free / total >= DISK_MIN_FREE_RATIO) return undefined;
-  return { id: `disk:${path}`, key: 'health.disk', params: { path, freeMb: Math.floor(free / 1024 / 1024), percent: Math.floor((free / total) * 1000) / 10 } };
+  return {
+    id: `disk:${path}`,
+    key: 'health.disk',
+    params: { path, freeMb: Math.floor(free / 1024 / 1024), percent: Math.floor((free / total) * 1000) / 10 },
+  };
 }
 
 /** Whether the mount holding `path` (longest mount point containing it in /proc/self/mounts) is read-only. */
@@ -98,7 +100,9 @@ export function temperatureProblem(milliCelsius: readonly number[]): Problem | u
   const valid = milliCelsius.filter((v) => Number.isFinite(v) && v > -50_000 && v < 200_000);
   if (valid.length === 0) return undefined;
   const c = Math.max(...valid) / 1000;
-  return c > TEMPERATURE_LIMIT_C ? { id: 'temperature', key: 'health.temperature', params: { celsius: Math.round(c * 10) / 10, limit: TEMPERATURE_LIMIT_C } } : undefined;
+  return c > TEMPERATURE_LIMIT_C
+    ? { id: 'temperature', key: 'health.temperature', params: { celsius: Math.round(c * 10) / 10, limit: TEMPERATURE_LIMIT_C } }
+    : undefined;
 }
 
 /**

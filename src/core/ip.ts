@@ -105,7 +105,7 @@ export function formatIPv6(v: bigint): string {
 
   let bestStart = -1;
   let bestLength = 1; // runs of a single zero group are never compressed
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -170,7 +170,7 @@ export function ipv6Mask(prefix: number): bigint {
 
 export function ipv4InNetwork(address: number, network: number, prefix: number): boolean {
   const mask = ipv4Mask(prefix);
-  return ((address & mask) >>> 0) === ((network & mask) >>> 0);
+  return (address & mask) >>> 0 === (network & mask) >>> 0;
 }
 
 export function ipv6InNetwork(address: bigint, network: bigint, prefix: number): boolean {

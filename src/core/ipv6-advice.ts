@@ -36,7 +36,11 @@ export interface Ipv6Advice {
  */
 export function ipv6Advice(i: Ipv6AdviceInput): Ipv6Advice | undefined {
   if (!i.wan || !i.ipv6 || !isPublicIPv6(i.ipv6)) return undefined;
-  const reason = isCgnatIPv4(i.wan) ? 'cgnat' : !isPrivateIPv4(i.wan) && i.publicIPv4 !== undefined && isPublicIPv4(i.wan) && i.wan !== i.publicIPv4 ? 'upstream-nat' : undefined;
+  const reason = isCgnatIPv4(i.wan)
+    ? 'cgnat'
+    : !isPrivateIPv4(i.wan) && i.publicIPv4 !== undefined && isPublicIPv4(i.wan) && i.wan !== i.publicIPv4
+      ? 'upstream-nat'
+      : undefined;
   if (!reason) return undefined;
   return {
     reason,
@@ -50,5 +54,9 @@ export function ipv6Advice(i: Ipv6AdviceInput): Ipv6Advice | undefined {
 /** The catalogue keys (what is wrong, what to do) and their parameters, for doctor and /ip alike. */
 export function ipv6AdviceText(a: Ipv6Advice): { statusKey: string; adviceKey: string; params: Record<string, string> } {
   const adviceKey = a.noHostname ? 'ipv6Advice.noHostname' : a.turnOnAaaa ? 'ipv6Advice.turnOnAaaa' : 'ipv6Advice.useHostname';
-  return { statusKey: `ipv6Advice.status.${a.reason === 'cgnat' ? 'cgnat' : 'upstream'}`, adviceKey, params: { ipv6: a.ipv6, endpoint: a.endpoint } };
+  return {
+    statusKey: `ipv6Advice.status.${a.reason === 'cgnat' ? 'cgnat' : 'upstream'}`,
+    adviceKey,
+    params: { ipv6: a.ipv6, endpoint: a.endpoint },
+  };
 }

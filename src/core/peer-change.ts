@@ -33,9 +33,19 @@ export interface PeerEnd {
 export function inverse(change: PeerChange): PeerChange {
   switch (change.op) {
     case 'add':
-      return { op: 'remove', entry: change.entry, ...(change.meta ? { meta: change.meta } : {}), ...(change.restoring ? { trash: change.restoring } : {}) };
+      return {
+        op: 'remove',
+        entry: change.entry,
+        ...(change.meta ? { meta: change.meta } : {}),
+        ...(change.restoring ? { trash: change.restoring } : {}),
+      };
     case 'remove':
-      return { op: 'add', entry: change.entry, ...(change.meta ? { meta: change.meta } : {}), ...(change.trash ? { restoring: change.trash } : {}) };
+      return {
+        op: 'add',
+        entry: change.entry,
+        ...(change.meta ? { meta: change.meta } : {}),
+        ...(change.trash ? { restoring: change.trash } : {}),
+      };
     case 'route':
       return { op: 'route', entry: change.entry, meta: withProfile(change.meta, change.profile), profile: profileOf(change.meta) };
     case 'expiry':
@@ -45,7 +55,12 @@ export function inverse(change: PeerChange): PeerChange {
     case 'enable': {
       // Back to the record before: disabled for the reason it had (its end, if changed, is in `meta`).
       const reason = change.meta?.disabledReason;
-      return { op: 'disable', entry: { ...change.entry, enabled: false }, ...(change.meta ? { meta: change.meta } : {}), ...(reason ? { reason } : {}) };
+      return {
+        op: 'disable',
+        entry: { ...change.entry, enabled: false },
+        ...(change.meta ? { meta: change.meta } : {}),
+        ...(reason ? { reason } : {}),
+      };
     }
   }
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { addressForV4, type TunnelSubnet } from './allocate.js';
 import type { TrashItem } from './database.js';
 import { formatEndpoint, renderClientConfig } from './client-config.js';
+import { generateKeyPair, generatePresharedKey } from './keys.js';
 import type { PeerEntry, PeerMeta } from './peer.js';
 import { clientRoutes } from './peer-profiles.js';
 
@@ -70,4 +71,23 @@ export function trashItemFor(entry: PeerEntry, meta: PeerMeta | undefined, by: s
     revokedBy: by,
     expiresAt: new Date(now.getTime() + undoSeconds * 1000).toISOString(),
   };
+}
+
+/** A new peer's keys, entry and record (`keepKey`: the record keeps the client's private key, for /qr later). */
+export function newPeer(p: { name: string; owner: string; profile: string; allowedIps: string[]; keepKey: boolean; now: Date; end?: Date }): {
+  entry: PeerEntry;
+  meta: PeerMeta;
+  privateKey: string;
+} {
+  const keys = generateKeyPair();
+  const entry: PeerEntry = { name: p.name, publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: p.allowedIps, enabled: true };
+  const meta = newPeerMeta({
+    entry,
+    owner: p.owner,
+    now: p.now,
+    profile: p.profile,
+    ...(p.end ? { expiresAt: p.end } : {}),
+    ...(p.keepKey ? { privateKey: keys.privateKey } : {}),
+  });
+  return { entry, meta, privateKey: keys.privateKey };
 }

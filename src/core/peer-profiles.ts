@@ -20,14 +20,21 @@ export function tunnelAddresses(subnet: TunnelSubnet): { networks: string[]; ser
 
 /** The AllowedIPs a client config carries for `profile`. */
 export function clientRoutes(profile: string, s: { clientAllowedIps: string[]; lanSubnets?: string[] }, subnet: TunnelSubnet): string[] {
-  return clientAllowedIps(parseProfile(profile), { fullAllowedIps: s.clientAllowedIps, lanSubnets: s.lanSubnets ?? [], serverAddresses: tunnelAddresses(subnet).serverAddresses });
+  return clientAllowedIps(parseProfile(profile), {
+    fullAllowedIps: s.clientAllowedIps,
+    lanSubnets: s.lanSubnets ?? [],
+    serverAddresses: tunnelAddresses(subnet).serverAddresses,
+  });
 }
 
 /**
  * Every enabled peer as the firewall sees it (what `sync` writes at start). Hand-written peers and peers
  * without a record are `full`, as before profiles existed.
  */
-export function policyPeers(managed: readonly { entry: PeerEntry; meta?: PeerMeta }[], unmanaged: readonly Pick<PeerEntry, 'allowedIps' | 'enabled'>[]): PolicyPeer[] {
+export function policyPeers(
+  managed: readonly { entry: PeerEntry; meta?: PeerMeta }[],
+  unmanaged: readonly Pick<PeerEntry, 'allowedIps' | 'enabled'>[],
+): PolicyPeer[] {
   return [
     ...managed.filter((v) => v.entry.enabled).map((v) => ({ addresses: v.entry.allowedIps, profile: profileOf(v.meta) })),
     ...unmanaged.filter((p) => p.enabled && p.allowedIps.length > 0).map((p) => ({ addresses: p.allowedIps, profile: 'full' })),

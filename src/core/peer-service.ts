@@ -14,20 +14,19 @@ import { FileFollower } from './file-follower.js';
 import type { TrashItem } from './database.js';
 import { UserError, type DiskFault } from './errors.js';
 import { endChange, expireChange, recordOf, switchChange } from './expiry.js';
-import { generateKeyPair, generatePresharedKey } from './keys.js';
 import { isAddressableName, validatePeerName } from './names.js';
-import type { DisableReason, InterfaceLiveState, PeerEntry, PeerMeta } from './peer.js';
-import { clientEndpoint, newPeerMeta, renderPeerClient, trashItemFor } from './peer-client.js';
+import type { DisableReason, InterfaceLiveState, PeerEntry } from './peer.js';
+import { newPeer, trashItemFor } from './peer-client.js';
 import { profileOf, type PeerChange } from './peer-change.js';
-import { clientRoutes, policyPeers, tunnelAddresses } from './peer-profiles.js';
-import type { PeerFileMirror, PolicyPeer } from './ports.js';
+import { clientRoutes } from './peer-profiles.js';
+import type { PeerFileMirror } from './ports.js';
 import { formatProfile, parseProfile } from './profile.js';
-import { unmanagedPeers } from './server-config.js';
-import type { AddResult, DriftReport, PeerSettings, PeerView, PeerWithLive } from './peer-types.js';
+import { PeerReads } from './peer-reads.js';
+import type { AddResult, DriftReport, PeerSettings, PeerView } from './peer-types.js';
 export type { AddResult, DriftReport, PeerSettings, PeerView, PeerWithLive } from './peer-types.js';
 
 /** The ChangeApplier's ports (the four targets, the journal), plus: */
-interface Deps extends Omit<ApplierDeps, 'now'> {
+export interface PeerServiceDeps extends Omit<ApplierDeps, 'now'> {
   settings: PeerSettings;
   mirror?: PeerFileMirror;
   now?: () => Date;
@@ -35,14 +34,13 @@ interface Deps extends Omit<ApplierDeps, 'now'> {
   onHandEdits?: (findings: string[]) => void;
 }
 
-export class PeerService {
+export class PeerService extends PeerReads {
   private lock: Promise<unknown> = Promise.resolve();
-  private readonly now: () => Date;
   private readonly applier: ChangeApplier;
   private readonly follower: FileFollower;
 
-  constructor(private readonly deps: Deps) {
-    this.now = deps.now ?? (() => new Date());
+  constructor(private readonly deps: PeerServiceDeps) {
+    super(deps, deps.now ?? (() => new Date()));
     this.applier = new ChangeApplier({ ...deps, now: this.now });
     this.follower = new FileFollower({ ...deps, now: this.now, applier: this.applier, policyPeers: () => this.policyPeers() });
   }
@@ -75,7 +73,10 @@ export class PeerService {
    * adopt hand edits, bring the live interface in line. Writes nothing when nothing differs; a full disk
    * does not stop it. `askedLiveState`: the interface's state if the caller asked for it already (app.ts).
    */
-  start(askedLiveState?: Promise<InterfaceLiveState | undefined>, beforeReconcile?: (enabledOf: (name: string) => boolean | undefined) => void): Promise<DriftReport> {
+  start(
+    askedLiveState?: Promise<InterfaceLiveState | undefined>,
+    beforeReconcile?: (enabledOf: (name: string) => boolean | undefined) => void,
+  ): Promise<DriftReport> {
     return this.serialised(() => {
       // Asked first: the interface prepares its answer (3 MB at 10,000 peers) while the file is read and parsed.
       const liveState = this.deps.live ? (askedLiveState ?? this.deps.live.state()) : undefined;
@@ -94,65 +95,16 @@ export class PeerService {
     return this.serialised(() => this.follower.refresh(false));
   }
 
-  // ---- reading ----------------------------------------------------------------------------
-
-  list(): PeerView[] {
-    return this.deps.document.index().list.map((entry) => ({ entry, meta: this.metaFor(entry) }));
-  }
-  /** Peers written by hand in the config file, outside any `### begin NAME ###` block. */
-  unmanagedCount(): number {
-    return unmanagedPeers(this.deps.document.doc).length;
-  }
-  get(name: string): PeerView | undefined {
-    const entry = this.findManaged(name);
-    return entry ? { entry, meta: this.metaFor(entry) } : undefined;
-  }
-  async listWithLive(): Promise<{ peers: PeerWithLive[]; iface: InterfaceLiveState | undefined }> {
-    const iface = await this.liveState();
-    const byKey = new Map(iface?.peers.map((p) => [p.publicKey, p]));
-    return { peers: this.list().map((v) => ({ ...v, live: byKey.get(v.entry.publicKey) })), iface };
-  }
-  async liveState(): Promise<InterfaceLiveState | undefined> {
-    return this.deps.live ? this.deps.live.state() : undefined;
-  }
-  countOwnedBy(owner: string): number {
-    return this.list().filter((p) => p.meta?.owner === owner).length;
-  }
-  trashItem(token: string): TrashItem | undefined {
-    const item = this.deps.db.data.trash[token];
-    return item && Date.parse(item.expiresAt) > this.now().getTime() ? item : undefined;
-  }
-  hasName(name: string): boolean {
-    return this.findManaged(name) !== undefined;
-  }
-  endpoint(): string | undefined {
-    return clientEndpoint(this.deps.settings.endpoint, this.listenPort());
-  }
-  listenPort(): number {
-    return this.deps.settings.port ?? this.deps.document.doc.iface.listenPort ?? 51820;
-  }
-  /** The client config of a peer whose private key the bot kept (KEEP_CLIENT_KEYS). */
-  clientConfigFor(name: string): string | undefined {
-    const view = this.get(name);
-    if (!view?.meta?.privateKey) return undefined;
-    return this.renderClient(view.entry, view.meta.privateKey, profileOf(view.meta));
-  }
-  /** The tunnel's networks and the Pi's own tunnel addresses (after start). */
-  tunnel(): { networks: string[]; serverAddresses: string[] } {
-    return tunnelAddresses(this.deps.document.subnet);
-  }
-  /** Every enabled peer as the firewall sees it (what policy.sync writes at start). */
-  policyPeers(): PolicyPeer[] {
-    return policyPeers(this.list(), unmanagedPeers(this.deps.document.doc));
-  }
-
   // ---- changes ----------------------------------------------------------------------------
 
   /**
    * Create a peer (`end`: when its access ends). `whileCommitting` receives the client config as soon as keys
    * and address are chosen and runs while the change is committed (the QR image is made there).
    */
-  add<X = undefined>(request: { name: string; owner: string; profile?: string; end?: Date }, whileCommitting?: (clientConfig: string) => Promise<X>): Promise<AddResult<X>> {
+  add<X = undefined>(
+    request: { name: string; owner: string; profile?: string; end?: Date },
+    whileCommitting?: (clientConfig: string) => Promise<X>,
+  ): Promise<AddResult<X>> {
     return this.serialised(async () => {
       const name = validatePeerName(request.name);
       const profile = formatProfile(parseProfile(request.profile ?? this.deps.settings.defaultProfile ?? 'full'));
@@ -160,18 +112,21 @@ export class PeerService {
       if (this.findManaged(name)) throw new UserError('peer.exists', { name });
       if (!this.endpoint()) throw new UserError('peer.noEndpoint');
       const address = allocateFromUsed(this.deps.document.subnet, this.deps.document.index().used);
-      const keys = generateKeyPair();
-      this.deps.logger.addSecret(keys.privateKey);
-      const entry: PeerEntry = { name, publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: address.allowedIps, enabled: true };
-      this.deps.logger.addSecret(entry.presharedKey!);
-      const kept = this.deps.settings.keepClientKeys ? keys.privateKey : undefined;
-      const meta = newPeerMeta({ entry, owner: request.owner, now: this.now(), profile, ...(request.end ? { expiresAt: request.end } : {}), ...(kept ? { privateKey: kept } : {}) });
-      const clientConfig = this.renderClient(entry, keys.privateKey, profile);
+      const { entry, meta, privateKey } = newPeer({
+        ...request,
+        name,
+        profile,
+        allowedIps: address.allowedIps,
+        keepKey: this.deps.settings.keepClientKeys,
+        now: this.now(),
+      });
+      for (const secret of [privateKey, entry.presharedKey]) this.deps.logger.addSecret(secret);
+      const clientConfig = this.renderClient(entry, privateKey, profile);
       // Started on the next turn of the event loop, so its CPU work overlaps the commit's disk and `wg` waits.
       const extra = whileCommitting ? new Promise<void>((r) => setImmediate(r)).then(() => whileCommitting(clientConfig)) : Promise.resolve(undefined as X);
       extra.catch(() => undefined); // awaited below; never an unhandled rejection if the commit fails first
       const live = await this.applier.commit({ op: 'add', entry, meta });
-      await this.deps.mirror?.added(entry, { privateKey: keys.privateKey, config: clientConfig, createdAt: new Date(meta.createdAt) });
+      await this.deps.mirror?.added(entry, { privateKey, config: clientConfig, createdAt: new Date(meta.createdAt) });
       return { entry, meta, clientConfig, extra: await extra, live };
     });
   }
@@ -181,7 +136,12 @@ export class PeerService {
     return this.serialised(async () => {
       const { entry, meta } = await this.forChange(name);
       const item = trashItemFor(entry, meta, by, this.now(), this.deps.settings.undoSeconds);
-      await this.applier.commit({ op: 'remove', entry, ...(meta ? { meta } : {}), ...(this.deps.settings.undoSeconds > 0 ? { trash: item } : {}) });
+      await this.applier.commit({
+        op: 'remove',
+        entry,
+        ...(meta ? { meta } : {}),
+        ...(this.deps.settings.undoSeconds > 0 ? { trash: item } : {}),
+      });
       await this.deps.mirror?.removed(entry);
       return item;
     });
@@ -198,7 +158,12 @@ export class PeerService {
       if ([...usedHostAddresses(this.deps.document.subnet, item.entry.allowedIps)].some((a) => used.has(a))) {
         throw new UserError('peer.undoAddressTaken', { name: item.entry.name });
       }
-      const meta = item.meta ?? { name: item.entry.name, publicKey: item.entry.publicKey, owner: item.revokedBy, createdAt: item.revokedAt };
+      const meta = item.meta ?? {
+        name: item.entry.name,
+        publicKey: item.entry.publicKey,
+        owner: item.revokedBy,
+        createdAt: item.revokedAt,
+      };
       await this.applier.commit({ op: 'add', entry: item.entry, meta, restoring: item });
       await this.deps.mirror?.added(item.entry, { privateKey: meta.privateKey, createdAt: new Date(meta.createdAt) });
       return { entry: item.entry, meta };
@@ -263,21 +228,6 @@ export class PeerService {
       if (change.op === 'enable' || change.op === 'disable') await this.deps.mirror?.enabledChanged(change.entry);
       return { ...this.get(name)!, change };
     });
-  }
-
-  private renderClient(entry: PeerEntry, privateKey: string, profile: string): string {
-    const server = { subnet: this.deps.document.subnet, publicKey: this.deps.document.serverPublicKey, endpoint: this.endpoint() };
-    return renderPeerClient(this.deps.settings, server, entry, privateKey, profile);
-  }
-
-  private metaFor(entry: PeerEntry): PeerMeta | undefined {
-    const meta = this.deps.db.data.peers[entry.name];
-    // A record for a different key under the same name is stale (peer replaced by hand).
-    return meta && meta.publicKey === entry.publicKey ? meta : undefined;
-  }
-
-  private findManaged(name: string): PeerEntry | undefined {
-    return this.deps.document.index().byName.get(name);
   }
 
   /** The file re-read, then the named peer (a UserError when there is none). */

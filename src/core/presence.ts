@@ -36,9 +36,7 @@ export interface PresenceSample {
   endpoint?: string;
 }
 
-export type PresenceNotice =
-  | { kind: 'connect'; endpoint?: string; endpointChanged: boolean; reconnects: number }
-  | { kind: 'disconnect'; reconnects: number };
+export type PresenceNotice = { kind: 'connect'; endpoint?: string; endpointChanged: boolean; reconnects: number } | { kind: 'disconnect'; reconnects: number };
 
 const HOUR = 3600;
 
@@ -56,7 +54,12 @@ export function initialPresence(sample: PresenceSample, now: number, s: Presence
   return { online, announced: online, lastNoticeAt: 0, ...(sample.endpoint ? { endpoint: sample.endpoint } : {}), connects: [] };
 }
 
-export function stepPresence(state: PresenceState, sample: PresenceSample, now: number, s: PresenceSettings = DEFAULT_PRESENCE): { state: PresenceState; notices: PresenceNotice[] } {
+export function stepPresence(
+  state: PresenceState,
+  sample: PresenceSample,
+  now: number,
+  s: PresenceSettings = DEFAULT_PRESENCE,
+): { state: PresenceState; notices: PresenceNotice[] } {
   const online = isOnline(sample, state.online, now, s);
   let connects = state.connects.filter((t) => now - t < HOUR);
   if (online && !state.online) connects = [...connects, now];
@@ -69,14 +72,18 @@ export function stepPresence(state: PresenceState, sample: PresenceSample, now: 
   if (!online) return { state: next, notices: [{ kind: 'disconnect', reconnects }] };
   const endpointChanged = !!sample.endpoint && !!state.endpoint && sample.endpoint !== state.endpoint;
   if (sample.endpoint) next.endpoint = sample.endpoint;
-  return { state: next, notices: [{ kind: 'connect', ...(sample.endpoint ? { endpoint: sample.endpoint } : {}), endpointChanged, reconnects }] };
+  return {
+    state: next,
+    notices: [{ kind: 'connect', ...(sample.endpoint ? { endpoint: sample.endpoint } : {}), endpointChanged, reconnects }],
+  };
 }
 
 /** A notice as a reply, in the recipient's language. */
 export function presenceReply(name: string, notice: PresenceNotice): (t: Translate) => Reply {
   return (t) => {
     const parts = [notice.kind === 'connect' ? t('notify.connected', { name }) : t('notify.disconnected', { name })];
-    if (notice.kind === 'connect' && notice.endpoint) parts.push(t(notice.endpointChanged ? 'notify.newEndpoint' : 'notify.endpoint', { endpoint: notice.endpoint }));
+    if (notice.kind === 'connect' && notice.endpoint)
+      parts.push(t(notice.endpointChanged ? 'notify.newEndpoint' : 'notify.endpoint', { endpoint: notice.endpoint }));
     if (notice.reconnects > 1) parts.push(t('notify.flapping', { name, count: notice.reconnects }));
     return { blocks: [paragraph(parts.join(' '))] };
   };

@@ -138,7 +138,7 @@ export interface RouteContext {
 export function cidrContains(network: string, host: string): boolean {
   const n = parseCidr(network);
   const h = parseCidr(host);
-  if (n.family === 4 && h.family === 4) return h.prefix >= n.prefix && ((h.address & ipv4Mask(n.prefix)) >>> 0) === ((n.address & ipv4Mask(n.prefix)) >>> 0);
+  if (n.family === 4 && h.family === 4) return h.prefix >= n.prefix && (h.address & ipv4Mask(n.prefix)) >>> 0 === (n.address & ipv4Mask(n.prefix)) >>> 0;
   if (n.family === 6 && h.family === 6) return h.prefix >= n.prefix && (h.address & ipv6Mask(n.prefix)) === (n.address & ipv6Mask(n.prefix));
   return false;
 }
@@ -157,7 +157,8 @@ export function clientAllowedIps(p: Profile, ctx: RouteContext): string[] {
 /** The destinations the Pi lets a peer reach (what the firewall enforces). */
 export function allowedTargets(p: Profile, ctx: Pick<RouteContext, 'lanSubnets' | 'serverAddresses'>): { all: boolean; targets: ProfileTarget[] } {
   if (p.kind === 'full') return { all: true, targets: [] };
-  const server = ctx.serverAddresses.map((cidr) => ({ family: (cidr.includes(':') ? 6 : 4) as 4 | 6, cidr }));
-  if (p.kind === 'lan') return { all: false, targets: [...server, ...ctx.lanSubnets.map((cidr) => ({ family: (cidr.includes(':') ? 6 : 4) as 4 | 6, cidr }))] };
+  const family = (cidr: string): 4 | 6 => (cidr.includes(':') ? 6 : 4);
+  const server = ctx.serverAddresses.map((cidr) => ({ family: family(cidr), cidr }));
+  if (p.kind === 'lan') return { all: false, targets: [...server, ...ctx.lanSubnets.map((cidr) => ({ family: family(cidr), cidr }))] };
   return { all: false, targets: [...server, ...p.targets] };
 }

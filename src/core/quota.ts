@@ -24,7 +24,13 @@ export type QuotaAction = 'warn' | 'disable';
 export const WARN_FRACTION = 0.8;
 
 /** `used`: bytes counted in `periodKey` so far; `enabled`: whether the peer is enabled now. */
-export function stepQuota(quota: Quota, flags: QuotaFlags | undefined, periodKey: string, used: number, enabled: boolean): { flags: QuotaFlags; actions: QuotaAction[] } {
+export function stepQuota(
+  quota: Quota,
+  flags: QuotaFlags | undefined,
+  periodKey: string,
+  used: number,
+  enabled: boolean,
+): { flags: QuotaFlags; actions: QuotaAction[] } {
   const next: QuotaFlags = flags && flags.periodKey === periodKey ? { ...flags } : { periodKey, warned: false, disabled: false };
   const actions: QuotaAction[] = [];
   if (used >= quota.bytes) {

@@ -8,10 +8,7 @@ export interface Span {
   code?: boolean;
 }
 
-export type Block =
-  | { type: 'paragraph'; spans: Span[] }
-  | { type: 'list'; items: Span[][] }
-  | { type: 'code'; text: string };
+export type Block = { type: 'paragraph'; spans: Span[] } | { type: 'list'; items: Span[][] } | { type: 'code'; text: string };
 
 export interface Attachment {
   kind: 'image' | 'file';

@@ -32,11 +32,7 @@ export const DISABLED_PREFIX = '#[disabled] ';
 // Line grammar shared by wg(8) and wg-quick(8) files (also used by client-config.ts).
 
 export type ConfLine =
-  | { kind: 'blank' }
-  | { kind: 'comment' }
-  | { kind: 'section'; name: string }
-  | { kind: 'entry'; key: string; value: string }
-  | { kind: 'invalid' };
+  { kind: 'blank' } | { kind: 'comment' } | { kind: 'section'; name: string } | { kind: 'entry'; key: string; value: string } | { kind: 'invalid' };
 
 /** Classifies one line (without terminator). Like wg, "#" starts a comment and names are case-insensitive (returned lowercased). */
 export function classifyLine(line: string): ConfLine {
@@ -160,7 +156,7 @@ export function parseServerConfig(text: string): ServerConfigDoc {
   };
 
   let lineNumber = 0;
-  for (let lineStart = 0; lineStart < text.length; ) {
+  for (let lineStart = 0; lineStart < text.length;) {
     lineNumber++;
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline + 1;
@@ -185,7 +181,15 @@ export function parseServerConfig(text: string): ServerConfigDoc {
       managedNames.add(name);
       closeUnmanaged();
       flushText(thisLineStart);
-      context = { kind: 'managed', name, disabled, startLine: lineNumber, start: thisLineStart, sawPeer: false, fields: { allowedIps: [] } };
+      context = {
+        kind: 'managed',
+        name,
+        disabled,
+        startLine: lineNumber,
+        start: thisLineStart,
+        sawPeer: false,
+        fields: { allowedIps: [] },
+      };
       continue;
     }
     const end = maybeMarker ? END_MARKER.exec(markerText) : null;

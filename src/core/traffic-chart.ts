@@ -73,7 +73,12 @@ export function trafficChartSpec(req: ChartRequest): Record<string, unknown> {
     data: { values },
     mark: req.stacked ? { type: 'area', line: true, opacity: 0.8 } : { type: 'line', strokeWidth: 3 },
     encoding: {
-      x: { field: 't', type: 'temporal', scale: { type: 'utc' }, axis: { labelExpr: `utcFormat(datum.value, '${FORMAT[req.range]}')`, title: req.timeLabel, labelAngle: 0, tickCount: 6 } },
+      x: {
+        field: 't',
+        type: 'temporal',
+        scale: { type: 'utc' },
+        axis: { labelExpr: `utcFormat(datum.value, '${FORMAT[req.range]}')`, title: req.timeLabel, labelAngle: 0, tickCount: 6 },
+      },
       y: { field: 'v', type: 'quantitative', stack: req.stacked ? 'zero' : null, axis: { title: unit.name, tickCount: 6 } },
       color: { field: 's', type: 'nominal', sort: req.series.map((s) => s.label), title: null },
     },

@@ -8,10 +8,20 @@
 import type { Notifier, ReplyBuilder } from './notifier.js';
 import { ADMINS_OWNER, type InterfaceLiveState, type PeerEntry, type PeerMeta } from './peer.js';
 import { initialPresence, presenceReply, stepPresence, type PresenceSample, type PresenceSettings, type PresenceState } from './presence.js';
-import { stepQuota, type Quota, type QuotaFlags } from './quota.js';
+import { stepQuota, type Quota } from './quota.js';
 import { paragraph } from './reply.js';
 import { formatSize } from './size.js';
-import { addToRing, counterDelta, quotaMonthKey, TIERS, zoneOffsetMinutes, type PeerTraffic, type TrafficRings, type TrafficState, type TrafficStore } from './traffic.js';
+import {
+  addToRing,
+  counterDelta,
+  quotaMonthKey,
+  TIERS,
+  zoneOffsetMinutes,
+  type PeerTraffic,
+  type TrafficRings,
+  type TrafficState,
+  type TrafficStore,
+} from './traffic.js';
 import type { Logger } from '../log/logger.js';
 
 /** What the sampler needs of the peers (PeerService). */
@@ -130,14 +140,20 @@ export class TrafficService {
           changed = true;
         }
         if (delta.rx > 0) this.receivedAt.set(key, now);
-        this.watchPresence(key, rec, view, { lastSeen: Math.max(lp.latestHandshake, this.receivedAt.get(key) ?? 0), ...(lp.endpoint ? { endpoint: lp.endpoint } : {}) }, now);
+        this.watchPresence(
+          key,
+          rec,
+          view,
+          { lastSeen: Math.max(lp.latestHandshake, this.receivedAt.get(key) ?? 0), ...(lp.endpoint ? { endpoint: lp.endpoint } : {}) },
+          now,
+        );
       }
       if (rec.quota) {
         const used = rec.quota.period === 'month' ? rec.month.used : rec.total.rx + rec.total.tx;
         const step = stepQuota(rec.quota, rec.quotaFlags, rec.quota.period === 'month' ? monthKey : 'total', used, view.entry.enabled);
         if (JSON.stringify(step.flags) !== JSON.stringify(rec.quotaFlags)) changed = true;
         rec.quotaFlags = step.flags;
-        for (const action of step.actions) quotaWork.push(() => this.quotaAction(action, view, rec!.quota!, used));
+        for (const action of step.actions) quotaWork.push(() => this.quotaAction(action, view, rec.quota!, used));
       }
     }
     this.fresh = false;
@@ -230,12 +246,18 @@ export class TrafficService {
     for (const notice of notices) {
       const build = presenceReply(rec.name, notice);
       if (rec.notify) void this.toOwner(view.meta?.owner, build);
-      if (this.state.notifyAll) void this.deps.notifier.toAdmins(build).catch((error) => this.deps.logger.warn('traffic: a notice to the admins failed', { error }));
+      if (this.state.notifyAll)
+        void this.deps.notifier.toAdmins(build).catch((error) => this.deps.logger.warn('traffic: a notice to the admins failed', { error }));
     }
   }
 
   private async quotaAction(action: 'warn' | 'disable', view: { entry: PeerEntry; meta?: PeerMeta }, quota: Quota, used: number): Promise<void> {
-    const params = { name: view.entry.name, used: formatSize(used), limit: formatSize(quota.bytes), percent: Math.floor((used / quota.bytes) * 100) };
+    const params = {
+      name: view.entry.name,
+      used: formatSize(used),
+      limit: formatSize(quota.bytes),
+      percent: Math.floor((used / quota.bytes) * 100),
+    };
     if (action === 'warn') {
       await this.toOwner(view.meta?.owner, (t) => ({ blocks: [paragraph(t('quota.warned', params))] }));
       return;

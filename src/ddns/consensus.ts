@@ -7,9 +7,7 @@ import type { IpFamily } from '../core/ip-watch.js';
 
 export type SourceAnswer = { source: string; answer: string } | { source: string; error: string };
 
-export type Consensus =
-  | { ok: true; address: string; agreeing: string[] }
-  | { ok: false; reason: 'no-answer' | 'no-agreement'; detail: string };
+export type Consensus = { ok: true; address: string; agreeing: string[] } | { ok: false; reason: 'no-answer' | 'no-agreement'; detail: string };
 
 /** The canonical text of a public address of the family, or undefined (private, malformed, other family). */
 export function normalisePublic(text: string, family: IpFamily): string | undefined {

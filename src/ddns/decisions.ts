@@ -3,7 +3,7 @@
  * Nothing here does I/O, reads a clock or changes its input; src/ddns/watch.ts observes (sources, the
  * provider, DNS, the router), calls these, and performs what they return (log, persist, alert).
  */
-import type { DdnsOutcome, ForcedUpdate, IpFamily } from '../core/ip-watch.js';
+import type { ForcedUpdate, IpFamily } from '../core/ip-watch.js';
 import type { Consensus } from './consensus.js';
 import type { UpdateResult } from './providers/index.js';
 import type { NetworkState } from './state.js';
@@ -53,8 +53,20 @@ export interface WatchPolicy {
 
 export type Addresses = { ipv4?: string; ipv6?: string };
 
-const alert = (category: string, key: string, text: string, params: Alert['params'], level: Alert['level']): Alert => ({ kind: 'alert', category, key, text, params, level });
-const log = (level: LogLine['level'], message: string, fields?: Record<string, unknown>): LogLine => ({ kind: 'log', level, message, ...(fields ? { fields } : {}) });
+const alert = (category: string, key: string, text: string, params: Alert['params'], level: Alert['level']): Alert => ({
+  kind: 'alert',
+  category,
+  key,
+  text,
+  params,
+  level,
+});
+const log = (level: LogLine['level'], message: string, fields?: Record<string, unknown>): LogLine => ({
+  kind: 'log',
+  level,
+  message,
+  ...(fields ? { fields } : {}),
+});
 
 /** A changed provider configuration is a fresh start: a fatal answer no longer applies, and the new name needs its update. */
 export function resetIfReconfigured(s: NetworkState, fingerprint: string): NetworkState {
@@ -67,23 +79,46 @@ export function resetIfReconfigured(s: NetworkState, fingerprint: string): Netwo
  * One family's consensus. `changed` is true when a known address changed; `problem` is the reason the
  * sources did not agree (undefined when they did).
  */
-export function observeAddress(s: NetworkState, family: IpFamily, seen: Consensus, now: Date, policy: WatchPolicy): Decision<{ changed: boolean; problem?: string }> {
+export function observeAddress(
+  s: NetworkState,
+  family: IpFamily,
+  seen: Consensus,
+  now: Date,
+  policy: WatchPolicy,
+): Decision<{ changed: boolean; problem?: string }> {
   if (!seen.ok) {
     // Keep the last known address: a broken or lying source must never look like a change.
-    return { state: s, actions: [log('warn', `public IPv${family}: no consensus`, { reason: seen.reason, detail: seen.detail })], result: { changed: false, problem: seen.detail } };
+    return {
+      state: s,
+      actions: [log('warn', `public IPv${family}: no consensus`, { reason: seen.reason, detail: seen.detail })],
+      result: { changed: false, problem: seen.detail },
+    };
   }
   const key = family === 4 ? 'ipv4' : 'ipv6';
   const previous = s[key];
   if (previous?.address === seen.address) return { state: { ...s, [key]: { ...previous, sources: seen.agreeing } }, actions: [], result: { changed: false } };
   const state = { ...s, [key]: { address: seen.address, since: now.toISOString(), sources: seen.agreeing } };
-  if (!previous) return { state, actions: [log('info', `public IPv${family} is ${seen.address}`, { sources: seen.agreeing })], result: { changed: false } };
-  const actions: Action[] = [alert(`ip${family}`, `${previous.address}>${seen.address}`, 'alert.ipChanged', { family, old: previous.address, new: seen.address }, 'warn')];
+  if (!previous)
+    return {
+      state,
+      actions: [log('info', `public IPv${family} is ${seen.address}`, { sources: seen.agreeing })],
+      result: { changed: false },
+    };
+  const actions: Action[] = [
+    alert(`ip${family}`, `${previous.address}>${seen.address}`, 'alert.ipChanged', { family, old: previous.address, new: seen.address }, 'warn'),
+  ];
   if (!policy.hostname && family === 4) actions.push(alert('endpoint', seen.address, 'alert.oldEndpoint', { old: previous.address }, 'warn'));
   return { state, actions, result: { changed: true } };
 }
 
 /** Whether to ask the provider now; when not, what a forced /ddns update is told instead. */
-export function planUpdate(s: NetworkState, current: Addresses, now: Date, policy: WatchPolicy, force: boolean): { send: true } | { send: false; result: ForcedUpdate } {
+export function planUpdate(
+  s: NetworkState,
+  current: Addresses,
+  now: Date,
+  policy: WatchPolicy,
+  force: boolean,
+): { send: true } | { send: false; result: ForcedUpdate } {
   const d = s.ddns;
   if (d.blocked && !force) return { send: false, result: { outcome: 'fatal', answer: d.lastAnswer } };
   if (d.retryAt && now < new Date(d.retryAt)) return { send: false, result: { outcome: 'wait', answer: d.lastAnswer, retryAt: d.retryAt } };
@@ -97,11 +132,18 @@ export function planUpdate(s: NetworkState, current: Addresses, now: Date, polic
 export const backoffMs = (failures: number, retryAfterMs = 0): number => Math.max(Math.min(MAX_BACKOFF_MS, 5 * MINUTE * 2 ** (failures - 1)), retryAfterMs);
 
 /** The provider's answer to an update of `current`: the back-off state machine (good/nochg → pushed; fatal → blocked; retry → back off). */
-export function applyUpdateAnswer(s: NetworkState, current: Addresses, answer: UpdateResult, providerName: string, now: Date, policy: WatchPolicy): Decision<ForcedUpdate> {
+export function applyUpdateAnswer(
+  s: NetworkState,
+  current: Addresses,
+  answer: UpdateResult,
+  providerName: string,
+  now: Date,
+  policy: WatchPolicy,
+): Decision<ForcedUpdate> {
   const hostname = policy.ddnsHostname ?? '';
   const shown = [current.ipv4, current.ipv6].filter(Boolean).join(', ');
   const at = now.toISOString();
-  const d = { ...s.ddns, lastAttempt: at, lastOutcome: answer.outcome as DdnsOutcome, lastCode: answer.code, lastAnswer: answer.answer };
+  const d = { ...s.ddns, lastAttempt: at, lastOutcome: answer.outcome, lastCode: answer.code, lastAnswer: answer.answer };
   const actions: Action[] = [log('info', `ddns: ${providerName} answered ${answer.code}`, { hostname, address: shown, answer: answer.answer })];
   const params = { hostname, address: shown, provider: providerName, answer: answer.answer };
   let state: NetworkState;
@@ -135,8 +177,17 @@ export function observeDns(s: NetworkState, hostname: string, address: string, r
   const awaiting = s.dns.awaiting;
   const withDns = (awaitingNext: string | undefined): NetworkState => ({ ...s, dns: { ...s.dns, resolved, awaiting: awaitingNext } });
   if (awaiting !== undefined && awaiting === address) {
-    if (resolved.includes(awaiting)) return { state: withDns(undefined), actions: [alert('dns', `ok:${awaiting}`, 'alert.dnsResolved', { hostname, address }, 'info')], result: {} };
-    return { state: withDns(awaiting), actions: [alert('dns', `pending:${awaiting}`, 'alert.dnsPending', { hostname, address, resolved: shown }, 'info')], result: {} };
+    if (resolved.includes(awaiting))
+      return {
+        state: withDns(undefined),
+        actions: [alert('dns', `ok:${awaiting}`, 'alert.dnsResolved', { hostname, address }, 'info')],
+        result: {},
+      };
+    return {
+      state: withDns(awaiting),
+      actions: [alert('dns', `pending:${awaiting}`, 'alert.dnsPending', { hostname, address, resolved: shown }, 'info')],
+      result: {},
+    };
   }
   const state = withDns(undefined);
   if (resolved.includes(address)) {
@@ -147,13 +198,23 @@ export function observeDns(s: NetworkState, hostname: string, address: string, r
   }
   const someoneElse = previous !== undefined && previous.includes(address) && !ipChanged;
   const text = someoneElse ? 'alert.dnsChanged' : 'alert.dnsMismatch';
-  return { state, actions: [alert('dns', `mismatch:${shown}>${address}`, text, { hostname, address, resolved: shown }, 'warn')], result: {} };
+  return {
+    state,
+    actions: [alert('dns', `mismatch:${shown}>${address}`, text, { hostname, address, resolved: shown }, 'warn')],
+    result: {},
+  };
 }
 
 export type NatFinding = { kind: NatKind; wan: string } | undefined;
 
 /** The router's WAN address (undefined: not readable) against the public IPv4: CGNAT, double NAT, or nothing to say. */
-export function observeWan(s: NetworkState, publicIPv4: string, wan: string | undefined, hasIPv6: boolean, hostname: string | undefined): Decision<{ known: boolean; nat: NatFinding }> {
+export function observeWan(
+  s: NetworkState,
+  publicIPv4: string,
+  wan: string | undefined,
+  hasIPv6: boolean,
+  hostname: string | undefined,
+): Decision<{ known: boolean; nat: NatFinding }> {
   if (wan === undefined) return { state: s, actions: [], result: { known: false, nat: undefined } };
   const kind = classifyNat(wan, publicIPv4);
   const actions: Action[] = [log('info', `router WAN address ${wan}`, { nat: kind ?? 'none' })];
@@ -162,7 +223,8 @@ export function observeWan(s: NetworkState, publicIPv4: string, wan: string | un
   actions.push(alert('natOptions', `${kind}:${wan}`, 'alert.nat.options', {}, 'warn'));
   // IPv4 is shared, but IPv6 reaches this Pi: name the endpoint clients on IPv6 networks can use.
   const ipv6 = s.ipv6?.address;
-  if (kind === 'cgnat' && ipv6 && hasIPv6) actions.push(alert('natIpv6', `${wan}:${ipv6}`, 'alert.nat.ipv6Endpoint', { ipv6, endpoint: hostname ?? `[${ipv6}]` }, 'warn'));
+  if (kind === 'cgnat' && ipv6 && hasIPv6)
+    actions.push(alert('natIpv6', `${wan}:${ipv6}`, 'alert.nat.ipv6Endpoint', { ipv6, endpoint: hostname ?? `[${ipv6}]` }, 'warn'));
   return { state: s, actions, result: { known: true, nat: { kind, wan } } };
 }
 
@@ -180,7 +242,8 @@ export function remindNoip(s: NetworkState, now: Date, policy: WatchPolicy): Dec
   if (!cycle) return { state: s, actions: [], result: {} };
   const noip = { ...s.noip, cycleStart: cycle.cycleStart };
   const iso = cycle.confirmBy.toISOString();
-  if (now.getTime() < cycle.confirmBy.getTime() - NOIP_REMIND_DAYS_BEFORE * DAY || noip.remindedFor === iso) return { state: { ...s, noip }, actions: [], result: {} };
+  if (now.getTime() < cycle.confirmBy.getTime() - NOIP_REMIND_DAYS_BEFORE * DAY || noip.remindedFor === iso)
+    return { state: { ...s, noip }, actions: [], result: {} };
   return {
     state: { ...s, noip: { ...noip, remindedFor: iso } },
     actions: [alert('noip', iso, 'alert.noipConfirm', { hostname: policy.ddnsHostname ?? '', date: iso }, 'warn')],

@@ -27,5 +27,7 @@ export function hasGlobalIPv6(): boolean {
 
 /** A global IPv6 address of this machine's interfaces, if it has one. */
 export function globalIPv6(): string | undefined {
-  return Object.values(networkInterfaces()).flatMap((addrs) => addrs ?? []).find((a) => a.family === 'IPv6' && !a.internal && isPublicIPv6(a.address))?.address;
+  return Object.values(networkInterfaces())
+    .flatMap((addrs) => addrs ?? [])
+    .find((a) => a.family === 'IPv6' && !a.internal && isPublicIPv6(a.address))?.address;
 }

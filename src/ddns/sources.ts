@@ -55,7 +55,6 @@ function httpSource(url: string, family: IpFamily): PublicIpSource {
   };
 }
 
-
 function dnsSource(url: URL, family: IpFamily, name: string): PublicIpSource {
   // URL keeps IPv6 hosts bracketed; node:dns wants "[v6]:port" or a bare address.
   const host = url.hostname;

@@ -37,7 +37,11 @@ export function natPmpReader(gateway: string, port = NAT_PMP_PORT, timeoutMs = 2
  * The router's WAN address the way routers offer it: UPnP IGD first (most home routers), then NAT-PMP at
  * the gateway (Apple and some others). Either may be missing: then the answer is undefined.
  */
-export function routerWanReader(gateway: string | undefined, natPmpPort = NAT_PMP_PORT, upnp: { externalAddress(): Promise<string | undefined> } = upnpMapper(undefined, gateway)): WanAddressReader {
+export function routerWanReader(
+  gateway: string | undefined,
+  natPmpPort = NAT_PMP_PORT,
+  upnp: { externalAddress(): Promise<string | undefined> } = upnpMapper(undefined, gateway),
+): WanAddressReader {
   const pmp = gateway ? natPmpReader(gateway, natPmpPort) : undefined;
   return {
     async read() {

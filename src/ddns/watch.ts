@@ -176,7 +176,10 @@ export class IpWatch implements IpWatchService {
   summary(): IpWatchSummary {
     const s = this.o.store.data;
     const address = s.ipv4?.address ?? s.ipv6?.address;
-    return { ...(address ? { address } : {}), ...(this.o.provider && s.ddns.blocked ? { ddnsBlockedAnswer: s.ddns.lastAnswer ?? '' } : {}) };
+    return {
+      ...(address ? { address } : {}),
+      ...(this.o.provider && s.ddns.blocked ? { ddnsBlockedAnswer: s.ddns.lastAnswer ?? '' } : {}),
+    };
   }
 
   async ipStatus(options: { refresh: boolean }): Promise<IpStatus> {
@@ -216,7 +219,7 @@ export class IpWatch implements IpWatchService {
       const step = new Steps(decisions.resetIfReconfigured(this.o.store.data, this.policy.fingerprint), this.o.logger);
       const s = step.state;
       const current: Addresses = { ipv4: s.ipv4?.address, ipv6: this.o.hasIPv6() ? s.ipv6?.address : undefined };
-      if (!current.ipv4 && !current.ipv6) return { outcome: 'no-address' } as ForcedUpdate;
+      if (!current.ipv4 && !current.ipv6) return { outcome: 'no-address' };
       const result = await this.update(step, current, this.o.now(), true);
       if (this.o.hostname && current.ipv4 && result.outcome === 'good') {
         step.take(decisions.observeDns(step.state, this.o.hostname, current.ipv4, await this.o.resolver.resolve(this.o.hostname, 4), false));

@@ -25,13 +25,21 @@ export function parseConntrack(text: string, family: 4 | 6): ConntrackFlow[] {
     if (!source || !destination) continue;
     const sport = first('sport');
     const dport = first('dport');
-    flows.push({ family, protocol, source, destination, ...(sport ? { sport: Number(sport) } : {}), ...(dport ? { dport: Number(dport) } : {}) });
+    flows.push({
+      family,
+      protocol,
+      source,
+      destination,
+      ...(sport ? { sport: Number(sport) } : {}),
+      ...(dport ? { dport: Number(dport) } : {}),
+    });
   }
   return flows;
 }
 
 /** The flows a peer's new rules forbid (what must be cut). Pure. */
-export const forbiddenFlows = (flows: readonly ConntrackFlow[], rules: readonly PolicyRule[]): ConntrackFlow[] => flows.filter((f) => verdictFor(rules, f) === 'drop');
+export const forbiddenFlows = (flows: readonly ConntrackFlow[], rules: readonly PolicyRule[]): ConntrackFlow[] =>
+  flows.filter((f) => verdictFor(rules, f) === 'drop');
 
 /** The `conntrack -D` arguments that delete exactly one flow (all of one protocol between two hosts when it has no ports). */
 export function deleteArgs(f: ConntrackFlow): string[] {
@@ -62,8 +70,14 @@ export class Conntrack {
   /** Whether conntrack can be used (asked once; a missing one is logged once). */
   async check(): Promise<boolean> {
     if (this.available !== undefined) return this.available;
-    this.available = await this.run(['--version']).then((r) => r.exitCode === 0, () => false);
-    if (!this.available) this.o.logger?.warn('conntrack not found: after /route, connections opened before the change keep running until they end (install the conntrack package)');
+    this.available = await this.run(['--version']).then(
+      (r) => r.exitCode === 0,
+      () => false,
+    );
+    if (!this.available)
+      this.o.logger?.warn(
+        'conntrack not found: after /route, connections opened before the change keep running until they end (install the conntrack package)',
+      );
     return this.available;
   }
 

@@ -72,10 +72,17 @@ export class NftSession {
   private async start(): Promise<{ child: ResultPromise }> {
     const { execa } = await import('execa');
     const [file, ...args] = this.o.argv;
-    const child = execa(file!, [...args, '-i'], { stdin: 'pipe', stdout: 'ignore', stderr: 'pipe', buffer: false, reject: false, cleanup: true });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => this.onStderr(chunk));
-    child.stdin!.on('error', () => undefined); // a dead nft: reported by its end below
+    const child = execa(file!, [...args, '-i'], {
+      stdin: 'pipe',
+      stdout: 'ignore',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      cleanup: true,
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => this.onStderr(chunk));
+    child.stdin.on('error', () => undefined); // a dead nft: reported by its end below
     // Its end is noticed at once ('exit'), and for a start that failed (not found) when execa settles.
     child.once('exit', (code, signal) => this.ended(child, signal ? `was killed (${signal})` : `exited with ${code}`));
     void child.then((r) => this.ended(child, r.failed ? (r.shortMessage ?? 'failed') : `exited with ${r.exitCode}`));

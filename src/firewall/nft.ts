@@ -34,7 +34,9 @@ export function peerScript(peer: PolicyPeer, s: FirewallSettings, present: Reado
   const table = `inet ${tableName(s.iface)}`;
   const chain = profileChain(peer.profile);
   // A profile's chain is written once (its rules depend only on the profile and the settings).
-  const lines = chainWritten ? [] : [`add chain ${table} ${chain}`, `flush chain ${table} ${chain}`, ...peerRules(peer, s).map((r) => `add rule ${table} ${chain} ${r}`)];
+  const lines = chainWritten
+    ? []
+    : [`add chain ${table} ${chain}`, `flush chain ${table} ${chain}`, ...peerRules(peer, s).map((r) => `add rule ${table} ${chain} ${r}`)];
   for (const a of peer.addresses) {
     const { family, host } = hostOf(a);
     // `present`: what the map holds (kept by the caller since the last sync); a changed verdict is deleted and added.

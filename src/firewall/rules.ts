@@ -34,7 +34,9 @@ export function profileRules(profile: string, s: FirewallSettings): PolicyRule[]
   const seen = new Set<string>();
   const push = (r: PolicyRule) => {
     const key = JSON.stringify(r);
-    if (!seen.has(key)) rules.push(r), seen.add(key);
+    if (seen.has(key)) return;
+    rules.push(r);
+    seen.add(key);
   };
   // The Pi's own tunnel addresses (ping, DNS on the Pi) come first: isolation below must not cut them off.
   for (const cidr of s.serverAddresses) push({ family: familyOf(cidr), cidr, verdict: 'accept' });

@@ -21,7 +21,11 @@ export interface FirewallOptions {
   settings: () => FirewallSettings;
 }
 
-const present = (runner: CommandRunner, file: string, args: string[]) => runner.run(file, args, { reject: false }).then((r) => r.exitCode === 0, () => false);
+const present = (runner: CommandRunner, file: string, args: string[]) =>
+  runner.run(file, args, { reject: false }).then(
+    (r) => r.exitCode === 0,
+    () => false,
+  );
 
 /** The backend auto picks on this system; undefined: none installed. */
 export async function detectBackend(runner: CommandRunner): Promise<'nftables' | 'iptables' | undefined> {
@@ -40,7 +44,9 @@ export function firewallPolicy(o: FirewallOptions): PeerPolicy {
     chosen = true;
     const kind = o.setting === 'auto' ? await detectBackend(o.runner) : o.setting;
     if (kind === undefined) {
-      o.logger.warn('neither nftables (nft) nor iptables found: per-peer profiles are NOT enforced by this Pi, only written into client configs (set WG_FIREWALL=off to silence this)');
+      o.logger.warn(
+        'neither nftables (nft) nor iptables found: per-peer profiles are NOT enforced by this Pi, only written into client configs (set WG_FIREWALL=off to silence this)',
+      );
       return undefined;
     }
     o.logger.info(`per-peer firewall: ${kind}`);

@@ -62,7 +62,14 @@ export function systemProbes(opts: { runner: CommandRunner; interfaceUp: () => P
       const dir = join(sys, 'sys/class/thermal');
       const zones = await readdir(dir).catch(() => [] as string[]);
       const values = await Promise.all(
-        zones.filter((z) => z.startsWith('thermal_zone')).map((z) => readFile(join(dir, z, 'temp'), 'utf8').then((t) => Number(t.trim()), () => NaN)),
+        zones
+          .filter((z) => z.startsWith('thermal_zone'))
+          .map((z) =>
+            readFile(join(dir, z, 'temp'), 'utf8').then(
+              (t) => Number(t.trim()),
+              () => NaN,
+            ),
+          ),
       );
       return values.filter((v) => Number.isFinite(v));
     },
@@ -206,7 +213,9 @@ export class HealthMonitor {
     const { key, params } = a.problem;
     const wrapper = a.kind === 'resolved' ? 'health.resolved' : a.kind === 'alert' && a.repeat ? 'health.stillAlert' : 'health.alert';
     this.o.logger.warn(`health: ${a.kind} ${a.problem.id}`);
-    await this.o.notifier.toAdmins((t) => textReply(t(wrapper, { message: t(key, params) }))).catch((error: unknown) => this.o.logger.warn('health: telling admins failed', { error }));
+    await this.o.notifier
+      .toAdmins((t) => textReply(t(wrapper, { message: t(key, params) })))
+      .catch((error: unknown) => this.o.logger.warn('health: telling admins failed', { error }));
   }
 
   private async load(): Promise<Stored | undefined> {
@@ -220,7 +229,9 @@ export class HealthMonitor {
 
   private async save(running: boolean): Promise<void> {
     const stored: Stored = { running, active: this.state.active };
-    await writeFileAtomic(this.o.statePath, `${JSON.stringify(stored)}\n`).catch((error: unknown) => this.o.logger.warn('health: cannot save its state (disk full or read-only?)', { error }));
+    await writeFileAtomic(this.o.statePath, `${JSON.stringify(stored)}\n`).catch((error: unknown) =>
+      this.o.logger.warn('health: cannot save its state (disk full or read-only?)', { error }),
+    );
   }
 }
 
@@ -233,7 +244,13 @@ export function doctorWithHealth(base: DoctorService | undefined, health: () => 
 
 /** One observation without alerts or state, for `wg-chatops doctor` (the bot's monitor alerts). */
 export async function healthCheckOnce(opts: Omit<HealthOptions, 'notifier' | 'statePath' | 'intervalSeconds' | 'logger'>): Promise<CheckResult[]> {
-  const m = new HealthMonitor({ ...opts, notifier: { toAdmins: async () => [], toUser: async () => [], edit: async () => undefined }, logger: silentLogger, statePath: '/nonexistent/health.json', intervalSeconds: 3600 });
+  const m = new HealthMonitor({
+    ...opts,
+    notifier: { toAdmins: async () => [], toUser: async () => [], edit: async () => undefined },
+    logger: silentLogger,
+    statePath: '/nonexistent/health.json',
+    intervalSeconds: 3600,
+  });
   await m.check();
   return m.checkResults();
 }

@@ -52,7 +52,12 @@ export const installSchema = z.object({
     .string()
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()))
-    .pipe(z.string().regex(/^[A-Za-z0-9_.@-]{1,15}$/, 'expected a network interface name such as eth0').optional()),
+    .pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.@-]{1,15}$/, 'expected a network interface name such as eth0')
+        .optional(),
+    ),
   INSTALL_SERVICE_USER: z
     .string()
     .optional()

@@ -64,7 +64,7 @@ function packageDir(): string {
 
 function translator(env: Env): Translate {
   const locale = toLocale(env.LC_ALL || env.LC_MESSAGES || env.LANG);
-  return createI18n().t(locale) as unknown as Translate;
+  return createI18n().t(locale);
 }
 
 /** clack writes to a stream (it asks its width); tests hand in a plain writer. */
@@ -72,7 +72,11 @@ const asWritable = (w: Writer): Writable =>
   w instanceof Writable ? w : new Writable({ write: (chunk: Buffer, _enc, done) => (w.write(chunk.toString()), done()) });
 
 const clackPrompter = (deps: InstallCliDeps, t: Translate): Prompter =>
-  createClackPrompter({ input: deps.stdin, output: asWritable(deps.stdout), labels: { yes: t('install.ask.yes'), no: t('install.ask.no'), interrupted: t('install.run.interrupted') } });
+  createClackPrompter({
+    input: deps.stdin,
+    output: asWritable(deps.stdout),
+    labels: { yes: t('install.ask.yes'), no: t('install.ask.no'), interrupted: t('install.run.interrupted') },
+  });
 
 const line = (w: Writer) => (s: string) => void w.write(`${s}\n`);
 
@@ -87,7 +91,9 @@ function report(error: unknown, t: Translate, stderr: Writer): number {
     return 1;
   }
   if (error instanceof ConfigError) {
-    stderr.write(`${t('install.run.badInput', { where: error.variable, problem: error.message.slice(error.variable.length + 2) })}\n${t('install.run.nothingWritten')}\n`);
+    stderr.write(
+      `${t('install.run.badInput', { where: error.variable, problem: error.message.slice(error.variable.length + 2) })}\n${t('install.run.nothingWritten')}\n`,
+    );
     return 2;
   }
   if (error instanceof SetupVarsError) {
@@ -113,10 +119,15 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
   const envFilePath = deps.env.INSTALL_ENV_FILE ?? '/etc/wg-chatops/.env';
   let existing: Env = {};
   const existingText = await readFile(path(envFilePath), 'utf8').catch(() => undefined);
-  if (existingText !== undefined) existing = parseEnv(existingText) as Env;
-  const fromFile = options.answers ? parseAnswersText(await readFile(options.answers, 'utf8').catch((e: Error) => {
-    throw new ConfigError(options.answers!, `cannot read: ${e.message}`);
-  }), options.answers) : {};
+  if (existingText !== undefined) existing = parseEnv(existingText);
+  const fromFile = options.answers
+    ? parseAnswersText(
+        await readFile(options.answers, 'utf8').catch((e: Error) => {
+          throw new ConfigError(options.answers!, `cannot read: ${e.message}`);
+        }),
+        options.answers,
+      )
+    : {};
   // --restore: the backup is opened (recovery code from standard input) and checked before anything else.
   const restore = options.restore ? await openRestore(resolve(options.restore), deps, t) : undefined;
   const state = await loadState(path(STATE_PATH));
@@ -127,7 +138,11 @@ async function prepare(argv: string[], deps: InstallCliDeps, t: Translate, allow
 
   let pivpn: PivpnLayout | undefined;
   if (answers.install.INSTALL_ADOPT_PIVPN) {
-    pivpn = await detectPivpnLayout({ root, configDir: answers.config.wireguard.WG_CONFIG_DIR, interfaceName: answers.config.wireguard.WG_INTERFACE });
+    pivpn = await detectPivpnLayout({
+      root,
+      configDir: answers.config.wireguard.WG_CONFIG_DIR,
+      interfaceName: answers.config.wireguard.WG_INTERFACE,
+    });
     if (pivpn?.settings) {
       values = { ...existing, ...envFromPivpn(pivpn.settings), ...restored, ...deps.env, ...fromFile };
       answers = validateAnswers(values, options.answers ?? 'environment');
@@ -203,8 +218,7 @@ export function runInstallCli(argv: string[], deps: InstallCliDeps): Promise<num
     // Every step is checked and planned (its questions asked) before any changes anything.
     // The restore step is listed only when there is a backup to restore.
     const planned = await planSteps(ctx, ctx.restore ? installSteps : installSteps.filter((s) => s.id !== 'restore'));
-    const summary = (reports: StepReport[], key: string) =>
-      out(t(key, { changed: reports.filter((r) => r.status !== 'done').length, total: reports.length }));
+    const summary = (reports: StepReport[], key: string) => out(t(key, { changed: reports.filter((r) => r.status !== 'done').length, total: reports.length }));
     if (ctx.dryRun) return (summary(reportDryRun(ctx, planned, out), 'install.run.dryRunSummary'), 0);
     if (prompt.interactive && planned.some((p) => p.status === 'todo' && !p.step.deferred)) {
       prompt.show(t('install.run.planTitle'), [...planLines(ctx, planned), '', t('install.run.planSecrets')]);

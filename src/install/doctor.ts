@@ -36,7 +36,14 @@ export interface DoctorDeps {
   insideBot?: boolean;
 }
 
-const result = (id: string, status: CheckStatus, key: string, params: Record<string, string | number> = {}, fixKey?: string, fixParams?: Record<string, string | number>): CheckResult => ({
+const result = (
+  id: string,
+  status: CheckStatus,
+  key: string,
+  params: Record<string, string | number> = {},
+  fixKey?: string,
+  fixParams?: Record<string, string | number>,
+): CheckResult => ({
   id,
   status,
   key,
@@ -77,7 +84,9 @@ export function createDoctorService(deps: DoctorDeps): DoctorService {
     },
     async () => {
       const v = await stdoutOf(deps.runner, 'sysctl', ['-n', 'net.ipv4.ip_forward']);
-      return v === '1' ? result('forwarding', 'ok', 'doctor.forwarding.ok') : result('forwarding', 'fail', 'doctor.forwarding.off', {}, 'doctor.fix.forwarding');
+      return v === '1'
+        ? result('forwarding', 'ok', 'doctor.forwarding.ok')
+        : result('forwarding', 'fail', 'doctor.forwarding.off', {}, 'doctor.fix.forwarding');
     },
     async () => {
       const nft = (await stdoutOf(deps.runner, 'nft', ['list', 'ruleset'])) ?? '';
@@ -121,7 +130,9 @@ export function createDoctorService(deps: DoctorDeps): DoctorService {
       for (const name of await readdir(path(deps.config.dataDir)).catch(() => [])) if (name.endsWith('.json')) await check(join(deps.config.dataDir, name));
       return loose.length === 0
         ? result('permissions', 'ok', 'doctor.permissions.ok')
-        : result('permissions', 'fail', 'doctor.permissions.loose', { files: loose.join(', ') }, 'doctor.fix.permissions', { files: loose.map((l) => l.replace(/ \(.*\)$/, '')).join(' ') });
+        : result('permissions', 'fail', 'doctor.permissions.loose', { files: loose.join(', ') }, 'doctor.fix.permissions', {
+            files: loose.map((l) => l.replace(/ \(.*\)$/, '')).join(' '),
+          });
     },
   ];
 
@@ -164,7 +175,13 @@ function networkChecks(deps: DoctorDeps): (() => Promise<CheckResult | undefined
     async () => {
       // IPv4 shared (CGNAT) but a global IPv6 here: say to use IPv6 (the AAAA record).
       const host = deps.config.ddns.DDNS_HOSTNAME ?? endpointHost(deps.config.wireguard.WG_ENDPOINT);
-      const advice = ipv6Advice({ wan, publicIPv4: publicIp, ipv6: globalIPv6(), ddnsIpv6: deps.config.ddns.DDNS_IPV6, ...(host && !/^[\d.]+$/.test(host) ? { hostname: host } : {}) });
+      const advice = ipv6Advice({
+        wan,
+        publicIPv4: publicIp,
+        ipv6: globalIPv6(),
+        ddnsIpv6: deps.config.ddns.DDNS_IPV6,
+        ...(host && !/^[\d.]+$/.test(host) ? { hostname: host } : {}),
+      });
       if (!advice) return undefined;
       const text = ipv6AdviceText(advice);
       return result('ipv6', 'warn', text.statusKey, text.params, text.adviceKey);
@@ -174,13 +191,21 @@ function networkChecks(deps: DoctorDeps): (() => Promise<CheckResult | undefined
       if (!host || /^[\d.]+$/.test(host)) return result('dns', 'skip', 'doctor.dns.none');
       const addresses = await net.resolve(host, deps.config);
       if (!addresses || addresses.length === 0) return result('dns', 'fail', 'doctor.dns.unresolved', { host }, 'doctor.fix.dns');
-      if (publicIp && !addresses.includes(publicIp)) return result('dns', 'fail', 'doctor.dns.mismatch', { host, resolved: addresses.join(', '), publicIp }, 'doctor.fix.dns');
+      if (publicIp && !addresses.includes(publicIp))
+        return result('dns', 'fail', 'doctor.dns.mismatch', { host, resolved: addresses.join(', '), publicIp }, 'doctor.fix.dns');
       return result('dns', 'ok', 'doctor.dns.ok', { host, resolved: addresses.join(', ') });
     },
     async () => {
       const m = deps.state?.portMapping;
       if (!m || m.method !== 'upnp' || !deps.lan) return undefined;
-      const ok = await net.portMapper(deps.lan.gateway).check({ method: 'upnp', externalPort: m.port, ...(m.controlUrl ? { controlUrl: m.controlUrl, serviceType: m.serviceType ?? 'urn:schemas-upnp-org:service:WANIPConnection:1' } : {}) }, deps.lan.address);
+      const ok = await net.portMapper(deps.lan.gateway).check(
+        {
+          method: 'upnp',
+          externalPort: m.port,
+          ...(m.controlUrl ? { controlUrl: m.controlUrl, serviceType: m.serviceType ?? 'urn:schemas-upnp-org:service:WANIPConnection:1' } : {}),
+        },
+        deps.lan.address,
+      );
       if (ok === false) return result('upnp', 'fail', 'doctor.upnp.gone', { port: m.port, lan: deps.lan.address }, 'doctor.fix.upnp');
       return result('upnp', ok ? 'ok' : 'skip', ok ? 'doctor.upnp.ok' : 'doctor.upnp.unknown', { port: m.port, lan: deps.lan.address });
     },

@@ -31,7 +31,8 @@ export async function findDrift(files: { conf: string; db: string; journal: stri
   for (const p of peers) {
     const m = known[p.name];
     if (!m || m.publicKey !== p.publicKey) findings.push(`peer "${p.name}" is in ${files.conf} but not in the database (added by hand)`);
-    else if (Boolean(m.disabled) === p.enabled) findings.push(`peer "${p.name}" is ${p.enabled ? 'enabled' : 'disabled'} in ${files.conf} but not in the database (changed by hand)`);
+    else if (Boolean(m.disabled) === p.enabled)
+      findings.push(`peer "${p.name}" is ${p.enabled ? 'enabled' : 'disabled'} in ${files.conf} but not in the database (changed by hand)`);
   }
   for (const [name, m] of Object.entries(known)) {
     if (inFile.get(name)?.publicKey !== m.publicKey) findings.push(`peer "${name}" is in the database but not in ${files.conf} (removed by hand)`);
@@ -40,7 +41,8 @@ export async function findDrift(files: { conf: string; db: string; journal: stri
   if (journal) {
     const records = [0, 1].map((i) => decode(journal.subarray(i * SLOT_BYTES, (i + 1) * SLOT_BYTES))).filter((r) => r !== undefined);
     const last = records.sort((a, b) => b.seq - a.seq)[0];
-    if (last && (last.state === 'begun' || last.state === 'undoing')) findings.push(`the ${last.change.op} of "${last.change.entry.name}" was interrupted (finished at the next start)`);
+    if (last && (last.state === 'begun' || last.state === 'undoing'))
+      findings.push(`the ${last.change.op} of "${last.change.entry.name}" was interrupted (finished at the next start)`);
   }
   if (liveAllowedIps !== undefined) {
     const live = new Map(
@@ -53,7 +55,8 @@ export async function findDrift(files: { conf: string; db: string; journal: stri
     for (const p of wanted) if (!live.has(p.publicKey)) findings.push(`peer "${p.name}" is enabled in ${files.conf} but not on the live interface`);
     const allowed = new Set(wanted.map((p) => p.publicKey));
     for (const p of peers) if (!p.enabled && live.has(p.publicKey)) findings.push(`peer "${p.name}" is disabled in ${files.conf} but live on the interface`);
-    for (const key of live.keys()) if (!allowed.has(key) && !peers.some((p) => p.publicKey === key)) findings.push(`peer ${key.slice(0, 8)}… is live but not in ${files.conf}`);
+    for (const key of live.keys())
+      if (!allowed.has(key) && !peers.some((p) => p.publicKey === key)) findings.push(`peer ${key.slice(0, 8)}… is live but not in ${files.conf}`);
   }
   return findings;
 }

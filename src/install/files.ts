@@ -51,5 +51,9 @@ export async function applyPlan(ctx: InstallContext, plan: Plan): Promise<void> 
 
 export const showCommand = (argv: string[], secrets?: string[]): string => {
   const [bin, ...args] = argv;
-  return describeCommand(bin!, args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)), secrets);
+  return describeCommand(
+    bin!,
+    args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)),
+    secrets,
+  );
 };

@@ -32,7 +32,15 @@ export async function kernelAccessCheck(deps: KernelAccessDeps): Promise<CheckRe
   // Down or not WireGuard at all: the interface check says so.
   if (!link || !/\swireguard\s/.test(` ${link} `)) return undefined;
   const pid = Number(await stdoutOf(runner, 'systemctl', ['show', '-p', 'MainPID', '--value', 'wg-chatops']));
-  if (!pid) return { id: 'kernel-access', status: 'warn', key: 'doctor.kernelAccess.notRunning', params: { iface }, fixKey: 'doctor.fix.service', fixParams: {} };
+  if (!pid)
+    return {
+      id: 'kernel-access',
+      status: 'warn',
+      key: 'doctor.kernelAccess.notRunning',
+      params: { iface },
+      fixKey: 'doctor.fix.service',
+      fixParams: {},
+    };
   const status = await readFile(deps.path(`/proc/${pid}/status`), 'utf8').catch(() => '');
   let has = effectiveCapability(status, CAP_NET_ADMIN);
   if (has === undefined) {

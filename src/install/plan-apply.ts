@@ -38,7 +38,11 @@ const mode = (m: number) => `0${m.toString(8).padStart(3, '0')}`;
  * a secret file's masked preview (the settings in .env) is shown whenever there is one.
  */
 export function describePlan(ctx: InstallContext, plan: Plan, write: (line: string) => void, contents = ctx.dryRun): void {
-  const show = (text: string) => text.trimEnd().split('\n').forEach((line) => write(`      | ${line}`));
+  const show = (text: string) =>
+    text
+      .trimEnd()
+      .split('\n')
+      .forEach((line) => write(`      | ${line}`));
   for (const f of plan.files) {
     write(`    ${ctx.t('install.run.file', { path: f.path, mode: mode(f.mode) })}`);
     if (f.secret && f.preview !== undefined) show(f.preview);
@@ -97,8 +101,14 @@ export interface ApplyOptions {
 }
 
 /** The second pass: applies exactly the plans made by planSteps, in order. */
-export async function applySteps(ctx: InstallContext, planned: readonly PlannedStep[], write: (line: string) => void, options: ApplyOptions = {}): Promise<StepReport[]> {
+export async function applySteps(
+  ctx: InstallContext,
+  planned: readonly PlannedStep[],
+  write: (line: string) => void,
+  options: ApplyOptions = {},
+): Promise<StepReport[]> {
   const reports: StepReport[] = [];
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kept only to be put back as it was
   const say = ctx.say;
   for (const p of planned) {
     const head = title(ctx, p, planned.length);

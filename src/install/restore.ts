@@ -47,7 +47,11 @@ export function restoredSettings(input: RestoreInput | undefined): Env {
 
 /** System paths (as on the Pi). The settings file is not among them: the bot-env step writes it from the layer above. */
 function systemRoots(ctx: InstallContext): BackupRoots {
-  return { wgConfigDir: ctx.answers.config.wireguard.WG_CONFIG_DIR, dataDir: ctx.answers.config.dataDir, pivpnDir: PIVPN_SETUP_VARS.replace(/\/setupVars\.conf$/, '') };
+  return {
+    wgConfigDir: ctx.answers.config.wireguard.WG_CONFIG_DIR,
+    dataDir: ctx.answers.config.dataDir,
+    pivpnDir: PIVPN_SETUP_VARS.replace(/\/setupVars\.conf$/, ''),
+  };
 }
 
 async function pending(ctx: InstallContext): Promise<RestoreFile[]> {
@@ -73,7 +77,11 @@ async function restorePlan(ctx: InstallContext): Promise<Plan> {
   // The bot, as its own user, reads and writes its data; WG_CONFIG_DIR is handed over by the bot-service step.
   if (files.some((f) => f.area === 'data')) plan.commands.push({ argv: ['chown', '-R', `${user}:${user}`, ctx.path(ctx.answers.config.dataDir)] });
   const p = ctx.restore?.payload;
-  if (p) plan.notes.push({ key: 'install.restore.from', params: { host: p.hostname, date: p.createdAt, version: p.appVersion, count: files.length } });
+  if (p)
+    plan.notes.push({
+      key: 'install.restore.from',
+      params: { host: p.hostname, date: p.createdAt, version: p.appVersion, count: files.length },
+    });
   return plan;
 }
 

@@ -11,7 +11,14 @@ export interface InstallState {
   version: 1;
   /** 'static' made static by install, 'reserved' the user reserves it on the router. */
   lanAddress?: { decision: 'static' | 'reserved' | 'already-static'; address: string; via?: string };
-  portMapping?: { method: 'upnp' | 'natpmp' | 'manual'; port: number; lanAddress: string; controlUrl?: string; serviceType?: string; gateway?: string };
+  portMapping?: {
+    method: 'upnp' | 'natpmp' | 'manual';
+    port: number;
+    lanAddress: string;
+    controlUrl?: string;
+    serviceType?: string;
+    gateway?: string;
+  };
   ddnsChecked?: { hostname: string; at: string };
   unattendedUpgrades?: 'enabled' | 'declined';
   pivpnAdopted?: boolean;

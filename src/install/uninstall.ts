@@ -35,7 +35,12 @@ export async function runUninstall(ctx: InstallContext, options: { purge: boolea
   const mapping = ctx.state.portMapping;
   if (mapping && mapping.method !== 'manual') {
     await act(ctx.t('install.uninstall.unmap', { port: mapping.port }), () =>
-      ctx.net.portMapper(mapping.gateway).unmap({ method: mapping.method as 'upnp' | 'natpmp', externalPort: mapping.port, ...(mapping.controlUrl ? { controlUrl: mapping.controlUrl, serviceType: mapping.serviceType ?? 'urn:schemas-upnp-org:service:WANIPConnection:1' } : {}), ...(mapping.gateway ? { gateway: mapping.gateway } : {}) }),
+      ctx.net.portMapper(mapping.gateway).unmap({
+        method: mapping.method as 'upnp' | 'natpmp',
+        externalPort: mapping.port,
+        ...(mapping.controlUrl ? { controlUrl: mapping.controlUrl, serviceType: mapping.serviceType ?? 'urn:schemas-upnp-org:service:WANIPConnection:1' } : {}),
+        ...(mapping.gateway ? { gateway: mapping.gateway } : {}),
+      }),
     );
   }
   for (const path of ctx.state.created) {
@@ -46,14 +51,20 @@ export async function runUninstall(ctx: InstallContext, options: { purge: boolea
     await run(['systemctl', 'disable', '--now', `wg-quick@${iface}`]);
     for (const path of ctx.state.created.filter((p) => p.startsWith(dir))) await remove(path);
     await remove(ctx.answers.install.INSTALL_ENV_FILE);
-    await act(ctx.t('install.uninstall.remove', { path: ctx.answers.config.dataDir }), () => rm(ctx.path(ctx.answers.config.dataDir), { recursive: true, force: true }));
+    await act(ctx.t('install.uninstall.remove', { path: ctx.answers.config.dataDir }), () =>
+      rm(ctx.path(ctx.answers.config.dataDir), { recursive: true, force: true }),
+    );
     await run(['userdel', ctx.answers.install.INSTALL_SERVICE_USER]);
   } else {
     out(`  ${ctx.t('install.uninstall.keptKeys', { dir, env: ctx.answers.install.INSTALL_ENV_FILE })}`);
   }
   if (!ctx.dryRun) {
     if (purge) await rm(ctx.path(STATE_PATH), { force: true });
-    else await saveState(ctx.path(STATE_PATH), { ...ctx.state, created: ctx.state.created.filter((p) => p.startsWith(dir) || p === ctx.answers.install.INSTALL_ENV_FILE) });
+    else
+      await saveState(ctx.path(STATE_PATH), {
+        ...ctx.state,
+        created: ctx.state.created.filter((p) => p.startsWith(dir) || p === ctx.answers.install.INSTALL_ENV_FILE),
+      });
   }
   out(ctx.t('install.uninstall.done'));
 }

@@ -37,7 +37,8 @@ function combinedMapper(gateway: string | undefined): PortMapper {
 export function defaultWanProbe(version: string): WanProbe {
   return {
     async publicIPv4(config) {
-      const specs = config.ddns.PUBLIC_IP_SOURCES === 'none' ? [] : config.ddns.PUBLIC_IP_SOURCES === 'default' ? DEFAULT_SOURCES : config.ddns.PUBLIC_IP_SOURCES;
+      const specs =
+        config.ddns.PUBLIC_IP_SOURCES === 'none' ? [] : config.ddns.PUBLIC_IP_SOURCES === 'default' ? DEFAULT_SOURCES : config.ddns.PUBLIC_IP_SOURCES;
       if (specs.length === 0) return undefined;
       const result = await detectPublicIp(specs.map(parseSourceSpec), 4, 5000);
       return result.ok ? result.address : undefined;

@@ -69,7 +69,13 @@ function errorReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) {
     // A known failure's fix (ToolError.hint) is what the operator needs most: keep it next to the message.
     const hint = (value as { hint?: unknown }).hint;
-    return { name: value.name, message: value.message, ...(hint ? { hint } : {}), cause: value.cause, stack: value.stack?.split('\n').slice(0, 6).join('\n') };
+    return {
+      name: value.name,
+      message: value.message,
+      ...(hint ? { hint } : {}),
+      cause: value.cause,
+      stack: value.stack?.split('\n').slice(0, 6).join('\n'),
+    };
   }
   return value;
 }

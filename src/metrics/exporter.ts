@@ -45,12 +45,20 @@ export function createMetrics(): Metrics {
   const sent = c('wireguard_sent_bytes_total', 'Bytes sent to the peer');
   const received = c('wireguard_received_bytes_total', 'Bytes received from the peer');
   const handshake = g('wireguard_latest_handshake_seconds', 'UNIX time of the latest handshake with the peer (0: never)', peerLabels);
-  const ddnsOutcome = g('wg_chatops_ddns_last_update_outcome', '1 for the outcome of the latest DDNS update (good, nochg, fatal, retry)', ['provider', 'outcome']);
+  const ddnsOutcome = g('wg_chatops_ddns_last_update_outcome', '1 for the outcome of the latest DDNS update (good, nochg, fatal, retry)', [
+    'provider',
+    'outcome',
+  ]);
   const ddnsAttempt = g('wg_chatops_ddns_last_update_timestamp_seconds', 'UNIX time of the latest DDNS update attempt', ['provider']);
   const ddnsBlocked = g('wg_chatops_ddns_blocked', '1 while DDNS updates are stopped after a fatal answer', ['provider']);
   const ipChange = g('wg_chatops_public_ip_last_change_timestamp_seconds', 'UNIX time the current public address was first seen', ['family']);
   const health = g('wg_chatops_health_problem', '1 for each health problem found by the latest check', ['problem']);
-  const commandCount = new client.Counter({ name: 'wg_chatops_commands_total', help: 'Chat commands run, by command and outcome', labelNames: ['command', 'outcome'], registers: [registry] });
+  const commandCount = new client.Counter({
+    name: 'wg_chatops_commands_total',
+    help: 'Chat commands run, by command and outcome',
+    labelNames: ['command', 'outcome'],
+    registers: [registry],
+  });
   const commandSeconds = new client.Histogram({
     name: 'wg_chatops_command_duration_seconds',
     help: 'Time to answer a chat command',
@@ -72,7 +80,12 @@ export function createMetrics(): Metrics {
     peersGauge.set({ interface: name, state: 'online' }, online);
     interfaceUp.set({ interface: name }, iface ? 1 : 0);
     for (const p of peers) {
-      const labels = { interface: name, public_key: p.entry.publicKey, allowed_ips: p.entry.allowedIps.join(','), friendly_name: p.entry.name };
+      const labels = {
+        interface: name,
+        public_key: p.entry.publicKey,
+        allowed_ips: p.entry.allowedIps.join(','),
+        friendly_name: p.entry.name,
+      };
       enabled.set(labels, p.entry.enabled ? 1 : 0);
       if (iface && p.live) {
         sent.inc(labels, p.live.txBytes);

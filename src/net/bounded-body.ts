@@ -9,8 +9,8 @@ export async function readBoundedText(response: Response, limit: number): Promis
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
+    const { done, value } = (await reader.read()) as { done: boolean; value?: Uint8Array };
+    if (done || !value) break;
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel().catch(() => undefined);

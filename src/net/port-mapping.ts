@@ -19,7 +19,10 @@ const HTTP_TIMEOUT_MS = 5000;
  * e.g. a router emulator or a test), and IPv6 link-local/ULA. Anything else is not the LAN.
  */
 export function isLanAddress(address: string): boolean {
-  const a = address.replace(/^::ffff:/i, '').replace(/^\[|\]$/g, '').split('%')[0]!;
+  const a = address
+    .replace(/^::ffff:/i, '')
+    .replace(/^\[|\]$/g, '')
+    .split('%')[0]!;
   if (isIP(a) === 4) {
     const [x, y] = a.split('.').map(Number) as [number, number];
     return x === 10 || x === 127 || (x === 172 && y >= 16 && y <= 31) || (x === 192 && y === 168) || (x === 169 && y === 254);
@@ -39,7 +42,6 @@ function lanHost(url: string): string | undefined {
     return undefined;
   }
 }
-
 
 export interface PortMapping {
   method: 'upnp' | 'natpmp';
@@ -61,7 +63,11 @@ export interface PortMapper {
 
 const SSDP_ADDRESS = '239.255.255.250';
 const SSDP_PORT = 1900;
-const WAN_SERVICES = ['urn:schemas-upnp-org:service:WANIPConnection:2', 'urn:schemas-upnp-org:service:WANIPConnection:1', 'urn:schemas-upnp-org:service:WANPPPConnection:1'];
+const WAN_SERVICES = [
+  'urn:schemas-upnp-org:service:WANIPConnection:2',
+  'urn:schemas-upnp-org:service:WANIPConnection:1',
+  'urn:schemas-upnp-org:service:WANPPPConnection:1',
+];
 const DESCRIPTION = 'wg-chatops WireGuard';
 
 /** LOCATION URLs of Internet gateway devices answering an SSDP M-SEARCH within timeoutMs. */
@@ -111,7 +117,13 @@ export function findWanService(xml: string, location: string): { controlUrl: str
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-async function soap(controlUrl: string, serviceType: string, action: string, args: Record<string, string | number>, timeoutMs = 5000): Promise<{ ok: boolean; body: string }> {
+async function soap(
+  controlUrl: string,
+  serviceType: string,
+  action: string,
+  args: Record<string, string | number>,
+  timeoutMs = 5000,
+): Promise<{ ok: boolean; body: string }> {
   const argXml = Object.entries(args)
     .map(([k, v]) => `<${k}>${xmlEscape(String(v))}</${k}>`)
     .join('');
@@ -137,7 +149,10 @@ const tag = (xml: string, name: string) => new RegExp(`<(?:\\w+:)?${name}>\\s*([
  * `gateway`: the default gateway's address. The WAN address is believed only from a device at that
  * address (another box on the LAN could claim any address); without it, never.
  */
-export function upnpMapper(discover: () => Promise<string[]> = () => ssdpDiscover(), gateway?: string): PortMapper & { externalAddress(): Promise<string | undefined> } {
+export function upnpMapper(
+  discover: () => Promise<string[]> = () => ssdpDiscover(),
+  gateway?: string,
+): PortMapper & { externalAddress(): Promise<string | undefined> } {
   const service = async () => {
     for (const location of await discover()) {
       const host = lanHost(location);
@@ -182,7 +197,11 @@ export function upnpMapper(discover: () => Promise<string[]> = () => ssdpDiscove
     },
     async unmap(mapping) {
       if (!mapping.controlUrl || !mapping.serviceType) return;
-      await soap(mapping.controlUrl, mapping.serviceType, 'DeletePortMapping', { NewRemoteHost: '', NewExternalPort: mapping.externalPort, NewProtocol: 'UDP' });
+      await soap(mapping.controlUrl, mapping.serviceType, 'DeletePortMapping', {
+        NewRemoteHost: '',
+        NewExternalPort: mapping.externalPort,
+        NewProtocol: 'UDP',
+      });
     },
     async externalAddress() {
       if (!gateway) return undefined;

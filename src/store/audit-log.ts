@@ -42,7 +42,11 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   };
 
   const append = async (line: string) => {
-    if (size === undefined) size = await stat(options.path).then((s) => s.size, () => 0);
+    if (size === undefined)
+      size = await stat(options.path).then(
+        (s) => s.size,
+        () => 0,
+      );
     if (size + line.length > maxBytes && size > 0) await rotate();
     await appendFile(options.path, line, { mode: 0o600 });
     size += Buffer.byteLength(line);

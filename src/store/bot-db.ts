@@ -13,7 +13,14 @@ function dictionary<T>(from: Record<string, T> = {}): Record<string, T> {
   return Object.assign(Object.create(null) as Record<string, T>, from);
 }
 
-export const emptyBotData = (): BotData => ({ version: SCHEMA_VERSION, peers: dictionary(), users: dictionary(), requests: dictionary(), trash: dictionary(), profiles: dictionary() });
+export const emptyBotData = (): BotData => ({
+  version: SCHEMA_VERSION,
+  peers: dictionary(),
+  users: dictionary(),
+  requests: dictionary(),
+  trash: dictionary(),
+  profiles: dictionary(),
+});
 
 export function migrateBotData(raw: unknown): BotData {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('database is not a JSON object');

@@ -59,7 +59,11 @@ export class DeletionLog {
   }
 
   /** Load the log (and, once, the whole-file deletions.json of older versions, given as `legacy`). */
-  static async open(path: string, options: DeletionLogOptions = {}, legacy?: { path: string; entries: () => Promise<(MessageToDelete & { at: number })[]> }): Promise<DeletionLog> {
+  static async open(
+    path: string,
+    options: DeletionLogOptions = {},
+    legacy?: { path: string; entries: () => Promise<(MessageToDelete & { at: number })[]> },
+  ): Promise<DeletionLog> {
     const entries = new Map<string, DeletionEntry>();
     let dead = 0;
     let text = '';
@@ -76,7 +80,8 @@ export class DeletionLog {
         line = JSON.parse(raw) as Line;
       } catch {
         // The last line may be torn by a crash mid-append; any other bad line is reported and skipped.
-        if (i < lines.length - 1 && !(i === lines.length - 2 && lines[lines.length - 1] === '')) options.onWarning?.(`${path}:${i + 1}: unreadable line skipped`);
+        if (i < lines.length - 1 && !(i === lines.length - 2 && lines[lines.length - 1] === ''))
+          options.onWarning?.(`${path}:${i + 1}: unreadable line skipped`);
         return;
       }
       if ('put' in line && line.put && typeof line.put.id === 'string') {
@@ -91,7 +96,16 @@ export class DeletionLog {
     if (legacy) {
       const old = await legacy.entries().catch(() => []);
       for (const r of old) {
-        const e: DeletionEntry = { platform: r.platform, chatId: r.chatId, messageId: r.messageId, recipient: r.recipient, id: deletionId(r), at: r.at, sentAt: r.at, attempts: 0 };
+        const e: DeletionEntry = {
+          platform: r.platform,
+          chatId: r.chatId,
+          messageId: r.messageId,
+          recipient: r.recipient,
+          id: deletionId(r),
+          at: r.at,
+          sentAt: r.at,
+          attempts: 0,
+        };
         if (!entries.has(e.id)) log.put(e);
       }
       await log.flush();

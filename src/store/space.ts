@@ -14,7 +14,13 @@ export function spaceGuard(files: readonly string[], margin = SPACE_MARGIN_BYTES
     const need = new Map<number, { dir: string; bytes: number }>();
     for (const file of files) {
       const dir = dirname(file);
-      const [info, size] = await Promise.all([stat(dir), stat(file).then((s) => s.size, () => 0)]);
+      const [info, size] = await Promise.all([
+        stat(dir),
+        stat(file).then(
+          (s) => s.size,
+          () => 0,
+        ),
+      ]);
       const entry = need.get(info.dev) ?? { dir, bytes: margin };
       entry.bytes += size;
       need.set(info.dev, entry);

@@ -14,7 +14,16 @@ import { publicKeyFromPrivate } from '../core/keys.js';
 import type { PeerEntry } from '../core/peer.js';
 import type { PeerChange } from '../core/peer-change.js';
 import type { InterfaceConfigFile, InterfaceDocument, PeerIndex } from '../core/ports.js';
-import { addPeer, allAllowedIps, listPeers, parseServerConfig, removePeer, renderServerConfig, setPeerEnabled, type ServerConfigDoc } from '../core/server-config.js';
+import {
+  addPeer,
+  allAllowedIps,
+  listPeers,
+  parseServerConfig,
+  removePeer,
+  renderServerConfig,
+  setPeerEnabled,
+  type ServerConfigDoc,
+} from '../core/server-config.js';
 
 export interface DocumentOptions {
   /** WG_SUBNET / WG_SUBNET6 override the file's [Interface] Address. */
@@ -47,7 +56,10 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
     const before = await file.stamp();
     const text = await file.read();
     if (text === undefined) {
-      throw new ConfigError('WG_CONFIG_DIR', `${file.path} does not exist: run "wg-chatops install", or point WG_CONFIG_DIR/WG_INTERFACE at your WireGuard config`);
+      throw new ConfigError(
+        'WG_CONFIG_DIR',
+        `${file.path} does not exist: run "wg-chatops install", or point WG_CONFIG_DIR/WG_INTERFACE at your WireGuard config`,
+      );
     }
     let parsed: ServerConfigDoc;
     try {
@@ -60,7 +72,9 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
     try {
       nextSubnet = options.subnet ? tunnelSubnetFromCidr(options.subnet, options.subnet6) : tunnelSubnetFromAddresses(parsed.iface.addresses);
     } catch (error) {
-      throw new ConfigError(options.subnet ? 'WG_SUBNET' : file.path, `cannot tell the tunnel subnet: ${(error as Error).message} (set WG_SUBNET)`, { cause: error });
+      throw new ConfigError(options.subnet ? 'WG_SUBNET' : file.path, `cannot tell the tunnel subnet: ${(error as Error).message} (set WG_SUBNET)`, {
+        cause: error,
+      });
     }
     const duplicate = findDuplicate(parsed, nextSubnet);
     if (duplicate) throw new ConfigError(`${file.path}:${duplicate.line}`, duplicate.message);
@@ -108,7 +122,14 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
       const head = previous.doc.segments;
       if (head.every((segment, i) => next.segments[i] === segment)) {
         const before = typeof previous.content === 'string' ? [Buffer.from(previous.content)] : previous.content;
-        return appendChunks(before, [Buffer.from(next.segments.slice(head.length).map((segment) => segment.text).join(''))]);
+        return appendChunks(before, [
+          Buffer.from(
+            next.segments
+              .slice(head.length)
+              .map((segment) => segment.text)
+              .join(''),
+          ),
+        ]);
       }
     }
     return [Buffer.from(renderServerConfig(next))];
@@ -177,7 +198,10 @@ export function findDuplicate(doc: ServerConfigDoc, subnet: TunnelSubnet): { lin
     const label = segment.kind === 'managed' ? `peer "${segment.name}"` : 'a hand-written [Peer]';
     const first = byKey.get(segment.entry.publicKey);
     if (first) {
-      return { line: here, message: `${label} has the same PublicKey as ${first.label} (line ${first.line}); WireGuard keeps only one of them. Remove one of the two, or give one a new key (wg genkey), then start again.` };
+      return {
+        line: here,
+        message: `${label} has the same PublicKey as ${first.label} (line ${first.line}); WireGuard keeps only one of them. Remove one of the two, or give one a new key (wg genkey), then start again.`,
+      };
     }
     byKey.set(segment.entry.publicKey, { line: here, label });
     for (const cidr of segment.entry.allowedIps) {
@@ -185,7 +209,10 @@ export function findDuplicate(doc: ServerConfigDoc, subnet: TunnelSubnet): { lin
       const address = cidr.split('/')[0]!.toLowerCase();
       const other = byAddress.get(address);
       if (other) {
-        return { line: here, message: `${label} has the address ${address} of ${other.label} (line ${other.line}); traffic would reach only one of them. Give one a free address in ${subnetText(subnet)}, or remove it, then start again.` };
+        return {
+          line: here,
+          message: `${label} has the address ${address} of ${other.label} (line ${other.line}); traffic would reach only one of them. Give one a free address in ${subnetText(subnet)}, or remove it, then start again.`,
+        };
       }
       byAddress.set(address, { line: here, label });
     }

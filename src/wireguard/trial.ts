@@ -40,7 +40,11 @@ export async function trialSetup(config: Config, env: Env, logger: Logger, chatO
 /** With a chat token the bot is meant to run the real VPN: never a silent trial; it stops and says why. */
 export async function refuseTrial(config: Config, env: Env): Promise<void> {
   const problem = await interfaceConfigProblem(config.interfaceConfigPath);
-  if (problem) throw new ConfigError(env.WG_CONFIG_DIR ? 'WG_CONFIG_DIR' : config.interfaceConfigPath, `${problem}; the bot stops rather than run an offline trial with a chat token set`);
+  if (problem)
+    throw new ConfigError(
+      env.WG_CONFIG_DIR ? 'WG_CONFIG_DIR' : config.interfaceConfigPath,
+      `${problem}; the bot stops rather than run an offline trial with a chat token set`,
+    );
 }
 
 /** Why the server config cannot be used by this process, in words for the operator; undefined when it can. */

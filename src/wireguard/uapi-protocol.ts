@@ -39,7 +39,8 @@ export function setPeerRequest(peer: LivePeer): string {
   lines.push('replace_allowed_ips=true');
   for (const ip of peer.allowedIps) lines.push(`allowed_ip=${allowedIpToUapi(ip)}`);
   if (peer.persistentKeepalive !== undefined) {
-    if (!Number.isInteger(peer.persistentKeepalive) || peer.persistentKeepalive < 0 || peer.persistentKeepalive > 65535) throw new Error('persistent keepalive must be 0–65535');
+    if (!Number.isInteger(peer.persistentKeepalive) || peer.persistentKeepalive < 0 || peer.persistentKeepalive > 65535)
+      throw new Error('persistent keepalive must be 0–65535');
     lines.push(`persistent_keepalive_interval=${peer.persistentKeepalive}`);
   }
   return `${lines.join('\n')}\n\n`;
@@ -81,7 +82,7 @@ export function parseGetAnswer(answer: string): InterfaceLiveState {
   };
   const end = answer.lastIndexOf('errno=');
   let lineNumber = 0;
-  for (let at = 0; at < end; ) {
+  for (let at = 0; at < end;) {
     const next = answer.indexOf('\n', at);
     const line = answer.slice(at, next);
     at = next + 1;

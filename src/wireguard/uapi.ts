@@ -27,7 +27,10 @@ export function withUserspaceApi(fallback: LiveInterface, socketDir = USERSPACE_
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
       if (code === 'EACCES' || code === 'EPERM') throw permissionDenied(fallback.name, what, `${socketPath}: ${code}`, error);
-      throw new ToolError(`${what} on ${fallback.name} via ${socketPath} failed: ${(error as Error).message}`, { cause: error, code: code === 'ETIMEDOUT' ? 'timed-out' : 'failed' });
+      throw new ToolError(`${what} on ${fallback.name} via ${socketPath} failed: ${(error as Error).message}`, {
+        cause: error,
+        code: code === 'ETIMEDOUT' ? 'timed-out' : 'failed',
+      });
     }
   };
   /** A request that cannot be written, or an answer that cannot be read, as a ToolError naming the step. */
@@ -51,8 +54,18 @@ export function withUserspaceApi(fallback: LiveInterface, socketDir = USERSPACE_
       const answer = await ask(GET_REQUEST, 'reading the peers');
       return answer === undefined ? fallback.state() : checked('reading the peers', () => parseGetAnswer(answer));
     },
-    setPeer: (peer: LivePeer) => change('wg set', () => setPeerRequest(peer), () => fallback.setPeer(peer)),
-    removePeer: (publicKey: string) => change('wg set … remove', () => removePeerRequest(publicKey), () => fallback.removePeer(publicKey)),
+    setPeer: (peer: LivePeer) =>
+      change(
+        'wg set',
+        () => setPeerRequest(peer),
+        () => fallback.setPeer(peer),
+      ),
+    removePeer: (publicKey: string) =>
+      change(
+        'wg set … remove',
+        () => removePeerRequest(publicKey),
+        () => fallback.removePeer(publicKey),
+      ),
   };
 }
 

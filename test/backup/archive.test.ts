@@ -7,7 +7,16 @@ import { SCHEMA_VERSION } from '../../src/store/bot-db.js';
 
 const payloadWith = (path: string) =>
   new TextEncoder().encode(
-    JSON.stringify({ format: 'wg-chatops-backup', formatVersion: 1, schemaVersion: SCHEMA_VERSION, appVersion: '0.1.0', createdAt: '2026-12-01T00:00:00Z', hostname: 'pi', interfaceName: 'wg0', files: [{ area: 'data', path, mode: 0o600, data: '' }] }),
+    JSON.stringify({
+      format: 'wg-chatops-backup',
+      formatVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
+      appVersion: '0.1.0',
+      createdAt: '2026-12-01T00:00:00Z',
+      hostname: 'pi',
+      interfaceName: 'wg0',
+      files: [{ area: 'data', path, mode: 0o600, data: '' }],
+    }),
   );
 
 describe('backup payload', () => {
@@ -31,7 +40,8 @@ describe('backup payload', () => {
   });
 
   it('settings lose every secret value and keep the rest', () => {
-    const text = 'WG_INTERFACE=wg0\nTELEGRAM_BOT_TOKEN=123:abc\nexport SLACK_BOT_TOKEN=xoxb-1\n# DDNS_TOKEN=old\nDDNS_PASSWORD = pw\nMETRICS_TOKEN=0123456789abcdef\n';
+    const text =
+      'WG_INTERFACE=wg0\nTELEGRAM_BOT_TOKEN=123:abc\nexport SLACK_BOT_TOKEN=xoxb-1\n# DDNS_TOKEN=old\nDDNS_PASSWORD = pw\nMETRICS_TOKEN=0123456789abcdef\n';
     expect(withoutSecrets(text)).toBe('WG_INTERFACE=wg0\nTELEGRAM_BOT_TOKEN=\nexport SLACK_BOT_TOKEN=\n# DDNS_TOKEN=\nDDNS_PASSWORD=\nMETRICS_TOKEN=\n');
   });
 });

@@ -15,13 +15,18 @@ const run = (args: string[], env: NodeJS.ProcessEnv, stdin: string) => runBin(ar
 function machine() {
   const dir = mkdtempSync(join(tmpdir(), 'wgc-bk-e2e-'));
   mkdirSync(join(dir, 'wg'));
-  return { dir, env: botEnv({ WG_CONFIG_DIR: join(dir, 'wg'), DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net' }) };
+  return {
+    dir,
+    env: botEnv({ WG_CONFIG_DIR: join(dir, 'wg'), DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net' }),
+  };
 }
 
 describe('backup on the console, restore with the program', () => {
   it('/backup prints an armored age file that wg-chatops restore accepts', async () => {
     const pi = machine();
-    writeFileSync(join(pi.dir, 'wg', 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, { mode: 0o600 });
+    writeFileSync(join(pi.dir, 'wg', 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, {
+      mode: 0o600,
+    });
     const key = await run(['backup-key'], pi.env, '');
     const code = /(AGE-SECRET-KEY-1[0-9A-Z]+)/.exec(key.stdout)![1]!;
 

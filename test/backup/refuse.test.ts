@@ -15,7 +15,7 @@ import { UserError } from '../../src/core/errors.js';
 import { generateKeyPair } from '../../src/core/keys.js';
 import { SCHEMA_VERSION } from '../../src/store/bot-db.js';
 import { botEnv, runBin } from '../helpers/cli.js';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 
 function hasAgeTool(): boolean {
   try {
@@ -43,12 +43,21 @@ function snapshot(...dirs: string[]): Record<string, string> {
 
 function machine() {
   const base = mkdtempSync(join(tmpdir(), 'wgc-bk-'));
-  const roots: BackupRoots = { wgConfigDir: join(base, 'wireguard'), dataDir: join(base, 'data'), pivpnDir: join(base, 'pivpn'), envFile: join(base, 'env', '.env') };
+  const roots: BackupRoots = {
+    wgConfigDir: join(base, 'wireguard'),
+    dataDir: join(base, 'data'),
+    pivpnDir: join(base, 'pivpn'),
+    envFile: join(base, 'env', '.env'),
+  };
   mkdirSync(roots.wgConfigDir, { recursive: true });
   mkdirSync(roots.dataDir, { recursive: true });
   mkdirSync(join(base, 'env'));
-  writeFileSync(join(roots.wgConfigDir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, { mode: 0o600 });
-  writeFileSync(join(roots.dataDir, 'db.json'), JSON.stringify({ version: SCHEMA_VERSION, peers: {}, users: {}, requests: {}, trash: {}, profiles: {} }), { mode: 0o600 });
+  writeFileSync(join(roots.wgConfigDir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, {
+    mode: 0o600,
+  });
+  writeFileSync(join(roots.dataDir, 'db.json'), JSON.stringify({ version: SCHEMA_VERSION, peers: {}, users: {}, requests: {}, trash: {}, profiles: {} }), {
+    mode: 0o600,
+  });
   writeFileSync(roots.envFile!, 'WG_INTERFACE=wg0\nSLACK_BOT_TOKEN=xoxb-secret-secret\nDDNS_TOKEN=abc\n', { mode: 0o600 });
   return { base, roots };
 }
@@ -82,7 +91,9 @@ describe('restore refuses and changes nothing', () => {
     expect(r.missingSecrets).toEqual(['DDNS_TOKEN']);
     expect(before).toContain('xoxb-secret-secret');
     expect(await readRecipient(target.roots.dataDir)).toBe(await readRecipient(source.roots.dataDir));
-    const everything = Object.keys(snapshot(target.base)).map((p) => readFileSync(p, 'utf8')).join('\n');
+    const everything = Object.keys(snapshot(target.base))
+      .map((p) => readFileSync(p, 'utf8'))
+      .join('\n');
     expect(everything).not.toContain(code);
     expect(readFileSync(join(target.roots.wgConfigDir, 'wg0.conf'))).toEqual(readFileSync(join(source.roots.wgConfigDir, 'wg0.conf')));
     expect(statSync(join(target.roots.wgConfigDir, 'wg0.conf')).mode & 0o777).toBe(0o600);
@@ -107,7 +118,16 @@ describe('restore refuses and changes nothing', () => {
       'a backup from a newer version',
       async () => {
         const recipient = (await readRecipient(source.roots.dataDir))!;
-        const payload = { format: 'wg-chatops-backup', formatVersion: 1, schemaVersion: SCHEMA_VERSION + 1, appVersion: '9.0.0', createdAt: new Date().toISOString(), hostname: 'pi', interfaceName: 'wg0', files: [] };
+        const payload = {
+          format: 'wg-chatops-backup',
+          formatVersion: 1,
+          schemaVersion: SCHEMA_VERSION + 1,
+          appVersion: '9.0.0',
+          createdAt: new Date().toISOString(),
+          hostname: 'pi',
+          interfaceName: 'wg0',
+          files: [],
+        };
         return { bytes: await encryptFor(recipient, new TextEncoder().encode(JSON.stringify(payload))), code };
       },
       'backup.newer',
@@ -116,7 +136,16 @@ describe('restore refuses and changes nothing', () => {
       'a backup whose paths leave their directory',
       async () => {
         const recipient = (await readRecipient(source.roots.dataDir))!;
-        const payload = { format: 'wg-chatops-backup', formatVersion: 1, schemaVersion: SCHEMA_VERSION, appVersion: '0.1.0', createdAt: new Date().toISOString(), hostname: 'pi', interfaceName: 'wg0', files: [{ area: 'data', path: '../../etc/passwd', mode: 0o600, data: '' }] };
+        const payload = {
+          format: 'wg-chatops-backup',
+          formatVersion: 1,
+          schemaVersion: SCHEMA_VERSION,
+          appVersion: '0.1.0',
+          createdAt: new Date().toISOString(),
+          hostname: 'pi',
+          interfaceName: 'wg0',
+          files: [{ area: 'data', path: '../../etc/passwd', mode: 0o600, data: '' }],
+        };
         return { bytes: await encryptFor(recipient, new TextEncoder().encode(JSON.stringify(payload))), code };
       },
       'backup.notBackup',
@@ -167,7 +196,11 @@ describe('wg-chatops backup-key, backup, restore (the program)', () => {
     const code = /(AGE-SECRET-KEY-1[0-9A-Z]+)/.exec(key.stdout)?.[1];
     expect(code).toBeDefined();
     expect(key.stdout).toMatch(/shown only this once/);
-    expect(Object.keys(snapshot(m.base)).map((p) => readFileSync(p, 'utf8')).join('\n')).not.toContain(code);
+    expect(
+      Object.keys(snapshot(m.base))
+        .map((p) => readFileSync(p, 'utf8'))
+        .join('\n'),
+    ).not.toContain(code);
     const again = await cli(['backup-key'], env, '');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/A backup key exists already/);

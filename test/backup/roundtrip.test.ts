@@ -47,7 +47,15 @@ describe.runIf(tunnelTestsEnabled())('backup and restore with a real tunnel', ()
 
   it('the old client config pings through after wipe, fresh install and restore', { timeout: 90_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wgc-rt-data-'));
-    const env = { WG_FIREWALL: 'off', WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`, WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' };
+    const env = {
+      WG_FIREWALL: 'off',
+      WG_INTERFACE: lab.serverIface,
+      WG_CONFIG_DIR: lab.configDir,
+      WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`,
+      WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr,
+      DATA_DIR: dataDir,
+      ADMIN_KEYS: 'test:admin',
+    };
     const config = parseConfig(env, { isRoot: true, cwd: dataDir });
     const logger = createMemoryLogger();
     const app = await buildApp(config, { logger, runner: createProcessRunner(logger) });
@@ -60,7 +68,9 @@ describe.runIf(tunnelTestsEnabled())('backup and restore with a real tunnel', ()
     const serverPublicKey = sh('wg', ['show', lab.serverIface, 'public-key']).trim();
 
     const roots: BackupRoots = { wgConfigDir: lab.configDir, dataDir, envFile: join(dataDir, '..', `wgc-rt-${lab.id}.env`) };
-    writeFileSync(roots.envFile!, `WG_INTERFACE=${lab.serverIface}\nTELEGRAM_BOT_TOKEN=123456:AAAAsecretsecretsecretsecretsecret1\n`, { mode: 0o600 });
+    writeFileSync(roots.envFile!, `WG_INTERFACE=${lab.serverIface}\nTELEGRAM_BOT_TOKEN=123456:AAAAsecretsecretsecretsecretsecret1\n`, {
+      mode: 0o600,
+    });
     const backup = await makeBackupFile(roots, { appVersion: '0.1.0', interfaceName: lab.serverIface, now: new Date() });
     expect(backup.peers).toBe(2);
     // Encrypted: neither keys nor names nor the token are readable in the file.
@@ -80,7 +90,11 @@ describe.runIf(tunnelTestsEnabled())('backup and restore with a real tunnel', ()
 
     // A fresh install: a new server key and an empty data directory, and the new token typed in again.
     mkdirSync(dataDir, { mode: 0o700 });
-    writeFileSync(join(lab.configDir, `${lab.serverIface}.conf`), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.83.0.1/24\nListenPort = 51999\n`, { mode: 0o600 });
+    writeFileSync(
+      join(lab.configDir, `${lab.serverIface}.conf`),
+      `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.83.0.1/24\nListenPort = 51999\n`,
+      { mode: 0o600 },
+    );
     writeFileSync(roots.envFile!, `TELEGRAM_BOT_TOKEN=654321:BBBBnewtokennewtokennewtokennew1\n`, { mode: 0o600 });
 
     const result = await restoreBackup(readFileSync(backupPath), code, roots);
@@ -93,7 +107,12 @@ describe.runIf(tunnelTestsEnabled())('backup and restore with a real tunnel', ()
 
     const again = await buildApp(config, { logger, runner: createProcessRunner(logger) });
     await again.start();
-    expect(again.peers.list().map((p) => p.entry.name).sort()).toEqual(['laptop', 'phone']);
+    expect(
+      again.peers
+        .list()
+        .map((p) => p.entry.name)
+        .sort(),
+    ).toEqual(['laptop', 'phone']);
     expect(again.db.data.peers.phone?.owner).toBe('test:admin');
     // The phone still holds a session with the old server; WireGuard makes a new handshake after about
     // 15 s without answers (as a real phone would), with the unchanged config.

@@ -35,35 +35,42 @@ describe.runIf(bootedTestsEnabled())('install on a booted Debian bookworm with N
     await box?.destroy();
   }, 2 * MIN);
 
-  it('apt refuses the package for its nodejs dependency; install from a checkout refuses before changing anything', async () => {
-    const bootMs = await box.boot();
-    console.info(`booted bookworm: boot to running ${(bootMs / 1000).toFixed(1)} s`);
-    expect((await box.run(['node', '--version'])).trim()).toMatch(/^v18\./);
+  it(
+    'apt refuses the package for its nodejs dependency; install from a checkout refuses before changing anything',
+    async () => {
+      const bootMs = await box.boot();
+      console.info(`booted bookworm: boot to running ${(bootMs / 1000).toFixed(1)} s`);
+      expect((await box.run(['node', '--version'])).trim()).toMatch(/^v18\./);
 
-    const apt = await aptInstall(box, deb);
-    expect(apt.code).not.toBe(0);
-    expect(apt.stdout + apt.stderr).toMatch(/wg-chatops : Depends: nodejs \(>= 20\.19\)/);
-    expect((await box.exec(['dpkg-query', '-W', '-f', '${Status}', 'wg-chatops'])).stdout).not.toContain('installed');
+      const apt = await aptInstall(box, deb);
+      expect(apt.code).not.toBe(0);
+      expect(apt.stdout + apt.stderr).toMatch(/wg-chatops : Depends: nodejs \(>= 20\.19\)/);
+      expect((await box.exec(['dpkg-query', '-W', '-f', '${Status}', 'wg-chatops'])).stdout).not.toContain('installed');
 
-    await box.run(['sh', '-c', 'umask 077; cat > /root/answers.env'], {
-      input: 'TELEGRAM_BOT_TOKEN=123456:TEST-fake-token-abcdefghijklmnop\nTELEGRAM_ADMIN_IDS=1001\nWG_ENDPOINT=vpn.example.org:51820\nINSTALL_STATIC_IP=no\nINSTALL_PORT_MAPPING=manual\n',
-    });
-    const before = await fileHashes(box, WATCHED);
-    const t0 = Date.now();
-    const r = await box.exec(['node', '/root/wg-chatops/bin/wg-chatops.js', 'install', '--answers', '/root/answers.env']);
-    console.info(`booted bookworm: install refused in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.stderr.trim()}`);
-    expect(r.code).not.toBe(0);
-    // The catalogue's advice (install.preflight.node), not a SyntaxError from loading the bundle.
-    expect(r.stderr).not.toMatch(/SyntaxError|does not provide an export/);
-    expect(r.stderr).toMatch(/Node\.js 18\.\d+\.\d+ is too old: wg-chatops needs 20\.12 or newer/);
-    expect(r.stderr).toContain('https://deb.nodesource.com/setup_20.x');
-    expect(r.stderr).toContain('trixie');
-    const ja = await box.exec(['node', '/root/wg-chatops/bin/wg-chatops.js', 'install', '--answers', '/root/answers.env'], { env: { LANG: 'ja_JP.UTF-8' } });
-    expect(ja.code).not.toBe(0);
-    expect(ja.stderr).toContain('は古すぎます');
-    // Nothing anywhere install could write has changed: no user, unit, settings, interface.
-    expect(await fileHashes(box, WATCHED)).toBe(before);
-    expect((await box.exec(['getent', 'passwd', 'wg-chatops'])).code).not.toBe(0);
-    expect((await box.exec(['ip', 'link', 'show', 'wg0'])).code).not.toBe(0);
-  }, 10 * MIN);
+      await box.run(['sh', '-c', 'umask 077; cat > /root/answers.env'], {
+        input:
+          'TELEGRAM_BOT_TOKEN=123456:TEST-fake-token-abcdefghijklmnop\nTELEGRAM_ADMIN_IDS=1001\nWG_ENDPOINT=vpn.example.org:51820\nINSTALL_STATIC_IP=no\nINSTALL_PORT_MAPPING=manual\n',
+      });
+      const before = await fileHashes(box, WATCHED);
+      const t0 = Date.now();
+      const r = await box.exec(['node', '/root/wg-chatops/bin/wg-chatops.js', 'install', '--answers', '/root/answers.env']);
+      console.info(`booted bookworm: install refused in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${r.stderr.trim()}`);
+      expect(r.code).not.toBe(0);
+      // The catalogue's advice (install.preflight.node), not a SyntaxError from loading the bundle.
+      expect(r.stderr).not.toMatch(/SyntaxError|does not provide an export/);
+      expect(r.stderr).toMatch(/Node\.js 18\.\d+\.\d+ is too old: wg-chatops needs 20\.12 or newer/);
+      expect(r.stderr).toContain('https://deb.nodesource.com/setup_20.x');
+      expect(r.stderr).toContain('trixie');
+      const ja = await box.exec(['node', '/root/wg-chatops/bin/wg-chatops.js', 'install', '--answers', '/root/answers.env'], {
+        env: { LANG: 'ja_JP.UTF-8' },
+      });
+      expect(ja.code).not.toBe(0);
+      expect(ja.stderr).toContain('は古すぎます');
+      // Nothing anywhere install could write has changed: no user, unit, settings, interface.
+      expect(await fileHashes(box, WATCHED)).toBe(before);
+      expect((await box.exec(['getent', 'passwd', 'wg-chatops'])).code).not.toBe(0);
+      expect((await box.exec(['ip', 'link', 'show', 'wg0'])).code).not.toBe(0);
+    },
+    10 * MIN,
+  );
 });

@@ -18,7 +18,15 @@ describe('traffic chart', () => {
   });
 
   it('shifts times into the chart time zone', () => {
-    const spec = trafficChartSpec({ title: 't', range: '24h', series: [{ label: 'a', points: [{ at: now, rx: 1, tx: 1 }] }], stacked: false, offsetMinutes: () => 540, timeLabel: 'x', font: 'sans-serif' });
+    const spec = trafficChartSpec({
+      title: 't',
+      range: '24h',
+      series: [{ label: 'a', points: [{ at: now, rx: 1, tx: 1 }] }],
+      stacked: false,
+      offsetMinutes: () => 540,
+      timeLabel: 'x',
+      font: 'sans-serif',
+    });
     const values = (spec.data as { values: { t: number; v: number }[] }).values;
     expect(values[0]!.t).toBe(now * 1000 + 540 * 60_000);
     expect(values[0]!.v).toBe(0.002); // 2 bytes in KB

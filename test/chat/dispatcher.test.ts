@@ -5,7 +5,6 @@ import { bindArgs, UsageError } from '../../src/core/args.js';
 import { peersCommand } from '../../commands/peers.js';
 import { admin, offlineApp, plain, stranger } from '../helpers/app.js';
 
-
 describe('parseCommandLine', () => {
   it('reads the command and its words, dropping a @bot mention', () => {
     expect(parseCommandLine('/AddPeer@my_bot  laptop ')).toEqual({ name: 'addpeer', args: ['laptop'] });

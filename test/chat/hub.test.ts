@@ -12,7 +12,15 @@ import { RecordingAdapter } from '../helpers/app.js';
 async function hubAt(path: string, clock: { now: number }, ttl = 900) {
   const i18n = createI18n();
   const deletions = await DeletionLog.open(path);
-  const hub: ChatHub = new ChatHub({ translator: (l) => i18n.t(l), admins: () => hub.platformAdminKeys(), localeOf: () => 'en', deletions, secretTtlSeconds: ttl, logger: createMemoryLogger(), now: () => clock.now });
+  const hub: ChatHub = new ChatHub({
+    translator: (l) => i18n.t(l),
+    admins: () => hub.platformAdminKeys(),
+    localeOf: () => 'en',
+    deletions,
+    secretTtlSeconds: ttl,
+    logger: createMemoryLogger(),
+    now: () => clock.now,
+  });
   const chat = new RecordingAdapter(['admin', 'admin2']);
   hub.register(chat);
   return { hub, chat };
@@ -55,7 +63,14 @@ describe('ChatHub', () => {
 });
 
 describe('ChatHub.deliver: secrets go private only', () => {
-  const asked = (isPrivateChat: boolean) => ({ platform: 'test', userId: 'bob', displayName: 'Bob', text: '/conf x', isPrivateChat, origin: isPrivateChat ? 'bob-dm' : 'group-1' });
+  const asked = (isPrivateChat: boolean) => ({
+    platform: 'test',
+    userId: 'bob',
+    displayName: 'Bob',
+    text: '/conf x',
+    isPrivateChat,
+    origin: isPrivateChat ? 'bob-dm' : 'group-1',
+  });
   const secret = { ...textReply('PrivateKey = …'), secret: true };
 
   it('a secret asked in a group goes to the private chat, scheduled for deletion; the group hears only where it went', async () => {

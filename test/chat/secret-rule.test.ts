@@ -80,7 +80,13 @@ describe('a secret asked for in a group goes private only, and expires there', (
       const output = new PassThrough();
       let printed = '';
       output.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
-      const terminal = createConsoleAdapter({ dispatcher: app.dispatcher, input, output, drawQr: async (text) => `QR(${text.length})`, userName: 'pi' });
+      const terminal = createConsoleAdapter({
+        dispatcher: app.dispatcher,
+        input,
+        output,
+        drawQr: async (text) => `QR(${text.length})`,
+        userName: 'pi',
+      });
       const targets: Target['kind'][] = [];
       const send = terminal.send.bind(terminal);
       terminal.send = (to, reply) => (targets.push(to.kind), send(to, reply));

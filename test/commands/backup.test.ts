@@ -17,7 +17,15 @@ async function setup(schedule: 'weekly' | 'daily' | 'off' = 'weekly') {
   const { app, chat } = await appWithRecorder();
   let now = new Date('2026-12-01T12:00:00Z');
   const roots = { wgConfigDir: app.config.wireguard.WG_CONFIG_DIR, dataDir: app.config.dataDir };
-  const service = new BackupService({ roots, appVersion: '0.1.0', interfaceName: 'wg0', schedule, notifier: app.hub, logger: createMemoryLogger(), now: () => now });
+  const service = new BackupService({
+    roots,
+    appVersion: '0.1.0',
+    interfaceName: 'wg0',
+    schedule,
+    notifier: app.hub,
+    logger: createMemoryLogger(),
+    now: () => now,
+  });
   app.services.backup = service;
   return { app, chat, service, roots, advance: (ms: number) => (now = new Date(now.getTime() + ms)) };
 }
@@ -40,7 +48,10 @@ describe('/backup', () => {
     const file = reply!.attachments![0]!;
     expect(file.name).toMatch(/^wg-chatops-backup-.*\.age$/);
     // Scheduled for deletion: one entry in the deletion log.
-    const scheduled = readFileSync(join(app.config.dataDir, 'deletions.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { put?: { chatId: string } });
+    const scheduled = readFileSync(join(app.config.dataDir, 'deletions.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { put?: { chatId: string } });
     expect(scheduled.filter((l) => l.put?.chatId === 'admin')).toHaveLength(1);
     const target = mkdtempSync(join(tmpdir(), 'wgc-cmd-rs-'));
     mkdirSync(join(target, 'wg'));

@@ -29,7 +29,11 @@ describe('ends of peers from chat', () => {
     const delivery = plain(chat.to('admin').at(-1)!);
     // 2026-06-08 00:00 UTC is 09:00 in Tokyo.
     expect(delivery).toMatch(/Ends on 2026-06-08 09:00\./);
-    expect(app.db.data.peers.guest).toMatchObject({ expiresAt: '2026-06-08T00:00:00.000Z', expirySetAt: '2026-06-01T00:00:00.000Z', profile: 'lan' });
+    expect(app.db.data.peers.guest).toMatchObject({
+      expiresAt: '2026-06-08T00:00:00.000Z',
+      expirySetAt: '2026-06-01T00:00:00.000Z',
+      profile: 'lan',
+    });
     await app.dispatcher.handle(admin('/addpeer laptop full 2026-12-31'));
     expect(app.db.data.peers.laptop!.expiresAt).toBe('2026-12-31T14:59:59.000Z');
     expect(await say('/peers')).toMatch(/guest .*ends 2026-06-08 09:00/);

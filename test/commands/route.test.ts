@@ -143,7 +143,7 @@ describe('/route NAME PROFILE', () => {
   });
 
   it('says so when connections opened before the change cannot be cut (no conntrack)', async () => {
-    const policy = Object.assign(new RecordingPolicy(), { cuts: false as boolean | undefined, cutsConnections: () => policy.cuts });
+    const policy = Object.assign(new RecordingPolicy(), { cuts: false, cutsConnections: () => policy.cuts });
     const r = await appWithRecorder(env, { policy });
     app = r.app;
     await app.dispatcher.handle(admin('/addpeer laptop'));

@@ -22,12 +22,21 @@ describe('/quota, /notify and /traffic', () => {
   it('/quota: sets, shows in /peers and /status, clears; bad input changes nothing', async () => {
     const a = await withPeers();
     const key = a.peers.get('laptop')!.entry.publicKey;
-    expect(plain(await a.dispatcher.handle(admin('/quota laptop 50GB')))).toMatch(/Quota of laptop: 50.0 GB per month \(from day 1\)\. Used so far: 0 B \(0 %\)/);
+    expect(plain(await a.dispatcher.handle(admin('/quota laptop 50GB')))).toMatch(
+      /Quota of laptop: 50.0 GB per month \(from day 1\)\. Used so far: 0 B \(0 %\)/,
+    );
     expect(a.services.traffic!.service.record(key)!.quota).toEqual({ bytes: 50e9, period: 'month' });
     expect(plain(await a.dispatcher.handle(admin('/quota laptop 1GiB total')))).toMatch(/1.07 GB in total/);
     expect(plain(await a.dispatcher.handle(admin('/peers')))).toMatch(/laptop .*quota 0 B \/ 1.07 GB \(0 %\)/);
     expect(plain(await a.dispatcher.handle(admin('/status')))).toMatch(/Quotas: 1 set, 0 reached/);
-    for (const bad of ['/quota laptop -5GB', '/quota laptop 5XB', '/quota laptop 0', '/quota laptop 5GB weekly', '/quota laptop off total', '/quota nosuch 5GB']) {
+    for (const bad of [
+      '/quota laptop -5GB',
+      '/quota laptop 5XB',
+      '/quota laptop 0',
+      '/quota laptop 5GB weekly',
+      '/quota laptop off total',
+      '/quota nosuch 5GB',
+    ]) {
       const text = plain(await a.dispatcher.handle(admin(bad)));
       expect(text, bad).toMatch(/is not a size|Usage|not one of|no peer named|month \| total|Unknown|understand/i);
       expect(a.services.traffic!.service.record(key)!.quota, bad).toEqual({ bytes: 1024 ** 3, period: 'total' });

@@ -68,7 +68,15 @@ describe('parseConfig', () => {
   });
 
   it('lists every token as a secret', () => {
-    const c = parseConfig({ TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xapp-1-2', DDNS_TOKEN: 'duck-token-value' }, opts);
+    const c = parseConfig(
+      {
+        TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+        SLACK_BOT_TOKEN: 'xoxb-1-2',
+        SLACK_APP_TOKEN: 'xapp-1-2',
+        DDNS_TOKEN: 'duck-token-value',
+      },
+      opts,
+    );
     expect(configSecrets(c).sort()).toEqual(['123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'duck-token-value', 'xapp-1-2', 'xoxb-1-2']);
     expect(envSecrets({ DDNS_PASSWORD: ' hunter2hunter2 ', WG_PORT: '51820' })).toEqual(['hunter2hunter2']);
   });

@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  addressForV4,
-  allocateAddress,
-  tunnelSubnetFromAddresses,
-  tunnelSubnetFromCidr,
-  type TunnelSubnet,
-} from '../../src/core/allocate.js';
+import { addressForV4, allocateAddress, tunnelSubnetFromAddresses, tunnelSubnetFromCidr, type TunnelSubnet } from '../../src/core/allocate.js';
 import { UserError } from '../../src/core/errors.js';
 import { formatIPv4, parseIPv4, parseIPv6 } from '../../src/core/ip.js';
 

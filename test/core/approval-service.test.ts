@@ -16,7 +16,12 @@ describe('approval requests', () => {
     expect(r.chat.edits.some((e) => /Expired/.test(plain(e.reply)))).toBe(true);
     expect(plain(r.chat.to('bob').at(-1)!)).toMatch(/expired before an admin decided/);
     const id = approve.split(' ')[1]!;
-    const result = await app.approvals.decide(id, 'approve', app.dispatcher.actorFor({ platform: 'test', userId: 'admin', displayName: 'A', text: '', isPrivateChat: true }), later);
+    const result = await app.approvals.decide(
+      id,
+      'approve',
+      app.dispatcher.actorFor({ platform: 'test', userId: 'admin', displayName: 'A', text: '', isPrivateChat: true }),
+      later,
+    );
     expect(result.ok).toBe(false);
     expect(app.peers.list()).toHaveLength(0);
     expect(await app.approvals.expireDue(later)).toBe(0);
@@ -43,7 +48,11 @@ describe('requests and the name', () => {
     app = r.app;
     await app.dispatcher.handle(stranger('/addpeer shared', 'bob'));
     expect(plain(await app.dispatcher.handle(stranger('/addpeer shared', 'carol')))).toMatch(/was sent to the admins/);
-    const [carols] = r.chat.to('admin').filter((m) => plain(m).includes('shared') && m.buttons?.length).map((m) => m.buttons![0]!.action).slice(-1);
+    const [carols] = r.chat
+      .to('admin')
+      .filter((m) => plain(m).includes('shared') && m.buttons?.length)
+      .map((m) => m.buttons![0]!.action)
+      .slice(-1);
     expect(carols).not.toBe(r.chat.to('admin').filter((m) => plain(m).includes('shared') && m.buttons?.length)[0]!.buttons![0]!.action);
     // Carol's is approved first: her peer takes the name.
     await app.dispatcher.handle(admin(carols!));
@@ -90,7 +99,10 @@ describe('MAX_PEERS_PER_USER', () => {
     expect(plain(await app.dispatcher.handle(stranger(undo)))).toMatch(/Cannot restore first: its owner already has 1 peers or open requests/);
     expect(app.peers.get('first')).toBeUndefined();
     // Once the request is gone (denied), the undo works.
-    const deny = r.chat.to('admin').filter((m) => plain(m).includes('second') && m.buttons?.length).at(-1)!.buttons![1]!.action;
+    const deny = r.chat
+      .to('admin')
+      .filter((m) => plain(m).includes('second') && m.buttons?.length)
+      .at(-1)!.buttons![1]!.action;
     await app.dispatcher.handle(admin(deny));
     expect(plain(await app.dispatcher.handle(stranger(undo)))).toMatch(/first is back/);
   });

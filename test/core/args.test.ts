@@ -1,6 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bindArgs, choice, newPeerName, option, optional, pageNumber, peerName, profile, required, rest, usageLine, UsageError, word } from '../../src/core/args.js';
+import {
+  bindArgs,
+  choice,
+  newPeerName,
+  option,
+  optional,
+  pageNumber,
+  peerName,
+  profile,
+  required,
+  rest,
+  usageLine,
+  UsageError,
+  word,
+} from '../../src/core/args.js';
 import { UserError } from '../../src/core/errors.js';
 
 const onOff = choice('on|off', ['on', 'off']);
@@ -39,7 +53,9 @@ describe('bindArgs', () => {
 
   it('takes the rest of the line for a rest argument', () => {
     const specs = [required('name', peerName), rest('profile', profile, true)] as const;
-    expect(bindArgs(specs, ['nas', '192.168.1.0/24,', '192.168.1.10:445/tcp']).profile).toBe(bindArgs(specs, ['nas', '192.168.1.0/24,192.168.1.10:445/tcp']).profile);
+    expect(bindArgs(specs, ['nas', '192.168.1.0/24,', '192.168.1.10:445/tcp']).profile).toBe(
+      bindArgs(specs, ['nas', '192.168.1.0/24,192.168.1.10:445/tcp']).profile,
+    );
     expect(() => bindArgs(specs, ['nas'])).toThrow(UsageError);
     expect(() => bindArgs(specs, ['nas', 'nonsense'])).toThrow(expect.objectContaining({ key: 'profile.unknown' }));
   });

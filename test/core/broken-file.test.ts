@@ -21,7 +21,9 @@ describe('a config file broken while running', () => {
     const good = readFileSync(path, 'utf8');
     // A hand edit that loses the server's key.
     writeFileSync(path, good.replace(/^PrivateKey = .*$/m, ''));
-    expect(plain(await app.dispatcher.handle(admin('/addpeer phone')))).toMatch(/The WireGuard config file .*wg0\.conf has an error, so I changed nothing: .*has no \[Interface\] PrivateKey/);
+    expect(plain(await app.dispatcher.handle(admin('/addpeer phone')))).toMatch(
+      /The WireGuard config file .*wg0\.conf has an error, so I changed nothing: .*has no \[Interface\] PrivateKey/,
+    );
     expect(plain(await app.dispatcher.handle(admin('/expire laptop 7d')))).toMatch(/has an error, so I changed nothing/);
     expect(plain(await app.dispatcher.handle(admin('/peers')))).toMatch(/laptop/);
     expect(readFileSync(path, 'utf8')).not.toMatch(/phone/);

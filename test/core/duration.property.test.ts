@@ -26,7 +26,10 @@ describe('parseEnd', () => {
     expect(parseEnd('2026-12-31', NOW, 'Asia/Tokyo')).toEqual({ kind: 'at', at: new Date('2026-12-31T14:59:59.000Z') });
     expect(parseEnd('2026-12-31', NOW, 'UTC')).toEqual({ kind: 'at', at: new Date('2026-12-31T23:59:59.000Z') });
     // A day with a DST change (New York springs forward on 2026-03-08): 23:59:59 EDT = 03:59:59 UTC.
-    expect(parseEnd('2026-03-08', new Date('2026-03-01T00:00:00Z'), 'America/New_York')).toEqual({ kind: 'at', at: new Date('2026-03-09T03:59:59.000Z') });
+    expect(parseEnd('2026-03-08', new Date('2026-03-01T00:00:00Z'), 'America/New_York')).toEqual({
+      kind: 'at',
+      at: new Date('2026-03-09T03:59:59.000Z'),
+    });
     // Today is still good until its end.
     expect(parseEnd('2026-06-15', NOW, 'UTC')).toEqual({ kind: 'at', at: new Date('2026-06-15T23:59:59.000Z') });
   });
@@ -48,16 +51,22 @@ describe('parseEnd', () => {
 
   it('property: N units from now, whatever the case and the zone', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...(Object.keys(UNIT) as (keyof typeof UNIT)[])), fc.integer({ min: 1, max: 100_000 }), fc.boolean(), fc.constantFrom(...ZONES), (unit, n, upper, tz) => {
-        const text = `${n}${upper ? unit.toUpperCase() : unit}`;
-        if (n * UNIT[unit] > MAX_END_DAYS * 86_400) {
-          expect(refused(text, NOW, tz)).toBe('duration.tooLong');
-          return;
-        }
-        const end = parseEnd(text, NOW, tz);
-        expect(end).toEqual({ kind: 'at', at: new Date(NOW.getTime() + n * UNIT[unit] * 1000) });
-        expect(looksLikeEnd(text)).toBe(true);
-      }),
+      fc.property(
+        fc.constantFrom(...(Object.keys(UNIT) as (keyof typeof UNIT)[])),
+        fc.integer({ min: 1, max: 100_000 }),
+        fc.boolean(),
+        fc.constantFrom(...ZONES),
+        (unit, n, upper, tz) => {
+          const text = `${n}${upper ? unit.toUpperCase() : unit}`;
+          if (n * UNIT[unit] > MAX_END_DAYS * 86_400) {
+            expect(refused(text, NOW, tz)).toBe('duration.tooLong');
+            return;
+          }
+          const end = parseEnd(text, NOW, tz);
+          expect(end).toEqual({ kind: 'at', at: new Date(NOW.getTime() + n * UNIT[unit] * 1000) });
+          expect(looksLikeEnd(text)).toBe(true);
+        },
+      ),
     );
   });
 
@@ -120,6 +129,7 @@ describe('parseEnd', () => {
 describe('looksLikeEnd (the /addpeer option claim)', () => {
   it('claims ends, never profiles', () => {
     for (const w of ['7d', '30s', '2W', 'never', '2026-12-31', '5y', '1.5h', '-5d']) expect(looksLikeEnd(w), w).toBe(true);
-    for (const w of ['full', 'lan', '10.0.0.1', '192.168.1.0/24', '192.168.1.10:445/tcp', 'fd00::10', '[fd00::10]:445/tcp', 'ab', '10']) expect(looksLikeEnd(w), w).toBe(false);
+    for (const w of ['full', 'lan', '10.0.0.1', '192.168.1.0/24', '192.168.1.10:445/tcp', 'fd00::10', '[fd00::10]:445/tcp', 'ab', '10'])
+      expect(looksLikeEnd(w), w).toBe(false);
   });
 });

@@ -43,7 +43,14 @@ function harness(peers: PeerState[], act: (a: DueAction) => Promise<void>) {
 
 const peer = (name: string, end: number, enabled = true): PeerState => ({
   entry: { name, publicKey: `${name}-key`, allowedIps: [], enabled },
-  meta: { name, publicKey: `${name}-key`, owner: 'test:bob', createdAt: new Date(T0 - 30 * 86_400_000).toISOString(), expiresAt: new Date(end).toISOString(), remindedFor: new Date(end).toISOString() },
+  meta: {
+    name,
+    publicKey: `${name}-key`,
+    owner: 'test:bob',
+    createdAt: new Date(T0 - 30 * 86_400_000).toISOString(),
+    expiresAt: new Date(end).toISOString(),
+    remindedFor: new Date(end).toISOString(),
+  },
 });
 
 describe('ExpiryClock', () => {

@@ -42,7 +42,8 @@ async function until(probe: () => boolean, ms = 30_000): Promise<void> {
 }
 
 const texts = (chat: RecordingAdapter, user: string) => chat.to(user).map((r) => plain(r));
-const enabledInFile = (app: App, name: string) => listPeers(parseServerConfig(readFileSync(app.config.interfaceConfigPath, 'utf8'))).find((p) => p.name === name)?.enabled;
+const enabledInFile = (app: App, name: string) =>
+  listPeers(parseServerConfig(readFileSync(app.config.interfaceConfigPath, 'utf8'))).find((p) => p.name === name)?.enabled;
 
 describe('expiry across restarts', () => {
   it('a reminder is sent once across restarts; an end that passed while the bot was down is expired at start, once', async () => {

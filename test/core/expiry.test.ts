@@ -50,7 +50,11 @@ describe('expiry decisions', () => {
   });
 
   it('property: acting on what is due leaves nothing due at that instant (nothing fires twice)', () => {
-    const arbPeer = fc.record({ end: fc.option(fc.integer({ min: 1, max: 40 * D }), { nil: undefined }), enabled: fc.boolean(), reminded: fc.boolean() });
+    const arbPeer = fc.record({
+      end: fc.option(fc.integer({ min: 1, max: 40 * D }), { nil: undefined }),
+      enabled: fc.boolean(),
+      reminded: fc.boolean(),
+    });
     fc.assert(
       fc.property(fc.array(arbPeer, { maxLength: 12 }), fc.integer({ min: 0, max: 45 * D }), (specs, offset) => {
         let peers = specs.map((s, i) => peer(`p${i}`, { ...(s.end !== undefined ? { end: T0 + s.end } : {}), enabled: s.enabled, reminded: s.reminded }));
@@ -90,8 +94,8 @@ describe('expiry decisions', () => {
     data.peers.guest = expired.meta!;
     databaseEdit(data, back, now)!(data);
     expect(data.peers.guest).toMatchObject({ expiresAt: iso(T0 + 9 * D), expirySetAt: now.toISOString() });
-    expect(data.peers.guest!.disabled).toBeUndefined();
-    expect(data.peers.guest!.disabledReason).toBeUndefined();
+    expect(data.peers.guest.disabled).toBeUndefined();
+    expect(data.peers.guest.disabledReason).toBeUndefined();
     databaseEdit(data, inverse(back), now)!(data);
     expect(data.peers.guest).toEqual(expired.meta);
     // "never" on an enabled peer with an end: an expiry change, whose inverse puts the end back.
@@ -111,6 +115,10 @@ describe('expiry decisions', () => {
     const p = peer('guest', { end: T0 + H });
     expect(expireChange(p, 'guest-key', new Date(T0))).toBeUndefined();
     expect(expireChange(p, 'other-key', new Date(T0 + 2 * H))).toBeUndefined();
-    expect(expireChange(p, 'guest-key', new Date(T0 + 2 * H))).toMatchObject({ op: 'disable', reason: 'expired', entry: { enabled: false } });
+    expect(expireChange(p, 'guest-key', new Date(T0 + 2 * H))).toMatchObject({
+      op: 'disable',
+      reason: 'expired',
+      entry: { enabled: false },
+    });
   });
 });

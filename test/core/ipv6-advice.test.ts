@@ -6,10 +6,20 @@ const base = { publicIPv4: '81.2.69.142', ipv6: '2a02:1234::5', ddnsIpv6: 'auto'
 
 describe('IPv6 advice when IPv4 is behind carrier-grade NAT', () => {
   it('CGNAT or a WAN address that is not the public one, with a global IPv6: use IPv6 through the hostname', () => {
-    expect(ipv6Advice({ ...base, wan: '100.64.3.4' })).toEqual({ reason: 'cgnat', ipv6: '2a02:1234::5', endpoint: 'home.example.net', turnOnAaaa: false, noHostname: false });
+    expect(ipv6Advice({ ...base, wan: '100.64.3.4' })).toEqual({
+      reason: 'cgnat',
+      ipv6: '2a02:1234::5',
+      endpoint: 'home.example.net',
+      turnOnAaaa: false,
+      noHostname: false,
+    });
     expect(ipv6Advice({ ...base, wan: '100.127.255.1' })?.reason).toBe('cgnat');
     expect(ipv6Advice({ ...base, wan: '81.2.70.1' })?.reason).toBe('upstream-nat');
-    expect(ipv6AdviceText(ipv6Advice({ ...base, wan: '100.64.3.4' })!)).toEqual({ statusKey: 'ipv6Advice.status.cgnat', adviceKey: 'ipv6Advice.useHostname', params: { ipv6: '2a02:1234::5', endpoint: 'home.example.net' } });
+    expect(ipv6AdviceText(ipv6Advice({ ...base, wan: '100.64.3.4' })!)).toEqual({
+      statusKey: 'ipv6Advice.status.cgnat',
+      adviceKey: 'ipv6Advice.useHostname',
+      params: { ipv6: '2a02:1234::5', endpoint: 'home.example.net' },
+    });
   });
 
   it('says to turn the AAAA record on, or to set up DDNS, when that is what is missing', () => {

@@ -21,7 +21,18 @@ class MemoryInterface implements LiveInterface {
   readonly name = 'wgprop';
   constructor(readonly peers = new Map<string, LivePeer>()) {}
   async state(): Promise<InterfaceLiveState> {
-    return { privateKeyPresent: true, publicKey: 'x', listenPort: 51820, peers: [...this.peers.values()].map((p) => ({ publicKey: p.publicKey, allowedIps: p.allowedIps, latestHandshake: 0, rxBytes: 0, txBytes: 0 })) };
+    return {
+      privateKeyPresent: true,
+      publicKey: 'x',
+      listenPort: 51820,
+      peers: [...this.peers.values()].map((p) => ({
+        publicKey: p.publicKey,
+        allowedIps: p.allowedIps,
+        latestHandshake: 0,
+        rxBytes: 0,
+        txBytes: 0,
+      })),
+    };
   }
   async setPeer(peer: LivePeer) {
     this.peers.set(peer.publicKey, { ...peer });
@@ -34,7 +45,17 @@ class MemoryInterface implements LiveInterface {
 }
 
 async function open(dir: string, live: MemoryInterface, onPeerStep?: (step: string) => void): Promise<App> {
-  const config = parseConfig({ WG_FIREWALL: 'off', WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin', UNDO_SECONDS: '300' }, { isRoot: false, cwd: dir });
+  const config = parseConfig(
+    {
+      WG_FIREWALL: 'off',
+      WG_CONFIG_DIR: dir,
+      DATA_DIR: join(dir, 'data'),
+      WG_ENDPOINT: 'vpn.example.net',
+      ADMIN_KEYS: 'test:admin',
+      UNDO_SECONDS: '300',
+    },
+    { isRoot: false, cwd: dir },
+  );
   const logger = createMemoryLogger();
   const app = await buildApp(config, { logger, runner: createProcessRunner(logger), live, ...(onPeerStep ? { onPeerStep } : {}) });
   await app.start();
@@ -73,12 +94,20 @@ describe('journal recovery (property)', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.boolean(), { minLength: 1, maxLength: 4 }),
-        fc.oneof(fc.constant<Op>({ kind: 'add' }), fc.record({ kind: fc.constantFrom<'revoke' | 'disable' | 'enable' | 'undo' | 'end' | 'never'>('revoke', 'disable', 'enable', 'undo', 'end', 'never'), index: fc.nat(5) })),
+        fc.oneof(
+          fc.constant<Op>({ kind: 'add' }),
+          fc.record({
+            kind: fc.constantFrom<'revoke' | 'disable' | 'enable' | 'undo' | 'end' | 'never'>('revoke', 'disable', 'enable', 'undo', 'end', 'never'),
+            index: fc.nat(5),
+          }),
+        ),
         fc.integer({ min: 1, max: 7 }),
         async (enabled, op, crashAt) => {
           const dir = mkdtempSync(join(tmpdir(), 'wgc-prop-'));
           mkdirSync(join(dir, 'data'), { mode: 0o700 });
-          writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, { mode: 0o600 });
+          writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, {
+            mode: 0o600,
+          });
           const live = new MemoryInterface();
           let crashed: { dir: string; live: Map<string, LivePeer> } | undefined;
           let steps = 0;

@@ -50,7 +50,10 @@ describe('generateKeyPair', () => {
     // collections); this runs the compiled module in a child, which is killed if it ever gets stuck.
     const keys = new URL('../../dist/src/core/keys.js', import.meta.url).href;
     const script = `const { generateKeyPair } = await import(${JSON.stringify(keys)}); let n = 0; for (let i = 0; i < 20000; i++) n += generateKeyPair().publicKey.length; console.log(n);`;
-    const child = spawnSync(process.execPath, ['--max-semi-space-size=1', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
+    const child = spawnSync(process.execPath, ['--max-semi-space-size=1', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(child.error).toBeUndefined();
     expect(child.signal).toBeNull();
     expect(child.stdout.trim()).toBe(String(20000 * 44));
@@ -87,7 +90,14 @@ describe('isWireGuardKey', () => {
     expect(isWireGuardKey(valid)).toBe(true);
     // Last data character with non-zero spare bits: decodes to the same bytes, but wg refuses it.
     expect(isWireGuardKey(`${valid.slice(0, 42)}B=`)).toBe(false);
-    expect(isWireGuardKey(valid.replace(/\+/g, '-').replace(/\//g, '_').replace(/.(?==$)/, '-'))).toBe(false);
+    expect(
+      isWireGuardKey(
+        valid
+          .replace(/\+/g, '-')
+          .replace(/\//g, '_')
+          .replace(/.(?==$)/, '-'),
+      ),
+    ).toBe(false);
     expect(isWireGuardKey(valid.slice(0, 43))).toBe(false);
     expect(isWireGuardKey(` ${valid}`)).toBe(false);
     expect(isWireGuardKey(`${valid}\n`)).toBe(false);

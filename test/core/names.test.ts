@@ -99,7 +99,7 @@ describe('isAddressableName', () => {
     expect(isAddressableName(name)).toBe(true);
   });
 
-  it.each(['', '-x', '.x', 'a b', 'a/b', 'a\nb', 'é', 'a'.repeat(65), '### x']) ('refuses %j', (name) => {
+  it.each(['', '-x', '.x', 'a b', 'a/b', 'a\nb', 'é', 'a'.repeat(65), '### x'])('refuses %j', (name) => {
     expect(isAddressableName(name)).toBe(false);
   });
 });

@@ -35,7 +35,14 @@ describe.runIf(tunnelTestsEnabled())('PeerService with a live interface', () => 
   it('50 concurrent adds: 50 distinct addresses; database, config file and interface agree', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wgc-conc-'));
     const config = parseConfig(
-      { WG_FIREWALL: 'off', WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: lab.serverLanIp, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' },
+      {
+        WG_FIREWALL: 'off',
+        WG_INTERFACE: lab.serverIface,
+        WG_CONFIG_DIR: lab.configDir,
+        WG_ENDPOINT: lab.serverLanIp,
+        DATA_DIR: dataDir,
+        ADMIN_KEYS: 'test:admin',
+      },
       { isRoot: true, cwd: dataDir },
     );
     const logger = createMemoryLogger();

@@ -27,7 +27,18 @@ class MemoryInterface implements LiveInterface {
   readonly peers = new Map<string, LivePeer>();
   async state(): Promise<InterfaceLiveState | undefined> {
     if (!this.up) return undefined;
-    return { privateKeyPresent: true, publicKey: 'x', listenPort: 51820, peers: [...this.peers.values()].map((p) => ({ publicKey: p.publicKey, allowedIps: p.allowedIps, latestHandshake: 0, rxBytes: 0, txBytes: 0 })) };
+    return {
+      privateKeyPresent: true,
+      publicKey: 'x',
+      listenPort: 51820,
+      peers: [...this.peers.values()].map((p) => ({
+        publicKey: p.publicKey,
+        allowedIps: p.allowedIps,
+        latestHandshake: 0,
+        rxBytes: 0,
+        txBytes: 0,
+      })),
+    };
   }
   async setPeer(peer: LivePeer) {
     if (this.failNext) {
@@ -79,7 +90,10 @@ describe('PeerService', () => {
     app = await offlineApp({ WG_OFFLINE: 'false' }, { live });
     await app.peers.add({ name: 'laptop', owner: 'test:admin' });
     live.peers.clear();
-    live.peers.set('handmadeKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', { publicKey: 'handmadeKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', allowedIps: ['10.6.0.99/32'] });
+    live.peers.set('handmadeKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', {
+      publicKey: 'handmadeKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+      allowedIps: ['10.6.0.99/32'],
+    });
     const report = await app.peers.start();
     expect(report.applied).toBe(1);
     expect([...live.peers.keys()]).toContain(app.peers.get('laptop')!.entry.publicKey);
@@ -143,9 +157,14 @@ describe('PeerService crash recovery (the change journal)', () => {
     const data = join(dir, 'data');
     mkdirSync(data, { mode: 0o700 });
     const conf = join(dir, 'wg0.conf');
-    writeFileSync(conf, `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, { mode: 0o600 });
+    writeFileSync(conf, `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, {
+      mode: 0o600,
+    });
     prepare({ dir, data, conf });
-    const config = parseConfig({ WG_FIREWALL: 'off', WG_CONFIG_DIR: dir, DATA_DIR: data, WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin' }, { isRoot: false, cwd: dir });
+    const config = parseConfig(
+      { WG_FIREWALL: 'off', WG_CONFIG_DIR: dir, DATA_DIR: data, WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin' },
+      { isRoot: false, cwd: dir },
+    );
     const logger = createMemoryLogger();
     const built = await buildApp(config, { logger, runner: createProcessRunner(logger), live });
     app = built;
@@ -155,12 +174,29 @@ describe('PeerService crash recovery (the change journal)', () => {
 
   const pending = async () => {
     const keys = generateKeyPair();
-    const entry = { name: 'laptop', publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: ['10.6.0.2/32'], enabled: true };
-    const meta = { name: 'laptop', publicKey: keys.publicKey, owner: 'test:bob', createdAt: '2026-11-27T00:00:00.000Z', privateKey: keys.privateKey };
+    const entry = {
+      name: 'laptop',
+      publicKey: keys.publicKey,
+      presharedKey: generatePresharedKey(),
+      allowedIps: ['10.6.0.2/32'],
+      enabled: true,
+    };
+    const meta = {
+      name: 'laptop',
+      publicKey: keys.publicKey,
+      owner: 'test:bob',
+      createdAt: '2026-11-27T00:00:00.000Z',
+      privateKey: keys.privateKey,
+    };
     return { entry, meta };
   };
   /** A journal whose newest record is `record` (as a crash leaves it). */
-  const journalWith = (data: string, record: JournalRecord) => writeFileSync(join(data, 'journal'), Buffer.concat([record.seq % 2 ? Buffer.alloc(SLOT_BYTES) : encode(record), record.seq % 2 ? encode(record) : Buffer.alloc(SLOT_BYTES)]), { mode: 0o600 });
+  const journalWith = (data: string, record: JournalRecord) =>
+    writeFileSync(
+      join(data, 'journal'),
+      Buffer.concat([record.seq % 2 ? Buffer.alloc(SLOT_BYTES) : encode(record), record.seq % 2 ? encode(record) : Buffer.alloc(SLOT_BYTES)]),
+      { mode: 0o600 },
+    );
 
   it('finishes an add that had begun (journal) and reached none of database, file and interface', async () => {
     const { entry, meta } = await pending();
@@ -258,7 +294,16 @@ describe('PeerService crash recovery (the change journal)', () => {
     await first.peers.setEnabled('phone', true);
     await first.stop();
     const conf = first.config.interfaceConfigPath;
-    writeFileSync(conf, readFileSync(conf, 'utf8').replace(/### begin phone ###[\s\S]*?### end phone ###\n/, (block) => block.split('\n').filter(Boolean).map((l) => `#[disabled] ${l}\n`).join('')));
+    writeFileSync(
+      conf,
+      readFileSync(conf, 'utf8').replace(/### begin phone ###[\s\S]*?### end phone ###\n/, (block) =>
+        block
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => `#[disabled] ${l}\n`)
+          .join(''),
+      ),
+    );
     const logger = createMemoryLogger();
     app = await buildApp(first.config, { logger, runner: createProcessRunner(logger), live });
     const report = await app.peers.start();

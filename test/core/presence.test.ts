@@ -6,7 +6,13 @@ const T = 1_800_000_000;
 
 describe('presence notices', () => {
   it('no notice for the state found at start', () => {
-    expect(initialPresence({ lastSeen: T - 10, endpoint: '198.51.100.7:5000' }, T, s)).toEqual({ online: true, announced: true, lastNoticeAt: 0, endpoint: '198.51.100.7:5000', connects: [] });
+    expect(initialPresence({ lastSeen: T - 10, endpoint: '198.51.100.7:5000' }, T, s)).toEqual({
+      online: true,
+      announced: true,
+      lastNoticeAt: 0,
+      endpoint: '198.51.100.7:5000',
+      connects: [],
+    });
   });
 
   it('connect, then disconnect only after the grace period', () => {
@@ -27,7 +33,12 @@ describe('presence notices', () => {
     let st: PresenceState = { online: true, announced: true, lastNoticeAt: T, endpoint: '198.51.100.7:5000', connects: [T] };
     const out: unknown[] = [];
     // Offline at T+400, online at T+450, offline at T+800 (suppressed: inside 600 s of T? no: 800 > 600).
-    for (const [hs, now] of [[T, T + 400], [T + 440, T + 450], [T + 445, T + 500], [T + 500, T + 505]] as const) {
+    for (const [hs, now] of [
+      [T, T + 400],
+      [T + 440, T + 450],
+      [T + 445, T + 500],
+      [T + 500, T + 505],
+    ] as const) {
       const r = stepPresence(st, { lastSeen: hs, endpoint: '203.0.113.9:4000' }, now, s);
       out.push(...r.notices);
       st = r.state;

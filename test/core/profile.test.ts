@@ -58,10 +58,12 @@ describe('parseProfile', () => {
   const v6 = fc.array(fc.nat(0xffff), { minLength: 8, maxLength: 8 }).map((g) => g.map((x) => x.toString(16)).join(':'));
   const port = fc.option(fc.tuple(fc.integer({ min: 1, max: 65535 }), fc.constantFrom('tcp', 'udp')), { nil: undefined });
   const item = fc.oneof(
-    fc.tuple(v4, fc.option(fc.integer({ min: 0, max: 32 }), { nil: undefined }), port).map(([a, p, pp]) => `${a}${p === undefined ? '' : `/${p}`}${pp ? `:${pp[0]}/${pp[1]}` : ''}`),
-    fc.tuple(v6, fc.option(fc.integer({ min: 0, max: 128 }), { nil: undefined }), port).map(([a, p, pp]) =>
-      pp ? `[${a}${p === undefined ? '' : `/${p}`}]:${pp[0]}/${pp[1]}` : `${a}${p === undefined ? '' : `/${p}`}`,
-    ),
+    fc
+      .tuple(v4, fc.option(fc.integer({ min: 0, max: 32 }), { nil: undefined }), port)
+      .map(([a, p, pp]) => `${a}${p === undefined ? '' : `/${p}`}${pp ? `:${pp[0]}/${pp[1]}` : ''}`),
+    fc
+      .tuple(v6, fc.option(fc.integer({ min: 0, max: 128 }), { nil: undefined }), port)
+      .map(([a, p, pp]) => (pp ? `[${a}${p === undefined ? '' : `/${p}`}]:${pp[0]}/${pp[1]}` : `${a}${p === undefined ? '' : `/${p}`}`)),
   );
 
   it('property: every valid list parses, and its canonical text parses to the same profile', () => {
@@ -105,7 +107,12 @@ describe('parseProfile', () => {
 });
 
 describe('client AllowedIPs and firewall targets', () => {
-  const ctx = { fullAllowedIps: ['0.0.0.0/0', '::/0'], lanSubnets: ['192.168.1.0/24', 'fd00:1::/64'], serverAddresses: ['10.6.0.1/32', 'fd11::1/128'], dns: ['192.168.1.1', '9.9.9.9'] };
+  const ctx = {
+    fullAllowedIps: ['0.0.0.0/0', '::/0'],
+    lanSubnets: ['192.168.1.0/24', 'fd00:1::/64'],
+    serverAddresses: ['10.6.0.1/32', 'fd11::1/128'],
+    dns: ['192.168.1.1', '9.9.9.9'],
+  };
   it('full routes everything, lan the LAN and the Pi, custom its targets and the Pi', () => {
     expect(clientAllowedIps({ kind: 'full' }, ctx)).toEqual(['0.0.0.0/0', '::/0']);
     expect(clientAllowedIps({ kind: 'lan' }, ctx)).toEqual(['10.6.0.1/32', 'fd11::1/128', '192.168.1.0/24', 'fd00:1::/64']);

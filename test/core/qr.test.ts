@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- a terminal QR code is made of ANSI escapes */
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
 import QRCode from 'qrcode';
@@ -60,7 +61,6 @@ describe('renderQrPng', () => {
     // …and the symbol starts right after it: the finder pattern's top-left module is dark.
     expect(png.data[(border * png.width + border) * 4]).toBe(0);
   });
-
 });
 
 describe('renderQrTerminal', () => {

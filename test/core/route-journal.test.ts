@@ -40,13 +40,22 @@ afterEach(async () => {
 function makeDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'wgc-route-'));
   mkdirSync(join(dir, 'data'), { mode: 0o700 });
-  writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, {
+    mode: 0o600,
+  });
   return dir;
 }
 
 async function open(dir: string, policy: PeerPolicy, onPeerStep?: (step: string) => void): Promise<App> {
   const config = parseConfig(
-    { WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin', LAN_SUBNETS: '192.168.1.0/24' },
+    {
+      WG_CONFIG_DIR: dir,
+      DATA_DIR: join(dir, 'data'),
+      WG_OFFLINE: 'true',
+      WG_ENDPOINT: 'vpn.example.net',
+      ADMIN_KEYS: 'test:admin',
+      LAN_SUBNETS: '192.168.1.0/24',
+    },
     { isRoot: false, cwd: dir },
   );
   const logger = createMemoryLogger();
@@ -56,12 +65,18 @@ async function open(dir: string, policy: PeerPolicy, onPeerStep?: (step: string)
   return app;
 }
 
-const dbProfile = (dir: string, name: string) => (JSON.parse(readFileSync(join(dir, 'data', 'db.json'), 'utf8')) as { peers: Record<string, { profile?: string }> }).peers[name]?.profile;
+const dbProfile = (dir: string, name: string) =>
+  (JSON.parse(readFileSync(join(dir, 'data', 'db.json'), 'utf8')) as { peers: Record<string, { profile?: string }> }).peers[name]?.profile;
 
 describe('/route through the journal', () => {
   it('the inverse of a route change restores the profile before it', () => {
     const entry = { name: 'nas', publicKey: 'k', allowedIps: ['10.6.0.2/32'], enabled: true };
-    const change: PeerChange = { op: 'route', entry, meta: { name: 'nas', publicKey: 'k', owner: 'test:a', createdAt: 'x', profile: 'lan' }, profile: 'full' };
+    const change: PeerChange = {
+      op: 'route',
+      entry,
+      meta: { name: 'nas', publicKey: 'k', owner: 'test:a', createdAt: 'x', profile: 'lan' },
+      profile: 'full',
+    };
     const back = inverse(change);
     expect(back).toMatchObject({ op: 'route', profile: 'lan' });
     expect((back as { meta: { profile?: string } }).meta.profile).toBeUndefined();
@@ -125,7 +140,9 @@ describe('hand edits while running', () => {
     await app.peers.add({ name: 'nas', owner: 'test:admin', profile: 'lan' });
     const { publicKey } = generateKeyPair();
     const conf = join(dir, 'wg0.conf');
-    writeFileSync(conf, `${readFileSync(conf, 'utf8')}### begin byhand ###\n[Peer]\nPublicKey = ${publicKey}\nAllowedIPs = 10.6.0.9/32\n### end byhand ###\n`, { mode: 0o600 });
+    writeFileSync(conf, `${readFileSync(conf, 'utf8')}### begin byhand ###\n[Peer]\nPublicKey = ${publicKey}\nAllowedIPs = 10.6.0.9/32\n### end byhand ###\n`, {
+      mode: 0o600,
+    });
     await app.peers.refresh();
     expect(policy.synced).toEqual([
       { addresses: ['10.6.0.2/32'], profile: 'lan' },

@@ -139,8 +139,16 @@ describe('parseServerConfig', () => {
     ['an end marker for another name', `### begin a ###\n[Peer]\nPublicKey = ${LAPTOP_PUB}\n### end b ###\n`, /line 4: .*closes block "a"/],
     ['an end marker without begin', `[Interface]\n### end a ###\n`, /line 2: end marker for "a" without its begin marker/],
     ['a begin marker inside a block', `### begin a ###\n[Peer]\n### begin b ###\n`, /line 1: .*before line 3/],
-    ['an unprefixed line in a disabled block', `#[disabled] ### begin a ###\n#[disabled] [Peer]\nPublicKey = ${LAPTOP_PUB}\n#[disabled] ### end a ###\n`, /line 3: .*lacks the "#\[disabled\]" prefix/],
-    ['a disabled end marker for an enabled block', `### begin a ###\n[Peer]\nPublicKey = ${LAPTOP_PUB}\n#[disabled] ### end a ###\n`, /line 4: end marker of "a" is disabled/],
+    [
+      'an unprefixed line in a disabled block',
+      `#[disabled] ### begin a ###\n#[disabled] [Peer]\nPublicKey = ${LAPTOP_PUB}\n#[disabled] ### end a ###\n`,
+      /line 3: .*lacks the "#\[disabled\]" prefix/,
+    ],
+    [
+      'a disabled end marker for an enabled block',
+      `### begin a ###\n[Peer]\nPublicKey = ${LAPTOP_PUB}\n#[disabled] ### end a ###\n`,
+      /line 4: end marker of "a" is disabled/,
+    ],
     ['a key right after a block', `${block('a')}PersistentKeepalive = 25\n`, /line 6: a key after "### end a ###"/],
     ['a key outside any section', `ListenPort = 1\n[Interface]\n`, /line 1: a key outside any \[Section\]/],
     ['a line that is not key = value', `[Interface]\nhello world\n`, /line 2: neither/],
@@ -245,13 +253,12 @@ describe('editing', () => {
 
   it('edits a 10,000-peer config correctly', () => {
     const header = serverInterfaceText({ privateKey: SERVER_KEY, addresses: ['10.0.0.1/16'], listenPort: 51820 });
-    let doc = parseServerConfig(header);
     const blocks: string[] = [header];
     for (let i = 0; i < 10_000; i++) {
       blocks.push(renderPeerBlock({ ...tablet, name: `peer${i}`, allowedIps: [`10.0.${i >> 8}.${i & 255}/32`], enabled: i % 7 !== 0 }));
     }
     const big = blocks.join('');
-    doc = parseServerConfig(big);
+    const doc = parseServerConfig(big);
     const added = addPeer(doc, { ...tablet, name: 'newest', allowedIps: ['10.0.200.1/32'] });
     const toggled = setPeerEnabled(added, 'peer5000', false);
     const removed = removePeer(toggled, 'peer1');
@@ -294,36 +301,29 @@ describe('serverInterfaceText', () => {
     });
   });
 
-  it.each([
-    [{ privateKey: 'x' }],
-    [{ addresses: [] }],
-    [{ addresses: ['10.6.0.1'] }],
-    [{ listenPort: 0 }],
-    [{ mtu: 10 }],
-    [{ postUp: ['echo hi\nrm -rf /'] }],
-  ])('refuses %j', (change) => {
-    expect(() => serverInterfaceText({ privateKey: SERVER_KEY, addresses: ['10.6.0.1/24'], listenPort: 51820, ...change })).toThrow(Error);
-  });
+  it.each([[{ privateKey: 'x' }], [{ addresses: [] }], [{ addresses: ['10.6.0.1'] }], [{ listenPort: 0 }], [{ mtu: 10 }], [{ postUp: ['echo hi\nrm -rf /'] }]])(
+    'refuses %j',
+    (change) => {
+      expect(() => serverInterfaceText({ privateKey: SERVER_KEY, addresses: ['10.6.0.1/24'], listenPort: 51820, ...change })).toThrow(Error);
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------------------
 // Generated files: random layout, comments, blank lines, CRLF, hand peers, enabled and disabled PiVPN blocks.
 
 type Piece =
-  | { kind: 'lines'; lines: string[] }
-  | { kind: 'managed'; entry: PeerEntry; lines: string[] }
-  | { kind: 'unmanaged'; entry: UnmanagedPeer; lines: string[] };
+  { kind: 'lines'; lines: string[] } | { kind: 'managed'; entry: PeerEntry; lines: string[] } | { kind: 'unmanaged'; entry: UnmanagedPeer; lines: string[] };
 
 const key = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString('base64'));
 const hostIp = fc.tuple(fc.nat(255), fc.nat(255)).map(([c, d]) => `10.6.${c}.${d}/32`);
 const v6Ip = fc.nat(0xffff).map((n) => `fd11:5ee:bad:c0de::a06:${n.toString(16)}/128`);
 const cidr = fc.oneof(hostIp, v6Ip, fc.constant('192.168.5.0/24'));
 const keyCase = (name: string) => fc.constantFrom(name, name.toLowerCase(), name.toUpperCase());
-const assign = (name: string, value: string) =>
-  fc.tuple(keyCase(name), fc.constantFrom(' = ', '=', ' =', '   =  ')).map(([k, eq]) => `${k}${eq}${value}`);
-const commentLine = fc.tuple(fc.constantFrom('#', '# ', '  # ', '#[disabled] '), fc.string({ maxLength: 30 })).map(
-  ([hash, text]) => `${hash}note ${text.replace(/[\r\n]/g, ' ')}`,
-);
+const assign = (name: string, value: string) => fc.tuple(keyCase(name), fc.constantFrom(' = ', '=', ' =', '   =  ')).map(([k, eq]) => `${k}${eq}${value}`);
+const commentLine = fc
+  .tuple(fc.constantFrom('#', '# ', '  # ', '#[disabled] '), fc.string({ maxLength: 30 }))
+  .map(([hash, text]) => `${hash}note ${text.replace(/[\r\n]/g, ' ')}`);
 const blankLine = fc.constantFrom('', '  ', '\t');
 const filler = fc.array(fc.oneof(commentLine, blankLine), { maxLength: 2 });
 
@@ -331,10 +331,12 @@ const filler = fc.array(fc.oneof(commentLine, blankLine), { maxLength: 2 });
 const allowedIpsLines = (ips: string[]) =>
   fc.tuple(fc.integer({ min: 1, max: Math.max(1, ips.length) }), fc.constantFrom(',', ', ')).chain(([split, separator]) => {
     const rest = ips.slice(split);
-    return fc.tuple(
-      assign('AllowedIPs', ips.slice(0, split).join(separator)),
-      rest.length === 0 ? fc.constant<string[]>([]) : assign('AllowedIPs', rest.join(',')).map((l) => [l]),
-    ).map(([a, b]) => [a, ...b]);
+    return fc
+      .tuple(
+        assign('AllowedIPs', ips.slice(0, split).join(separator)),
+        rest.length === 0 ? fc.constant<string[]>([]) : assign('AllowedIPs', rest.join(',')).map((l) => [l]),
+      )
+      .map(([a, b]) => [a, ...b]);
   });
 
 const peerBody = fc
@@ -370,7 +372,13 @@ const unmanagedPiece: fc.Arbitrary<Piece> = fc.tuple(filler, peerBody).map(([bef
 });
 
 const interfacePiece: fc.Arbitrary<Piece> = fc
-  .tuple(keyCase('[Interface]'), assign('PrivateKey', SERVER_KEY), assign('Address', '10.6.0.1/24,fd11:5ee:bad:c0de::1/64'), filler, fc.option(assign('PostUp', 'iptables -A FORWARD -i %i -j ACCEPT; echo ok'), { nil: undefined }))
+  .tuple(
+    keyCase('[Interface]'),
+    assign('PrivateKey', SERVER_KEY),
+    assign('Address', '10.6.0.1/24,fd11:5ee:bad:c0de::1/64'),
+    filler,
+    fc.option(assign('PostUp', 'iptables -A FORWARD -i %i -j ACCEPT; echo ok'), { nil: undefined }),
+  )
   .map(([header, priv, address, comments, postUp]) => ({
     kind: 'lines',
     lines: [header, priv, ...comments, address, ...(postUp === undefined ? [] : [postUp])],
@@ -383,9 +391,15 @@ const generatedFile = names.chain((peerNames) =>
     .record({
       head: fc.option(interfacePiece, { nil: undefined }),
       body: fc.tuple(...peerNames.map(managedPiece)).chain((managed) =>
-        fc.array(fc.oneof(unmanagedPiece, filler.map((lines): Piece => ({ kind: 'lines', lines }))), { maxLength: 4 }).chain((others) =>
-          fc.shuffledSubarray([...managed, ...others], { minLength: managed.length + others.length }),
-        ),
+        fc
+          .array(
+            fc.oneof(
+              unmanagedPiece,
+              filler.map((lines): Piece => ({ kind: 'lines', lines })),
+            ),
+            { maxLength: 4 },
+          )
+          .chain((others) => fc.shuffledSubarray([...managed, ...others], { minLength: managed.length + others.length })),
       ),
       eol: fc.constantFrom('lf', 'crlf', 'mixed'),
       eolChoices: fc.array(fc.boolean(), { minLength: 200, maxLength: 200 }),

@@ -22,7 +22,17 @@ describe('parseSize', () => {
   });
 
   it('property: n UNIT is n × the unit factor, whatever the case and spacing', () => {
-    const units: [string, number][] = [['B', 1], ['KB', 1e3], ['MB', 1e6], ['GB', 1e9], ['TB', 1e12], ['KiB', 1024], ['MiB', 1024 ** 2], ['GiB', 1024 ** 3], ['TiB', 1024 ** 4]];
+    const units: [string, number][] = [
+      ['B', 1],
+      ['KB', 1e3],
+      ['MB', 1e6],
+      ['GB', 1e9],
+      ['TB', 1e12],
+      ['KiB', 1024],
+      ['MiB', 1024 ** 2],
+      ['GiB', 1024 ** 3],
+      ['TiB', 1024 ** 4],
+    ];
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 2000 }), fc.constantFrom(...units), fc.boolean(), fc.constantFrom('', ' '), (n, [unit, factor], lower, space) => {
         const text = `${n}${space}${lower ? unit.toLowerCase() : unit}`;

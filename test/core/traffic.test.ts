@@ -53,7 +53,16 @@ describe('rings', () => {
     expect(readRing(ring, minute, t0 - 600, t0 + minute.slots * 60).reduce((s, p) => s + p.rx, 0)).toBe(1);
   });
   it('groups points', () => {
-    expect(groupPoints([{ at: 0, rx: 1, tx: 2 }, { at: 60, rx: 3, tx: 4 }, { at: 120, rx: 5, tx: 6 }], 2)).toEqual([
+    expect(
+      groupPoints(
+        [
+          { at: 0, rx: 1, tx: 2 },
+          { at: 60, rx: 3, tx: 4 },
+          { at: 120, rx: 5, tx: 6 },
+        ],
+        2,
+      ),
+    ).toEqual([
       { at: 0, rx: 4, tx: 6 },
       { at: 120, rx: 5, tx: 6 },
     ]);

@@ -51,7 +51,11 @@ describe('the whole bot', () => {
     let stderr = '';
     const waiters: { text: string; resolve: () => void }[] = [];
     const check = () => {
-      for (const w of [...waiters]) if (stdout.includes(w.text)) (waiters.splice(waiters.indexOf(w), 1), w.resolve());
+      for (const w of [...waiters]) {
+        if (!stdout.includes(w.text)) continue;
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
     };
     child.stdout.on('data', (d) => ((stdout += d), check()));
     child.stderr.on('data', (d) => (stderr += d));

@@ -16,7 +16,12 @@ const variableOf = (env: Record<string, string>): string => {
 
 describe('DDNS configuration', () => {
   it('defaults: watch on with the built-in sources, no provider, 300 s interval', () => {
-    expect(ddnsSchema.parse({})).toMatchObject({ DDNS_PROVIDER: 'none', PUBLIC_IP_SOURCES: 'default', IP_CHECK_INTERVAL: 300, DDNS_KEEPALIVE_DAYS: 25 });
+    expect(ddnsSchema.parse({})).toMatchObject({
+      DDNS_PROVIDER: 'none',
+      PUBLIC_IP_SOURCES: 'default',
+      IP_CHECK_INTERVAL: 300,
+      DDNS_KEEPALIVE_DAYS: 25,
+    });
     expect(ddnsSchema.parse({ PUBLIC_IP_SOURCES: 'none' }).PUBLIC_IP_SOURCES).toBe('none');
     expect(ddnsSchema.parse({ IP_CHECK_INTERVAL: '1' }).IP_CHECK_INTERVAL).toBe(1);
   });

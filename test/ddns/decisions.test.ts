@@ -16,7 +16,13 @@ import {
 import { emptyState, type NetworkState } from '../../src/ddns/state.js';
 
 const NOW = new Date('2025-03-01T12:00:00Z');
-const policy: WatchPolicy = { fingerprint: 'f1', ddnsHostname: 'home.ddns.net', hostname: 'home.ddns.net', keepAliveDays: 25, noipReminder: true };
+const policy: WatchPolicy = {
+  fingerprint: 'f1',
+  ddnsHostname: 'home.ddns.net',
+  hostname: 'home.ddns.net',
+  keepAliveDays: 25,
+  noipReminder: true,
+};
 const base = (): NetworkState => ({ ...emptyState(), ddns: { config: 'f1', failures: 0 } });
 const frozen = <T>(v: T): T => {
   const deep = (o: unknown) => {
@@ -58,7 +64,10 @@ describe('the DDNS back-off state machine', () => {
 
   it('sends when the address differs from what was pushed, not when it is the same, again after the keep-alive', () => {
     expect(planUpdate(base(), current, NOW, policy, false)).toEqual({ send: true });
-    const pushed = { ...base(), ddns: { config: 'f1', failures: 0, pushed: { ipv4: '81.2.69.142', at: '2025-02-20T12:00:00.000Z' }, lastAnswer: 'nochg' } };
+    const pushed = {
+      ...base(),
+      ddns: { config: 'f1', failures: 0, pushed: { ipv4: '81.2.69.142', at: '2025-02-20T12:00:00.000Z' }, lastAnswer: 'nochg' },
+    };
     expect(planUpdate(pushed, current, NOW, policy, false)).toEqual({ send: false, result: { outcome: 'nochg', answer: 'nochg' } });
     expect(planUpdate(pushed, current, new Date('2025-03-17T12:00:00Z'), policy, false)).toEqual({ send: true });
   });
@@ -75,11 +84,26 @@ describe('the DDNS back-off state machine', () => {
     }
     expect(times).toEqual(['2025-03-01T12:05:00.000Z', '2025-03-01T12:10:00.000Z', '2025-03-01T12:20:00.000Z']);
     expect(s.ddns.failures).toBe(3);
-    expect(planUpdate(s, current, new Date('2025-03-01T12:19:59Z'), policy, true)).toEqual({ send: false, result: { outcome: 'wait', answer: 'busy', retryAt: '2025-03-01T12:20:00.000Z' } });
+    expect(planUpdate(s, current, new Date('2025-03-01T12:19:59Z'), policy, true)).toEqual({
+      send: false,
+      result: { outcome: 'wait', answer: 'busy', retryAt: '2025-03-01T12:20:00.000Z' },
+    });
     expect(planUpdate(s, current, new Date('2025-03-01T12:20:00Z'), policy, false)).toEqual({ send: true });
     // Success resets the machine and clears the failure alert's memory.
-    const ok = applyUpdateAnswer({ ...s, alerts: { ddnsFail: 'retry:http-503' } }, current, { outcome: 'good', code: 'good', answer: 'good 81.2.69.142' }, 'noip', NOW, policy);
-    expect(ok.state.ddns).toMatchObject({ failures: 0, blocked: false, retryAt: undefined, pushed: { ipv4: '81.2.69.142', at: '2025-03-01T12:00:00.000Z' } });
+    const ok = applyUpdateAnswer(
+      { ...s, alerts: { ddnsFail: 'retry:http-503' } },
+      current,
+      { outcome: 'good', code: 'good', answer: 'good 81.2.69.142' },
+      'noip',
+      NOW,
+      policy,
+    );
+    expect(ok.state.ddns).toMatchObject({
+      failures: 0,
+      blocked: false,
+      retryAt: undefined,
+      pushed: { ipv4: '81.2.69.142', at: '2025-03-01T12:00:00.000Z' },
+    });
     expect(ok.state.alerts).toEqual({});
     expect(ok.state.dns.awaiting).toBe('81.2.69.142');
   });
@@ -87,8 +111,15 @@ describe('the DDNS back-off state machine', () => {
   it('a fatal answer blocks updates until forced or reconfigured', () => {
     const d = applyUpdateAnswer(frozen(base()), current, { outcome: 'fatal', code: 'badauth', answer: 'badauth' }, 'noip', NOW, policy);
     expect(d.state.ddns.blocked).toBe(true);
-    expect(d.actions.find((a) => a.kind === 'alert')).toMatchObject({ category: 'ddnsFail', key: 'fatal:badauth', text: 'alert.ddnsFatal' });
-    expect(planUpdate(d.state, { ipv4: '81.2.69.143' }, NOW, policy, false)).toEqual({ send: false, result: { outcome: 'fatal', answer: 'badauth' } });
+    expect(d.actions.find((a) => a.kind === 'alert')).toMatchObject({
+      category: 'ddnsFail',
+      key: 'fatal:badauth',
+      text: 'alert.ddnsFatal',
+    });
+    expect(planUpdate(d.state, { ipv4: '81.2.69.143' }, NOW, policy, false)).toEqual({
+      send: false,
+      result: { outcome: 'fatal', answer: 'badauth' },
+    });
     expect(planUpdate(d.state, current, NOW, policy, true)).toEqual({ send: true });
     const fresh = resetIfReconfigured(frozen({ ...d.state, alerts: { ddnsFail: 'fatal:badauth', ip4: 'x' } }), 'f2');
     expect(fresh.ddns).toEqual({ config: 'f2', failures: 0 });
@@ -109,9 +140,17 @@ describe('DNS verification', () => {
     expect(ok.actions[0]).toMatchObject({ key: 'ok:81.2.69.143', text: 'alert.dnsResolved' });
     const changed = observeDns(frozen(ok.state), 'home.ddns.net', '81.2.69.143', ['9.9.9.9'], false);
     expect(changed.actions[0]).toMatchObject({ key: 'mismatch:9.9.9.9>81.2.69.143', text: 'alert.dnsChanged' });
-    const again = observeDns(frozen({ ...changed.state, alerts: { dns: 'mismatch:9.9.9.9>81.2.69.143' } }), 'home.ddns.net', '81.2.69.143', ['81.2.69.143'], false);
+    const again = observeDns(
+      frozen({ ...changed.state, alerts: { dns: 'mismatch:9.9.9.9>81.2.69.143' } }),
+      'home.ddns.net',
+      '81.2.69.143',
+      ['81.2.69.143'],
+      false,
+    );
     expect(again.state.alerts).toEqual({});
-    expect(observeDns(frozen(base()), 'home.ddns.net', '81.2.69.143', undefined, false).actions).toEqual([{ kind: 'log', level: 'warn', message: 'dns: could not resolve home.ddns.net' }]);
+    expect(observeDns(frozen(base()), 'home.ddns.net', '81.2.69.143', undefined, false).actions).toEqual([
+      { kind: 'log', level: 'warn', message: 'dns: could not resolve home.ddns.net' },
+    ]);
   });
 });
 
@@ -123,7 +162,11 @@ describe('the NAT check', () => {
     expect(cg.actions.filter((a) => a.kind === 'alert').map((a) => a.kind === 'alert' && a.category)).toEqual(['nat', 'natOptions', 'natIpv6']);
     expect(cg.actions.at(-1)).toMatchObject({ params: { endpoint: '[2a00:1450:4001:82a::200e]' } });
     expect(observeWan(s, '81.2.69.142', '81.2.69.142', true, undefined).result).toEqual({ known: true, nat: undefined });
-    expect(observeWan(s, '81.2.69.142', undefined, true, undefined)).toEqual({ state: s, actions: [], result: { known: false, nat: undefined } });
+    expect(observeWan(s, '81.2.69.142', undefined, true, undefined)).toEqual({
+      state: s,
+      actions: [],
+      result: { known: false, nat: undefined },
+    });
   });
 });
 
@@ -133,9 +176,21 @@ describe('No-IP reminders', () => {
     expect(start.noip).toEqual({ cycleStart: '2025-03-01T12:00:00.000Z' });
     expect(remindNoip(start, new Date('2025-03-24T11:59:59Z'), policy).actions).toEqual([]);
     const due = remindNoip(start, new Date('2025-03-24T12:00:00Z'), policy);
-    expect(due.actions).toEqual([{ kind: 'alert', category: 'noip', key: '2025-03-31T12:00:00.000Z', text: 'alert.noipConfirm', params: { hostname: 'home.ddns.net', date: '2025-03-31T12:00:00.000Z' }, level: 'warn' }]);
+    expect(due.actions).toEqual([
+      {
+        kind: 'alert',
+        category: 'noip',
+        key: '2025-03-31T12:00:00.000Z',
+        text: 'alert.noipConfirm',
+        params: { hostname: 'home.ddns.net', date: '2025-03-31T12:00:00.000Z' },
+        level: 'warn',
+      },
+    ]);
     expect(remindNoip(frozen(due.state), new Date('2025-03-25T00:00:00Z'), policy).actions).toEqual([]);
-    expect(noipCycle(start, new Date('2025-04-02T00:00:00Z'), policy)).toEqual({ cycleStart: '2025-03-31T12:00:00.000Z', confirmBy: new Date('2025-04-30T12:00:00.000Z') });
+    expect(noipCycle(start, new Date('2025-04-02T00:00:00Z'), policy)).toEqual({
+      cycleStart: '2025-03-31T12:00:00.000Z',
+      confirmBy: new Date('2025-04-30T12:00:00.000Z'),
+    });
     expect(noipCycle(start, NOW, { ...policy, noipReminder: false })).toBeUndefined();
   });
 });
@@ -143,7 +198,14 @@ describe('No-IP reminders', () => {
 describe('alert de-duplication', () => {
   it('drops an alert whose key was the last sent in its category, keeps the rest, and remembers them', () => {
     const s = frozen({ ...base(), alerts: { ip4: 'a>b' } });
-    const alert = (category: string, key: string) => ({ kind: 'alert' as const, category, key, text: 't', params: {}, level: 'warn' as const });
+    const alert = (category: string, key: string) => ({
+      kind: 'alert' as const,
+      category,
+      key,
+      text: 't',
+      params: {},
+      level: 'warn' as const,
+    });
     const { state, fresh } = dedupeAlerts(s, [alert('ip4', 'a>b'), alert('ip4', 'b>c'), alert('dns', 'ok:c'), { kind: 'log', level: 'info', message: 'm' }]);
     expect(fresh.map((a) => a.key)).toEqual(['b>c', 'ok:c']);
     expect(state.alerts).toEqual({ ip4: 'b>c', dns: 'ok:c' });

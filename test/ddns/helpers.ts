@@ -44,7 +44,15 @@ export interface Harness {
 
 export async function makeWatch(
   env: Record<string, string>,
-  options: { dataDir: string; endpoint?: string; start?: Date; hasIPv6?: boolean; wan?: WanAddressReader; random?: () => number; sourceTimeoutMs?: number },
+  options: {
+    dataDir: string;
+    endpoint?: string;
+    start?: Date;
+    hasIPv6?: boolean;
+    wan?: WanAddressReader;
+    random?: () => number;
+    sourceTimeoutMs?: number;
+  },
 ): Promise<Harness> {
   const config = ddnsSchema.parse(env);
   const notifier = recordingNotifier();

@@ -43,7 +43,12 @@ describe('dyndns2 answers', () => {
     closers.push(server.close);
     const p = dyndns2Provider({ server: server.base, username: 'u', password: 'p4ssword', userAgent: userAgent('1.2.3', 'linux') });
     expect(await p.update({ hostname: 'h.example.net', ipv4: '81.2.69.142', ipv6: '2a00:1450::1' })).toMatchObject({ outcome: 'good' });
-    expect(server.updates[0]).toMatchObject({ hostname: 'h.example.net', myip: '81.2.69.142', auth: 'u:p4ssword', userAgent: 'wg-chatops wg-chatops/linux-1.2.3 wg-chatops@users.noreply.github.com' });
+    expect(server.updates[0]).toMatchObject({
+      hostname: 'h.example.net',
+      myip: '81.2.69.142',
+      auth: 'u:p4ssword',
+      userAgent: 'wg-chatops wg-chatops/linux-1.2.3 wg-chatops@users.noreply.github.com',
+    });
   });
 
   it('a server that cannot be reached is a temporary failure', async () => {
@@ -79,14 +84,22 @@ describe('DuckDNS', () => {
 describe('Cloudflare', () => {
   const TOKEN = 'cf-token-0123456789abcdef';
   const ZONE_ID = '023e105f4ecef8ad9ca31a8372d0c353';
-  const record = (over: Partial<FakeRecord> = {}): FakeRecord => ({ id: 'rec1', type: 'A', name: 'vpn.example.com', content: '81.2.69.1', proxied: true, ttl: 1, ...over });
+  const record = (over: Partial<FakeRecord> = {}): FakeRecord => ({
+    id: 'rec1',
+    type: 'A',
+    name: 'vpn.example.com',
+    content: '81.2.69.1',
+    proxied: true,
+    ttl: 1,
+    ...over,
+  });
 
   it('finds the zone and the A record, then PATCHes content with proxied false', async () => {
     const server = await startCloudflareServer({ token: TOKEN, zones: { 'example.com': ZONE_ID }, records: [record()] });
     closers.push(server.close);
     const p = cloudflareProvider({ server: server.base, token: TOKEN });
     expect(await p.update({ hostname: 'vpn.example.com', ipv4: '81.2.69.142' })).toMatchObject({ outcome: 'good' });
-    expect(server.requests.map((r) => `${r.method} ${r.path}?${r.query}`)).toEqual([
+    expect(server.requests.map((r) => `${r.method} ${r.path}?${r.query.toString()}`)).toEqual([
       'GET /zones?name=vpn.example.com',
       'GET /zones?name=example.com',
       `GET /zones/${ZONE_ID}/dns_records?type=A&name=vpn.example.com`,
@@ -113,7 +126,12 @@ describe('Cloudflare', () => {
       `GET /zones/${ZONE_ID}/dns_records`,
       `POST /zones/${ZONE_ID}/dns_records`,
     ]);
-    expect(JSON.parse(server.requests.at(-1)!.body)).toMatchObject({ type: 'AAAA', name: 'vpn.example.com', content: '2a00:1450::1', proxied: false });
+    expect(JSON.parse(server.requests.at(-1)!.body)).toMatchObject({
+      type: 'AAAA',
+      name: 'vpn.example.com',
+      content: '2a00:1450::1',
+      proxied: false,
+    });
   });
 
   it('a refused token is fatal with Cloudflare’s message; a missing zone is fatal and says so', async () => {

@@ -24,7 +24,12 @@ describe.runIf(tunnelTestsEnabled())('expiry with a real tunnel', () => {
     bot = await startTelegramBot({
       live: { iface: lab.serverIface, configDir: lab.configDir },
       admins: [ALICE.id, AKIRA.id],
-      env: { WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`, WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr, TZ: 'UTC', SECRET_TTL_SECONDS: '0' },
+      env: {
+        WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`,
+        WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr,
+        TZ: 'UTC',
+        SECRET_TTL_SECONDS: '0',
+      },
     });
     const { fake } = bot;
     for (const a of [ALICE, AKIRA]) fake.sendText(a, '/start');
@@ -43,7 +48,11 @@ describe.runIf(tunnelTestsEnabled())('expiry with a real tunnel', () => {
     await fake.until(() => fake.chatMessages(ALICE.id).find((m) => /Ends on \d{4}-\d\d-\d\d \d\d:\d\d\./.test(m.text)), 'the end in the delivery text');
 
     // At its end: the admins' notice (Alice owns it, so she gets that one only), Akira's in Japanese.
-    const notice = await fake.until(() => fake.chatMessages(ALICE.id).find((m) => /Peer guest \(owner .*\) reached its end .* switched off/.test(m.text)), "Alice's notice", 60_000);
+    const notice = await fake.until(
+      () => fake.chatMessages(ALICE.id).find((m) => /Peer guest \(owner .*\) reached its end .* switched off/.test(m.text)),
+      "Alice's notice",
+      60_000,
+    );
     const cutAfter = Date.now() - end;
     await fake.until(() => fake.chatMessages(AKIRA.id).find((m) => /guest.*期限.*無効にしました/.test(m.text)), "Akira's notice", 60_000);
     expect(fake.chatMessages(ALICE.id).filter((m) => /reached its end/.test(m.text))).toEqual([notice]);

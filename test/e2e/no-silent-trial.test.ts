@@ -31,7 +31,13 @@ describe('no silent trial mode', () => {
     const dir = await scratch();
     const wgDir = join(dir, 'wireguard');
     await mkdir(wgDir, { mode: 0o700 }); // root's, as /etc/wireguard is
-    const env = botEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_URL: 'http://127.0.0.1:9', WG_CONFIG_DIR: wgDir, DATA_DIR: join(dir, 'data'), WG_CHATOPS_ENV_FILE: join(dir, 'absent.env') });
+    const env = botEnv({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_URL: 'http://127.0.0.1:9',
+      WG_CONFIG_DIR: wgDir,
+      DATA_DIR: join(dir, 'data'),
+      WG_CHATOPS_ENV_FILE: join(dir, 'absent.env'),
+    });
     const r = await runAs(NOBODY, env, dir);
     expect(r.code).toBe(78);
     expect(r.stderr).toContain(`${wgDir} is not readable by this user (nobody)`);
@@ -39,18 +45,21 @@ describe('no silent trial mode', () => {
     expect(existsSync(join(dir, 'data', 'trial'))).toBe(false);
   });
 
-  it.skipIf(existsSync('/etc/wireguard/wg0.conf'))('with a token and no WG_CONFIG_DIR, a missing /etc/wireguard/wg0.conf stops the bot; without a token it is the trial', async () => {
-    const dir = await scratch();
-    const dataDir = join(dir, 'data');
-    const withToken = await runAs(undefined, botEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_URL: 'http://127.0.0.1:9', DATA_DIR: dataDir }), dir);
-    expect(withToken.code).toBe(78);
-    expect(withToken.stderr).toMatch(/\/etc\/wireguard(\/wg0\.conf)? (does not exist|is not readable)/);
-    expect(withToken.stderr).toContain('rather than run an offline trial');
-    expect(existsSync(join(dataDir, 'trial'))).toBe(false);
+  it.skipIf(existsSync('/etc/wireguard/wg0.conf'))(
+    'with a token and no WG_CONFIG_DIR, a missing /etc/wireguard/wg0.conf stops the bot; without a token it is the trial',
+    async () => {
+      const dir = await scratch();
+      const dataDir = join(dir, 'data');
+      const withToken = await runAs(undefined, botEnv({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_API_URL: 'http://127.0.0.1:9', DATA_DIR: dataDir }), dir);
+      expect(withToken.code).toBe(78);
+      expect(withToken.stderr).toMatch(/\/etc\/wireguard(\/wg0\.conf)? (does not exist|is not readable)/);
+      expect(withToken.stderr).toContain('rather than run an offline trial');
+      expect(existsSync(join(dataDir, 'trial'))).toBe(false);
 
-    // The same machine without a chat token: the console trial, said out loud.
-    const trial = await runConsole(botEnv({ DATA_DIR: dataDir }), ['/help']);
-    expect(trial.code).toBe(0);
-    expect(trial.stderr + trial.stdout).toMatch(/offline trial mode with .*trial\/wg0\.conf/);
-  });
+      // The same machine without a chat token: the console trial, said out loud.
+      const trial = await runConsole(botEnv({ DATA_DIR: dataDir }), ['/help']);
+      expect(trial.code).toBe(0);
+      expect(trial.stderr + trial.stdout).toMatch(/offline trial mode with .*trial\/wg0\.conf/);
+    },
+  );
 });

@@ -23,7 +23,9 @@ describe('process runner (real tiny programs)', () => {
   });
 
   it('reports a missing program with a hint', async () => {
-    const error = await createProcessRunner().run('no-such-program-here', []).catch((e) => e);
+    const error = await createProcessRunner()
+      .run('no-such-program-here', [])
+      .catch((e) => e);
     expect(error).toBeInstanceOf(ToolError);
     expect(error.hint).toMatch(/install/);
     expect(error.code).toBe('not-installed');

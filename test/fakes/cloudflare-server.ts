@@ -28,7 +28,10 @@ export async function startCloudflareServer(options: { token: string; zones: Rec
     }
     if (!Object.values(options.zones).includes(zone)) return fail(res, 404, 7003, 'No such zone');
     if (req.method === 'GET' && !recordId) {
-      return ok(res, records.filter((r) => r.type === req.query.get('type') && r.name === req.query.get('name')));
+      return ok(
+        res,
+        records.filter((r) => r.type === req.query.get('type') && r.name === req.query.get('name')),
+      );
     }
     if (req.method === 'POST' && !recordId) {
       const body = JSON.parse(req.body) as Omit<FakeRecord, 'id'>;

@@ -18,7 +18,14 @@ export async function startNoipServer() {
   const fake = await startHttpFake((req, res) => {
     const header = req.headers.authorization;
     const auth = header?.startsWith('Basic ') ? Buffer.from(header.slice(6), 'base64').toString('utf8') : undefined;
-    const r: NoipRequest = { hostname: req.query.get('hostname'), myip: req.query.get('myip'), myipv6: req.query.get('myipv6'), auth, userAgent: req.headers['user-agent'], path: req.path };
+    const r: NoipRequest = {
+      hostname: req.query.get('hostname'),
+      myip: req.query.get('myip'),
+      myipv6: req.query.get('myipv6'),
+      auth,
+      userAgent: req.headers['user-agent'],
+      path: req.path,
+    };
     updates.push(r);
     const { status, body } = answer(r);
     send(res, status, body);

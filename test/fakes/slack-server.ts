@@ -166,7 +166,7 @@ export class FakeSlack {
           resolve(value);
         } catch (error) {
           finish();
-          reject(error);
+          reject(error instanceof Error ? error : new Error(String(error)));
         }
         return true;
       };
@@ -179,7 +179,13 @@ export class FakeSlack {
   }
 
   /** Send a slash command envelope; resolves with its envelope id once the bot acked it. */
-  async slashCommand(input: { user: string; channel: string; channelName?: string; command: string; text?: string }): Promise<{ envelopeId: string; responseId: string }> {
+  async slashCommand(input: {
+    user: string;
+    channel: string;
+    channelName?: string;
+    command: string;
+    text?: string;
+  }): Promise<{ envelopeId: string; responseId: string }> {
     const envelopeId = this.nextId('env');
     const responseId = this.nextId('resp');
     const user = this.user(input.user);
@@ -339,16 +345,33 @@ export class FakeSlack {
   }
 
   private api(method: string, p: Record<string, unknown>): Record<string, unknown> {
-    const str = (k: string): string => (typeof p[k] === 'string' ? (p[k] as string) : '');
+    const str = (k: string): string => (typeof p[k] === 'string' ? p[k] : '');
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://office.slack.com/', team: 'Office', user: BOT_USER.name, team_id: 'T0TEAM', user_id: BOT_USER.id, bot_id: 'B0BOT' };
+        return {
+          ok: true,
+          url: 'https://office.slack.com/',
+          team: 'Office',
+          user: BOT_USER.name,
+          team_id: 'T0TEAM',
+          user_id: BOT_USER.id,
+          bot_id: 'B0BOT',
+        };
       case 'apps.connections.open':
         return { ok: true, url: `ws://127.0.0.1:${this.port}/socket?ticket=${this.nextId('ticket')}` };
       case 'users.info': {
         const u = this.user(str('user'));
         if (!u) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id: u.id, name: u.name, real_name: u.realName ?? u.name, locale: u.locale, profile: { display_name: u.realName ?? '', real_name: u.realName ?? u.name } } };
+        return {
+          ok: true,
+          user: {
+            id: u.id,
+            name: u.name,
+            real_name: u.realName ?? u.name,
+            locale: u.locale,
+            profile: { display_name: u.realName ?? '', real_name: u.realName ?? u.name },
+          },
+        };
       }
       case 'conversations.open': {
         const users = str('users');
@@ -357,7 +380,14 @@ export class FakeSlack {
       }
       case 'chat.postMessage': {
         const ts = this.nextTs();
-        this.messages.push({ channel: str('channel'), ts, text: str('text'), blocks: parseJson(p.blocks) ?? [], updated: 0, deleted: false });
+        this.messages.push({
+          channel: str('channel'),
+          ts,
+          text: str('text'),
+          blocks: parseJson(p.blocks) ?? [],
+          updated: 0,
+          deleted: false,
+        });
         return { ok: true, channel: str('channel'), ts };
       }
       case 'chat.postEphemeral':

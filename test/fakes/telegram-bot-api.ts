@@ -182,14 +182,24 @@ export class FakeBotApi {
     if (callbackData === undefined) throw new Error(`no button "${buttonText}" on message ${message.messageId}`);
     const id = String(this.nextQueryId++);
     this.callbackQueries.add(id);
-    const chat = message.chatId > 0 ? { id: message.chatId, type: 'private', first_name: 'x' } : (this.groups.get(message.chatId) ?? { id: message.chatId, type: 'group', title: 'g' });
+    const chat =
+      message.chatId > 0
+        ? { id: message.chatId, type: 'private', first_name: 'x' }
+        : (this.groups.get(message.chatId) ?? { id: message.chatId, type: 'group', title: 'g' });
     this.pushUpdate({
       callback_query: {
         id,
         from: { is_bot: false, ...from },
         chat_instance: `ci${message.chatId}`,
         data: callbackData,
-        message: { message_id: message.messageId, from: BOT_USER, chat, date: now(), text: message.text, ...(message.replyMarkup ? { reply_markup: message.replyMarkup } : {}) },
+        message: {
+          message_id: message.messageId,
+          from: BOT_USER,
+          chat,
+          date: now(),
+          text: message.text,
+          ...(message.replyMarkup ? { reply_markup: message.replyMarkup } : {}),
+        },
       },
     });
     return id;
@@ -277,7 +287,16 @@ export class FakeBotApi {
     if (failure) {
       failure.remaining--;
       const description = failure.description ?? (failure.code === 429 ? `Too Many Requests: retry after ${failure.retryAfter ?? 1}` : 'Internal Server Error');
-      return reply(failure.code, { ok: false, error_code: failure.code, description, ...(failure.retryAfter !== undefined ? { parameters: { retry_after: failure.retryAfter } } : {}) }, call);
+      return reply(
+        failure.code,
+        {
+          ok: false,
+          error_code: failure.code,
+          description,
+          ...(failure.retryAfter !== undefined ? { parameters: { retry_after: failure.retryAfter } } : {}),
+        },
+        call,
+      );
     }
     if (method === 'getUpdates') return this.getUpdates(params, req, (updates) => reply(200, { ok: true, result: updates }, call));
     const result = this.apply(method, params, files);
@@ -378,7 +397,7 @@ export class FakeBotApi {
     return this.groups.get(chatId) ?? { error: 400, description: 'Bad Request: chat not found' };
   }
 
-  private send(method: string, p: Record<string, unknown>, files: Record<string, UploadedFile>): { ok: unknown } | { error: number; description: string } {
+  private send(method: string, p: Record<string, unknown>, _files: Record<string, UploadedFile>): { ok: unknown } | { error: number; description: string } {
     const chat = this.chatFor(Number(p.chat_id));
     if ('error' in chat) return chat;
     const markup = p.reply_markup as SentMessage['replyMarkup'] | undefined;
@@ -430,8 +449,23 @@ export class FakeBotApi {
     if (m.kind === 'text') return { ...base, text: m.text };
     const fileId = `file${m.messageId}`;
     const caption = m.text ? { caption: m.text } : {};
-    if (m.kind === 'photo') return { ...base, ...caption, photo: [{ file_id: fileId, file_unique_id: `u${fileId}`, width: 320, height: 320, file_size: m.file!.data.length }] };
-    return { ...base, ...caption, document: { file_id: fileId, file_unique_id: `u${fileId}`, file_name: m.file!.filename, mime_type: 'text/plain', file_size: m.file!.data.length } };
+    if (m.kind === 'photo')
+      return {
+        ...base,
+        ...caption,
+        photo: [{ file_id: fileId, file_unique_id: `u${fileId}`, width: 320, height: 320, file_size: m.file!.data.length }],
+      };
+    return {
+      ...base,
+      ...caption,
+      document: {
+        file_id: fileId,
+        file_unique_id: `u${fileId}`,
+        file_name: m.file!.filename,
+        mime_type: 'text/plain',
+        file_size: m.file!.data.length,
+      },
+    };
   }
 
   private find(p: Record<string, unknown>): SentMessage | undefined {
@@ -452,8 +486,12 @@ export class FakeBotApi {
       if (parsed.text.length > 4096) return bad('MESSAGE_TOO_LONG');
       text = parsed.text;
     }
-    const sameMarkup = JSON.stringify(markup?.inline_keyboard.length ? markup : undefined) === JSON.stringify(m.replyMarkup?.inline_keyboard.length ? m.replyMarkup : undefined);
-    if (text === m.text && sameMarkup) return bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+    const sameMarkup =
+      JSON.stringify(markup?.inline_keyboard.length ? markup : undefined) === JSON.stringify(m.replyMarkup?.inline_keyboard.length ? m.replyMarkup : undefined);
+    if (text === m.text && sameMarkup)
+      return bad(
+        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     m.raw = raw;
     m.text = text;
     if (markup && markup.inline_keyboard.length > 0) m.replyMarkup = markup;
@@ -476,7 +514,16 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** Fields whose multipart values are JSON (as the Bot API documents them). */
-const jsonFields = new Set(['reply_markup', 'reply_parameters', 'link_preview_options', 'commands', 'scope', 'allowed_updates', 'caption_entities', 'entities']);
+const jsonFields = new Set([
+  'reply_markup',
+  'reply_parameters',
+  'link_preview_options',
+  'commands',
+  'scope',
+  'allowed_updates',
+  'caption_entities',
+  'entities',
+]);
 
 export function parseBody(contentType: string, body: Buffer): { params: Record<string, unknown>; files: Record<string, UploadedFile> } {
   if (body.length === 0) return { params: {}, files: {} };

@@ -25,7 +25,8 @@ export function parseTelegramHtml(html: string): HtmlParse {
         if (open !== name) return { ok: false, error: `Can't parse entities: unmatched end tag at byte offset ${i}, expected "</${open ?? ''}>"` };
       } else {
         if (stack.includes('code') || stack.includes('pre')) {
-          if (!(name === 'code' && stack[stack.length - 1] === 'pre')) return { ok: false, error: `Can't parse entities: entity inside code at byte offset ${i}` };
+          if (!(name === 'code' && stack[stack.length - 1] === 'pre'))
+            return { ok: false, error: `Can't parse entities: entity inside code at byte offset ${i}` };
         }
         stack.push(name);
       }

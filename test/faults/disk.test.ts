@@ -30,12 +30,17 @@ function tinyDisk(size: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'wgc-disk-'));
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]);
   mounts.push(dir);
-  writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/16\nListenPort = 51820\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/16\nListenPort = 51820\n`, {
+    mode: 0o600,
+  });
   return dir;
 }
 
 async function bot(dir: string): Promise<{ app: App; chat: RecordingAdapter }> {
-  const started = await startedWithRecorder({ WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin' }, { isRoot: false, cwd: dir });
+  const started = await startedWithRecorder(
+    { WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin' },
+    { isRoot: false, cwd: dir },
+  );
   apps.push(started.app);
   return started;
 }

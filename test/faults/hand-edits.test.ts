@@ -33,7 +33,10 @@ const clientsTxt = () => join(lab.configDir, 'configs', 'clients.txt');
 
 function pivpnAdd(name: string, octet: number): string {
   const { publicKey } = generateKeyPair();
-  appendFileSync(lab.configPath, `### begin ${name} ###\n[Peer]\nPublicKey = ${publicKey}\nPresharedKey = ${generatePresharedKey()}\nAllowedIPs = 10.80.0.${octet}/32\n### end ${name} ###\n`);
+  appendFileSync(
+    lab.configPath,
+    `### begin ${name} ###\n[Peer]\nPublicKey = ${publicKey}\nPresharedKey = ${generatePresharedKey()}\nAllowedIPs = 10.80.0.${octet}/32\n### end ${name} ###\n`,
+  );
   mkdirSync(join(lab.configDir, 'configs'), { recursive: true });
   appendFileSync(clientsTxt(), `${name} ${publicKey} ${Math.floor(Date.now() / 1000)} ${(10 << 24) + (80 << 16) + octet}\n`);
   syncconf();
@@ -56,24 +59,27 @@ function pivpnOff(name: string): void {
 }
 
 function liveKeys(): Set<string> {
-  return new Set(
-    sh('wg', ['show', lab.serverIface, 'peers'])
-      .trim()
-      .split('\n')
-      .filter(Boolean),
-  );
+  return new Set(sh('wg', ['show', lab.serverIface, 'peers']).trim().split('\n').filter(Boolean));
 }
 
 async function bot(): Promise<{ app: App; chat: RecordingAdapter; logger: ReturnType<typeof createMemoryLogger> }> {
   const started = await startedWithRecorder(
-    { WG_FIREWALL: 'off', WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: lab.serverLanIp, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' },
+    {
+      WG_FIREWALL: 'off',
+      WG_INTERFACE: lab.serverIface,
+      WG_CONFIG_DIR: lab.configDir,
+      WG_ENDPOINT: lab.serverLanIp,
+      DATA_DIR: dataDir,
+      ADMIN_KEYS: 'test:admin',
+    },
     { isRoot: true, cwd: dataDir },
   );
   apps.push(started.app);
   return started;
 }
 
-const drift = () => findDrift({ conf: lab.configPath, db: join(dataDir, 'db.json'), journal: join(dataDir, 'journal') }, sh('wg', ['show', lab.serverIface, 'allowed-ips']));
+const drift = () =>
+  findDrift({ conf: lab.configPath, db: join(dataDir, 'db.json'), journal: join(dataDir, 'journal') }, sh('wg', ['show', lab.serverIface, 'allowed-ips']));
 
 describe.runIf(tunnelTestsEnabled())('hand edits made as PiVPN makes them', () => {
   beforeAll(() => {

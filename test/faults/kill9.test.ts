@@ -69,14 +69,24 @@ describe.runIf(tunnelTestsEnabled() && existsSync(BUILT))('kill -9 at every step
   beforeAll(() => {
     lab = createLab({ tunnelCidr: '10.79.0.0/24' });
     dataDir = mkdtempSync(join(tmpdir(), 'wgc-kill9-'));
-    env = { WG_FIREWALL: 'off', WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: lab.serverLanIp, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin', PUBLIC_IP_SOURCES: 'none' };
+    env = {
+      WG_FIREWALL: 'off',
+      WG_INTERFACE: lab.serverIface,
+      WG_CONFIG_DIR: lab.configDir,
+      WG_ENDPOINT: lab.serverLanIp,
+      DATA_DIR: dataDir,
+      ADMIN_KEYS: 'test:admin',
+      PUBLIC_IP_SOURCES: 'none',
+    };
   });
   afterAll(() => lab?.destroy());
 
   /** Run the driver; returns how many commands were confirmed and whether it died by SIGKILL. */
   function drive(ops: string[], crash: { atStep?: number; afterMs?: number }): Promise<{ confirmed: number; killed: boolean; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [DRIVER, JSON.stringify({ env, ops, crashAt: crash.atStep ?? 0 })], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [DRIVER, JSON.stringify({ env, ops, crashAt: crash.atStep ?? 0 })], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       let stderr = '';
       child.stdout.on('data', (d) => {
@@ -101,10 +111,15 @@ describe.runIf(tunnelTestsEnabled() && existsSync(BUILT))('kill -9 at every step
     await app.start();
     await app.stop();
     // Nobody edited anything by hand here: every difference must have been finished from the journal.
-    expect(app.peers.driftReport.findings.filter((f) => /by hand/.test(f)), 'no change left half-done').toEqual([]);
+    expect(
+      app.peers.driftReport.findings.filter((f) => /by hand/.test(f)),
+      'no change left half-done',
+    ).toEqual([]);
     const file = listPeers(parseServerConfig(readFileSync(lab.configPath, 'utf8')));
     const dbPath = join(dataDir, 'db.json');
-    const db = (existsSync(dbPath) ? JSON.parse(readFileSync(dbPath, 'utf8')) : { peers: {} }) as { peers: Record<string, { publicKey: string; disabled?: boolean }> };
+    const db = (existsSync(dbPath) ? JSON.parse(readFileSync(dbPath, 'utf8')) : { peers: {} }) as {
+      peers: Record<string, { publicKey: string; disabled?: boolean }>;
+    };
     const live = new Map(
       sh('wg', ['show', lab.serverIface, 'allowed-ips'])
         .trim()
@@ -128,7 +143,10 @@ describe.runIf(tunnelTestsEnabled() && existsSync(BUILT))('kill -9 at every step
     const withInFlight = run.confirmed < ops.length ? applyOp(confirmedModel, ops[run.confirmed]!) : confirmedModel;
     const state = await restartAndCheck();
     const ok = show(state) === show(confirmedModel) || show(state) === show(withInFlight);
-    expect(ok, `after ${ops.join(', ')} (confirmed ${run.confirmed}, killed ${run.killed}): ${show(state)} is neither ${show(confirmedModel)} nor ${show(withInFlight)}\n${run.stderr}`).toBe(true);
+    expect(
+      ok,
+      `after ${ops.join(', ')} (confirmed ${run.confirmed}, killed ${run.killed}): ${show(state)} is neither ${show(confirmedModel)} nor ${show(withInFlight)}\n${run.stderr}`,
+    ).toBe(true);
     model = state;
     if (run.killed) kills++;
     return run;

@@ -3,7 +3,13 @@ import { deleteArgs, forbiddenFlows, parseConntrack } from '../../src/firewall/c
 import { fullRestore, iptablesProfileChain, ownedBy, peerRestore, removeRestore } from '../../src/firewall/iptables.js';
 import { profileRules, verdictFor } from '../../src/firewall/rules.js';
 
-const s = { iface: 'wg0', tunnelNetworks: ['10.6.0.0/24', 'fd11::/64'], serverAddresses: ['10.6.0.1/32', 'fd11::1/128'], lanSubnets: ['192.168.1.0/24'], isolation: true };
+const s = {
+  iface: 'wg0',
+  tunnelNetworks: ['10.6.0.0/24', 'fd11::/64'],
+  serverAddresses: ['10.6.0.1/32', 'fd11::1/128'],
+  lanSubnets: ['192.168.1.0/24'],
+  isolation: true,
+};
 
 describe('iptables scripts', () => {
   it('a profile chain per family: the Pi, the targets, isolation, the verdict (allowed returns to INPUT/FORWARD)', () => {
@@ -24,8 +30,21 @@ describe('iptables scripts', () => {
   });
 
   it('a restart replaces our hooks and chains (stale ones deleted), leaving everyone else’s alone', () => {
-    const save = [':INPUT ACCEPT [0:0]', ':WGC-wg0 - [0:0]', ':WGC-wg0-deadbeef - [0:0]', ':WGC-wg01 - [0:0]', ':DOCKER - [0:0]', '-A INPUT -i wg0 -j WGC-wg0-in', '-A FORWARD -j WGC-wg0', '-A FORWARD -j DOCKER', '-A FORWARD -j WGC-wg01'].join('\n');
-    expect(ownedBy(save, 'wg0')).toEqual({ hooks: ['-D INPUT -i wg0 -j WGC-wg0-in', '-D FORWARD -j WGC-wg0'], chains: ['WGC-wg0', 'WGC-wg0-deadbeef'] });
+    const save = [
+      ':INPUT ACCEPT [0:0]',
+      ':WGC-wg0 - [0:0]',
+      ':WGC-wg0-deadbeef - [0:0]',
+      ':WGC-wg01 - [0:0]',
+      ':DOCKER - [0:0]',
+      '-A INPUT -i wg0 -j WGC-wg0-in',
+      '-A FORWARD -j WGC-wg0',
+      '-A FORWARD -j DOCKER',
+      '-A FORWARD -j WGC-wg01',
+    ].join('\n');
+    expect(ownedBy(save, 'wg0')).toEqual({
+      hooks: ['-D INPUT -i wg0 -j WGC-wg0-in', '-D FORWARD -j WGC-wg0'],
+      chains: ['WGC-wg0', 'WGC-wg0-deadbeef'],
+    });
     const text = fullRestore([], 4, s, save);
     expect(text).toContain('-X WGC-wg0-deadbeef');
     expect(text).not.toContain('DOCKER');
@@ -39,7 +58,12 @@ describe('iptables scripts', () => {
     expect(first).toContain(':WGC-wg0-lan - [0:0]');
     expect(first).toContain('-I WGC-wg0-p 1 -s 10.6.0.2/32 -g WGC-wg0-lan');
     const moved = peerRestore({ ...peer, profile: 'full' }, 4, s, new Map([['10.6.0.2', 'WGC-wg0-lan']]), true);
-    expect(moved.trim().split('\n')).toEqual(['*filter', '-D WGC-wg0-p -s 10.6.0.2/32 -g WGC-wg0-lan', '-I WGC-wg0-p 1 -s 10.6.0.2/32 -g WGC-wg0-full', 'COMMIT']);
+    expect(moved.trim().split('\n')).toEqual([
+      '*filter',
+      '-D WGC-wg0-p -s 10.6.0.2/32 -g WGC-wg0-lan',
+      '-I WGC-wg0-p 1 -s 10.6.0.2/32 -g WGC-wg0-full',
+      'COMMIT',
+    ]);
     expect(peerRestore(peer, 4, s, new Map([['10.6.0.2', 'WGC-wg0-lan']]), true)).toBe('');
     expect(removeRestore(peer.addresses, 6, s, new Map([['fd11::2', 'WGC-wg0-lan']]))).toBe('*filter\n-D WGC-wg0-p -s fd11::2/128 -g WGC-wg0-lan\nCOMMIT\n');
   });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fullScript, peerRules, peerScript, profileChain, removeScript, tableName } from '../../src/firewall/nft.js';
 
-const s = { iface: 'wg0', tunnelNetworks: ['10.6.0.0/24', 'fd11::/64'], serverAddresses: ['10.6.0.1/32', 'fd11::1/128'], lanSubnets: ['192.168.1.0/24'], isolation: true };
+const s = {
+  iface: 'wg0',
+  tunnelNetworks: ['10.6.0.0/24', 'fd11::/64'],
+  serverAddresses: ['10.6.0.1/32', 'fd11::1/128'],
+  lanSubnets: ['192.168.1.0/24'],
+  isolation: true,
+};
 
 describe('nft scripts', () => {
   it('a profile chain: the Pi first, the named targets, isolation, then the verdict', () => {
@@ -24,7 +30,15 @@ describe('nft scripts', () => {
     expect(first).toContain(`add chain inet ${tableName('wg0')} prof_lan`);
     expect(first).toContain('add element inet wgchatops_wg0_peers peers4 { 10.6.0.2 : jump prof_lan }');
     expect(first).toContain('add element inet wgchatops_wg0_peers peers6 { fd11::a06:2 : jump prof_lan }');
-    const again = peerScript({ ...peer, profile: 'full' }, s, new Map([['10.6.0.2', 'prof_lan'], ['fd11::a06:2', 'prof_lan']]), true);
+    const again = peerScript(
+      { ...peer, profile: 'full' },
+      s,
+      new Map([
+        ['10.6.0.2', 'prof_lan'],
+        ['fd11::a06:2', 'prof_lan'],
+      ]),
+      true,
+    );
     expect(again.trim().split('\n')).toEqual([
       'delete element inet wgchatops_wg0_peers peers4 { 10.6.0.2 }',
       'add element inet wgchatops_wg0_peers peers4 { 10.6.0.2 : jump prof_full }',

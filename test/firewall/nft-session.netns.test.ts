@@ -21,7 +21,9 @@ describe.runIf(enabled)('nft -i session (real nftables in a namespace)', () => {
       await session.batch(['add table inet t1', 'add chain inet t1 c']);
       expect(list()).toMatch(/table inet t1/);
       // The second command fails: the first of the same batch is not committed either.
-      await expect(session.batch(['add table inet t2', 'add rule inet t1 nochain accept'])).rejects.toThrow(/nft refused the change: .*No such file or directory/s);
+      await expect(session.batch(['add table inet t2', 'add rule inet t1 nochain accept'])).rejects.toThrow(
+        /nft refused the change: .*No such file or directory/s,
+      );
       expect(list()).not.toMatch(/table inet t2/);
       await expect(session.batch(['add chain inet t1 c2 {'])).rejects.toThrow(/syntax error/);
       const pid = session.pid!;
@@ -41,7 +43,13 @@ describe.runIf(enabled)('nft -i session (real nftables in a namespace)', () => {
 
   it('the policy reads its maps back after nft died mid-change, and goes on', async () => {
     const runner = createProcessRunner();
-    const settings = () => ({ iface: 'wgx0', tunnelNetworks: ['10.9.0.0/24'], serverAddresses: ['10.9.0.1/32'], lanSubnets: ['192.168.9.0/24'], isolation: true });
+    const settings = () => ({
+      iface: 'wgx0',
+      tunnelNetworks: ['10.9.0.0/24'],
+      serverAddresses: ['10.9.0.1/32'],
+      lanSubnets: ['192.168.9.0/24'],
+      isolation: true,
+    });
     const policy = new NftPeerPolicy({ runner, nft, settings });
     try {
       await policy.sync([{ addresses: ['10.9.0.2/32'], profile: 'full' }]);

@@ -16,7 +16,13 @@ function runner(installed: string[]): CommandRunner & { calls: string[] } {
     },
   };
 }
-const settings = () => ({ iface: 'wg0', tunnelNetworks: ['10.6.0.0/24'], serverAddresses: ['10.6.0.1/32'], lanSubnets: [], isolation: true });
+const settings = () => ({
+  iface: 'wg0',
+  tunnelNetworks: ['10.6.0.0/24'],
+  serverAddresses: ['10.6.0.1/32'],
+  lanSubnets: [],
+  isolation: true,
+});
 const peers = [{ addresses: ['10.6.0.2/32'], profile: 'lan' }];
 
 describe('firewall backend selection', () => {

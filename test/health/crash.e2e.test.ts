@@ -26,8 +26,16 @@ function start(env: NodeJS.ProcessEnv) {
 describe('crash restart alert (the program)', () => {
   it('SIGKILL, then a start: "restarted after a crash"; after a clean stop: nothing', { timeout: 60_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wgc-crash-'));
-    writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, { mode: 0o600 });
-    const env = botEnv({ WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', HEALTH_CHECK_INTERVAL: '10' });
+    writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, {
+      mode: 0o600,
+    });
+    const env = botEnv({
+      WG_CONFIG_DIR: dir,
+      DATA_DIR: join(dir, 'data'),
+      WG_OFFLINE: 'true',
+      WG_ENDPOINT: 'vpn.example.net',
+      HEALTH_CHECK_INTERVAL: '10',
+    });
 
     const first = start(env);
     expect(await first.until(/wg-chatops ready/, 10_000)).toBe(true);

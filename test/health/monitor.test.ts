@@ -83,7 +83,13 @@ describe.runIf(rootWith('mount', 'umount'))('health: a real tmpfs filling up and
   it('alerts on < 200 MB free and on read-only, once each, and says resolved when they end', async () => {
     const probes = systemProbes({ runner, interfaceUp: async () => undefined });
     let now = new Date('2026-12-01T10:00:00Z');
-    const { m, notifier } = monitor({ probes: { ...probes, temperatures: async () => [], throttled: async () => undefined, clockSynchronised: async () => true }, dir: stateDir, diskPaths: [mnt], rootPath: mnt, now: () => now });
+    const { m, notifier } = monitor({
+      probes: { ...probes, temperatures: async () => [], throttled: async () => undefined, clockSynchronised: async () => true },
+      dir: stateDir,
+      diskPaths: [mnt],
+      rootPath: mnt,
+      now: () => now,
+    });
     await m.start();
     expect(notifier.texts).toEqual([]);
 
@@ -96,17 +102,28 @@ describe.runIf(rootWith('mount', 'umount'))('health: a real tmpfs filling up and
 
     execFileSync('mount', ['-o', 'remount,ro', mnt]);
     await m.check();
-    expect(notifier.texts[1]).toBe(`⚠️ The file system at ${mnt} is read-only (often a failing SD card): changes cannot be saved. Make a backup (/backup) and replace the card.`);
-    expect(m.checkResults().map((c) => c.id).sort()).toEqual([`health:disk:${mnt}`, 'health:read-only']);
+    expect(notifier.texts[1]).toBe(
+      `⚠️ The file system at ${mnt} is read-only (often a failing SD card): changes cannot be saved. Make a backup (/backup) and replace the card.`,
+    );
+    expect(
+      m
+        .checkResults()
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual([`health:disk:${mnt}`, 'health:read-only']);
 
     now = new Date(now.getTime() + 25 * 3600 * 1000);
     await m.check();
-    expect(notifier.texts.slice(2).sort()).toEqual([expect.stringMatching(/^⚠️ Still: The disk holding/), expect.stringMatching(/^⚠️ Still: The file system/)].sort());
+    expect(notifier.texts.slice(2).sort()).toEqual(
+      [expect.stringMatching(/^⚠️ Still: The disk holding/), expect.stringMatching(/^⚠️ Still: The file system/)].sort(),
+    );
 
     execFileSync('mount', ['-o', 'remount,rw', mnt]);
     rmSync(join(mnt, 'filler'));
     await m.check();
-    expect(notifier.texts.slice(4).sort()).toEqual([expect.stringMatching(/^✅ Resolved: The disk holding/), expect.stringMatching(/^✅ Resolved: The file system/)].sort());
+    expect(notifier.texts.slice(4).sort()).toEqual(
+      [expect.stringMatching(/^✅ Resolved: The disk holding/), expect.stringMatching(/^✅ Resolved: The file system/)].sort(),
+    );
     expect(m.problems()).toEqual([]);
     await m.stop();
   });
@@ -140,7 +157,10 @@ describe.runIf(tunnelTestsEnabled())('health: a real WireGuard interface going a
 
   it('alerts when the interface is deleted', async () => {
     const live = withUserspaceApi(wgCliInterface(lab.serverIface, runner));
-    const { m, notifier } = monitor({ probes: { ...quiet(), interfaceUp: async () => (await live.state().catch(() => undefined)) !== undefined }, dir: mkdtempSync(join(tmpdir(), 'wgc-h-if-')) });
+    const { m, notifier } = monitor({
+      probes: { ...quiet(), interfaceUp: async () => (await live.state().catch(() => undefined)) !== undefined },
+      dir: mkdtempSync(join(tmpdir(), 'wgc-h-if-')),
+    });
     await m.start();
     expect(notifier.texts).toEqual([]);
     stopWgInterface(lab.serverIface);
@@ -207,10 +227,17 @@ describe('health: the system probes on a machine tree (thermal zones, vcgencmd)'
     mkdirSync(join(sys, 'usr/bin'), { recursive: true });
     writeFileSync(join(sys, 'usr/bin/vcgencmd'), '#!/bin/sh\n[ "$1" = get_throttled ] && echo throttled=0x50005\n', { mode: 0o755 });
     const probes = systemProbes({ runner, interfaceUp: async () => undefined, sysRoot: sys });
-    const { m, notifier } = monitor({ probes: { ...probes, statfs: async () => undefined, mounts: async () => undefined }, dir: mkdtempSync(join(tmpdir(), 'wgc-h-sys-state-')) });
+    const { m, notifier } = monitor({
+      probes: { ...probes, statfs: async () => undefined, mounts: async () => undefined },
+      dir: mkdtempSync(join(tmpdir(), 'wgc-h-sys-state-')),
+    });
     await m.start();
     expect(notifier.texts.sort()).toEqual(
-      ['⚠️ The CPU is at 83.5 °C (over 80 °C). Improve the cooling.', '⚠️ Under-voltage: the power supply is too weak. Use the official power supply.', '⚠️ The CPU is being throttled (0x50005).'].sort(),
+      [
+        '⚠️ The CPU is at 83.5 °C (over 80 °C). Improve the cooling.',
+        '⚠️ Under-voltage: the power supply is too weak. Use the official power supply.',
+        '⚠️ The CPU is being throttled (0x50005).',
+      ].sort(),
     );
     await m.stop();
     const bare = systemProbes({ runner, interfaceUp: async () => undefined, sysRoot: mkdtempSync(join(tmpdir(), 'wgc-h-bare-')) });
@@ -222,14 +249,21 @@ describe('health: the system probes on a machine tree (thermal zones, vcgencmd)'
 
 describe('health in /status and doctor', () => {
   it('/status lists the current problems for admins; doctor gets them from a one-off check', async () => {
-    const { m } = monitor({ probes: { ...quiet(), temperatures: async () => [85_500] }, dir: mkdtempSync(join(tmpdir(), 'wgc-h-status-')) });
+    const { m } = monitor({
+      probes: { ...quiet(), temperatures: async () => [85_500] },
+      dir: mkdtempSync(join(tmpdir(), 'wgc-h-status-')),
+    });
     await m.start();
     const app = await offlineApp({}, { doctor: doctorWithHealth(undefined, () => m) });
     const text = plain(await app.dispatcher.handle(admin('/status')));
     expect(text).toMatch(/The CPU is at 85\.5 °C \(over 80 °C\)/);
     await app.stop();
     await m.stop();
-    const once = await healthCheckOnce({ probes: { ...quiet(), clockSynchronised: async () => false }, diskPaths: [], interfaceName: 'wg0' });
+    const once = await healthCheckOnce({
+      probes: { ...quiet(), clockSynchronised: async () => false },
+      diskPaths: [],
+      interfaceName: 'wg0',
+    });
     expect(once).toEqual([{ id: 'health:clock', status: 'warn', key: 'health.clock', params: {} }]);
   });
 });

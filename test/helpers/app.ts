@@ -11,12 +11,25 @@ import { createProcessRunner } from '../../src/exec/runner.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 
 /** An offline bot with a fresh server config in a temp dir (no live interface needed). */
-export async function offlineApp(env: Record<string, string> = {}, deps: Partial<AppDeps> = {}): Promise<App & { logger: ReturnType<typeof createMemoryLogger> }> {
+export async function offlineApp(
+  env: Record<string, string> = {},
+  deps: Partial<AppDeps> = {},
+): Promise<App & { logger: ReturnType<typeof createMemoryLogger> }> {
   const dir = mkdtempSync(join(tmpdir(), 'wgc-app-'));
   const { privateKey } = generateKeyPair();
-  writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${privateKey}\nAddress = 10.6.0.1/24, fd11:5ee:bad:c0de::1/64\nListenPort = 51820\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${privateKey}\nAddress = 10.6.0.1/24, fd11:5ee:bad:c0de::1/64\nListenPort = 51820\n`, {
+    mode: 0o600,
+  });
   const config = parseConfig(
-    { WG_FIREWALL: 'off', WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', ADMIN_KEYS: 'test:admin', ...env },
+    {
+      WG_FIREWALL: 'off',
+      WG_CONFIG_DIR: dir,
+      DATA_DIR: join(dir, 'data'),
+      WG_OFFLINE: 'true',
+      WG_ENDPOINT: 'vpn.example.net',
+      ADMIN_KEYS: 'test:admin',
+      ...env,
+    },
     { isRoot: false, cwd: dir },
   );
   const logger = createMemoryLogger();
@@ -97,7 +110,10 @@ export async function appWithRecorder(env: Record<string, string> = {}, deps: Pa
 }
 
 /** An app built from these settings (nothing else added), with a recorder attached before it starts. */
-export async function startedWithRecorder(env: Record<string, string>, options: { isRoot: boolean; cwd: string }): Promise<{ app: App; chat: RecordingAdapter; logger: ReturnType<typeof createMemoryLogger> }> {
+export async function startedWithRecorder(
+  env: Record<string, string>,
+  options: { isRoot: boolean; cwd: string },
+): Promise<{ app: App; chat: RecordingAdapter; logger: ReturnType<typeof createMemoryLogger> }> {
   const logger = createMemoryLogger();
   const app = await buildApp(parseConfig(env, options), { logger, runner: createProcessRunner(logger) });
   const chat = new RecordingAdapter();

@@ -20,8 +20,21 @@ const MIRROR = 'http://deb.debian.org/debian';
 
 /** What a Pi owner's Raspberry Pi OS trixie has, plus what the package depends on (no network once booted). */
 export const TRIXIE_PACKAGES = [
-  'systemd', 'systemd-sysv', 'dbus', 'iproute2', 'ca-certificates', 'nodejs', 'npm', 'sudo', 'procps', 'iputils-ping', 'kmod',
-  'nftables', 'wireguard-tools', 'wireguard-go', 'adduser',
+  'systemd',
+  'systemd-sysv',
+  'dbus',
+  'iproute2',
+  'ca-certificates',
+  'nodejs',
+  'npm',
+  'sudo',
+  'procps',
+  'iputils-ping',
+  'kmod',
+  'nftables',
+  'wireguard-tools',
+  'wireguard-go',
+  'adduser',
 ];
 
 /** Debian bookworm as Raspberry Pi OS bookworm has it: Debian's Node 18 (too old; install must refuse), no npm. */
@@ -30,13 +43,17 @@ export const BOOKWORM_PACKAGES = TRIXIE_PACKAGES.filter((p) => p !== 'npm');
 /** Whether this machine can boot a container (root, mmdebstrap, systemd-nspawn). CI requires it. */
 export function bootedTestsEnabled(): boolean {
   const ok = rootWith('mmdebstrap', 'systemd-nspawn', 'nsenter', 'wireguard-go', 'wg', 'ip');
-  if (!ok && process.env.WG_CHATOPS_REQUIRE_BOOTED === '1') throw new Error('booted-Debian tests required but this machine lacks root/mmdebstrap/systemd-nspawn');
+  if (!ok && process.env.WG_CHATOPS_REQUIRE_BOOTED === '1')
+    throw new Error('booted-Debian tests required but this machine lacks root/mmdebstrap/systemd-nspawn');
   return ok;
 }
 
 /** The cached root file system tarball for a suite and package list, built when missing. */
 export function rootfsTarball(suite: string, packages: string[]): string {
-  const key = createHash('sha256').update(`${suite}\n${packages.join(',')}`).digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(`${suite}\n${packages.join(',')}`)
+    .digest('hex')
+    .slice(0, 12);
   const tar = join(CACHE_DIR, `${suite}-${key}.tar`);
   if (existsSync(tar)) return tar;
   mkdirSync(CACHE_DIR, { recursive: true });
@@ -85,7 +102,11 @@ export function createContainer(tarball: string, subnetOctet: number): Container
   const exec: Container['exec'] = (argv, opts = {}) =>
     new Promise((resolve) => {
       const env = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v}`);
-      const child = spawn('nsenter', ['-t', String(init), '-a', 'env', '-i', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'LANG=C.UTF-8', ...env, ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(
+        'nsenter',
+        ['-t', String(init), '-a', 'env', '-i', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', 'LANG=C.UTF-8', ...env, ...argv],
+        { stdio: ['pipe', 'pipe', 'pipe'] },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -113,7 +134,10 @@ export function createContainer(tarball: string, subnetOctet: number): Container
         sh('mount', ['-t', 'tmpfs', 'tmpfs', '/run/systemd/nspawn']);
       }
       const started = Date.now();
-      nspawn = spawn('systemd-nspawn', ['-D', dir, '-M', name, '--boot', '--register=no', '--keep-unit', '--network-veth', '--console=passive'], { stdio: 'ignore', detached: true });
+      nspawn = spawn('systemd-nspawn', ['-D', dir, '-M', name, '--boot', '--register=no', '--keep-unit', '--network-veth', '--console=passive'], {
+        stdio: 'ignore',
+        detached: true,
+      });
       const veth = `ve-${name}`.slice(0, 15);
       for (let i = 0; i < 100 && !init; i++) {
         await sleep(100);
@@ -172,14 +196,19 @@ export function buildDeb(version?: string): string {
   if (!existsSync(dir)) {
     mkdirSync(join(CACHE_DIR, 'deb'), { recursive: true });
     const partial = mkdtempSync(`${dir}.partial-`);
-    execFileSync(process.execPath, [join(TOP, 'scripts/package-deb.mjs'), '--out', partial, ...(version ? ['--version', version] : [])], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [join(TOP, 'scripts/package-deb.mjs'), '--out', partial, ...(version ? ['--version', version] : [])], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     try {
       renameSync(partial, dir);
     } catch {
       rmSync(partial, { recursive: true, force: true }); // another file built it at the same time
     }
   }
-  return join(dir, readdirSync(dir).find((n) => n.endsWith('.deb'))!);
+  return join(
+    dir,
+    readdirSync(dir).find((n) => n.endsWith('.deb'))!,
+  );
 }
 
 /** apt-get install of a .deb copied into the container (no network: every dependency is in the root file system). */
@@ -268,7 +297,11 @@ export function createLanClient(box: Container, octet: number): LanClient {
 
 /** sha256 of every file under the paths (sorted; missing paths skipped): "nothing changed" is this staying identical. */
 export async function fileHashes(box: Container, paths: string[]): Promise<string> {
-  return box.run(['sh', '-c', `find ${paths.join(' ')} -xdev \\( -type f -o -type l \\) -print0 2>/dev/null | sort -z | xargs -0r sha256sum; find ${paths.join(' ')} -xdev -printf '%p %m %u:%g\\n' 2>/dev/null | sort`]);
+  return box.run([
+    'sh',
+    '-c',
+    `find ${paths.join(' ')} -xdev \\( -type f -o -type l \\) -print0 2>/dev/null | sort -z | xargs -0r sha256sum; find ${paths.join(' ')} -xdev -printf '%p %m %u:%g\\n' 2>/dev/null | sort`,
+  ]);
 }
 
 /** What a booted test of the package works with: the container, the fake Bot API on its veth, a client on its LAN. */

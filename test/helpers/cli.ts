@@ -32,7 +32,12 @@ export function runConsole(env: NodeJS.ProcessEnv, lines: string[], args: string
 export function runBin(args: string[], env: NodeJS.ProcessEnv, stdin: string, options: { cwd?: string; uid?: number } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const ids = options.uid === undefined ? {} : { uid: options.uid, gid: options.uid };
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}), ...ids });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...ids,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -6,7 +6,8 @@ import { createI18n, toLocale } from '../../src/i18n/index.js';
 function leaves(obj: unknown, prefix = ''): Map<string, string> {
   const out = new Map<string, string>();
   if (typeof obj === 'string') out.set(prefix, obj);
-  else if (obj && typeof obj === 'object') for (const [k, v] of Object.entries(obj)) for (const [kk, vv] of leaves(v, prefix ? `${prefix}.${k}` : k)) out.set(kk, vv);
+  else if (obj && typeof obj === 'object')
+    for (const [k, v] of Object.entries(obj)) for (const [kk, vv] of leaves(v, prefix ? `${prefix}.${k}` : k)) out.set(kk, vv);
   return out;
 }
 const placeholders = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();

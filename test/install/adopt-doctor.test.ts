@@ -12,7 +12,10 @@ afterEach(async () => {
   for (const r of roots.splice(0)) await rm(r, { recursive: true, force: true });
 });
 
-const hash = async (p: string) => createHash('sha256').update(await readFile(p)).digest('hex');
+const hash = async (p: string) =>
+  createHash('sha256')
+    .update(await readFile(p))
+    .digest('hex');
 
 describe('install adopts an existing PiVPN', () => {
   it('keeps its config and keys, takes over its settings, and lets the bot keep PiVPN’s files', async () => {
@@ -36,7 +39,14 @@ describe('install adopts an existing PiVPN', () => {
 
     const files = await tree(f.root);
     const env = files['/etc/wg-chatops/.env']!.content;
-    for (const line of ['WG_ENDPOINT=vpn.example.org', 'WG_PORT=51820', 'WG_SUBNET=10.84.12.0/24', 'WG_SUBNET6=fd11:5ee:bad:c0de::/64', 'WG_DNS=9.9.9.9,149.112.112.112', 'WG_PERSISTENT_KEEPALIVE=25']) {
+    for (const line of [
+      'WG_ENDPOINT=vpn.example.org',
+      'WG_PORT=51820',
+      'WG_SUBNET=10.84.12.0/24',
+      'WG_SUBNET6=fd11:5ee:bad:c0de::/64',
+      'WG_DNS=9.9.9.9,149.112.112.112',
+      'WG_PERSISTENT_KEEPALIVE=25',
+    ]) {
       expect(env).toContain(`${line}\n`);
     }
     expect(files['/etc/systemd/system/wg-chatops.service.d/pivpn.conf']!.content).toContain('BindPaths=/home/pi/configs');
@@ -61,7 +71,10 @@ describe('wg-chatops doctor', () => {
 
     const d = harness(root, { net });
     Object.assign(d.system, { packages: h.system.packages, enabled: h.system.enabled, active: h.system.active, sysctl: h.system.sysctl });
-    d.deps.env = { INSTALL_ENV_FILE: '/etc/wg-chatops/.env', ...(await import('node:util')).parseEnv(await readFile(join(root, 'etc/wg-chatops/.env'), 'utf8')) };
+    d.deps.env = {
+      INSTALL_ENV_FILE: '/etc/wg-chatops/.env',
+      ...(await import('node:util')).parseEnv(await readFile(join(root, 'etc/wg-chatops/.env'), 'utf8')),
+    };
     expect(await runDoctorCli(['--root', root], d.deps)).toBe(0);
     const ok = d.out.join('');
     for (const line of [

@@ -80,21 +80,33 @@ export class FakeSystem implements CommandRunner {
         return this.packages.has(a[2]!) ? ok('install ok installed') : fail(`dpkg-query: no packages found matching ${a[2]}`);
       case 'modinfo':
         return this.kernelWireguard ? ok('1.0.0') : fail('modinfo: ERROR: Module wireguard not found.');
-      case 'nft':
+      case 'nft': {
         if (a[0] === '--version') return this.packages.has('nftables') ? ok('nftables v1.0.6') : fail();
         if (!this.active.has('wg-quick@wg0')) return ok('');
         // What wg-quick's PostUp put in place: the rule text as nft lists it.
         const conf = await readFile(join(this.root, 'etc/wireguard/wg0.conf'), 'utf8').catch(() => '');
         return ok([...conf.matchAll(/^PostUp = nft add rule inet \S+ postrouting (.*masquerade)$/gm)].map((m) => `    ${m[1]}`).join('\n'));
+      }
       case 'iptables':
         return this.packages.has('iptables') ? ok(a[0] === '--version' ? 'iptables v1.8.9 (nf_tables)' : '-P POSTROUTING ACCEPT') : fail();
       case 'ip': {
         const l = this.lan;
         if (key === 'ip -j -4 route show default') return ok(JSON.stringify([{ dst: 'default', gateway: l.gateway, dev: l.iface }]));
-        if (key === 'ip -j -4 route show') return ok(JSON.stringify([{ dst: 'default', gateway: l.gateway, dev: l.iface }, { dst: `192.168.1.0/${l.prefix}`, dev: l.iface }]));
+        if (key === 'ip -j -4 route show')
+          return ok(
+            JSON.stringify([
+              { dst: 'default', gateway: l.gateway, dev: l.iface },
+              { dst: `192.168.1.0/${l.prefix}`, dev: l.iface },
+            ]),
+          );
         if (key === 'ip -j -4 addr show') {
           const info = { family: 'inet', local: l.address, prefixlen: l.prefix, ...(l.dynamic ? { dynamic: true } : {}) };
-          return ok(JSON.stringify([{ ifname: 'lo', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] }, { ifname: l.iface, addr_info: [info] }]));
+          return ok(
+            JSON.stringify([
+              { ifname: 'lo', addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
+              { ifname: l.iface, addr_info: [info] },
+            ]),
+          );
         }
         break;
       }

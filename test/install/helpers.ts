@@ -36,7 +36,12 @@ export function fakeNet(options: { upnp?: boolean; publicIp?: string; wan?: stri
     async map(port, lan) {
       if (!options.upnp) return undefined;
       mapped.push(`${port}->${lan}`);
-      return { method: 'upnp', externalPort: port, controlUrl: 'http://192.168.1.1:5000/ctl', serviceType: 'urn:schemas-upnp-org:service:WANIPConnection:1' };
+      return {
+        method: 'upnp',
+        externalPort: port,
+        controlUrl: 'http://192.168.1.1:5000/ctl',
+        serviceType: 'urn:schemas-upnp-org:service:WANIPConnection:1',
+      };
     },
     check: async () => true,
     unmap: async (m) => void mapped.push(`unmap ${m.externalPort}`),

@@ -80,12 +80,16 @@ describe('wg-chatops install', () => {
     const [address] = doc.iface.addresses;
     expect(address).toMatch(/^10\.\d+\.\d+\.1\/24$/);
     expect(overlaps(address!.replace(/\.1\/24$/, '.0/24'), '192.168.1.0/24')).toBe(false);
-    expect(files['/etc/wireguard/wg0.conf']!.content).toMatch(/^PostUp = nft add rule inet wgchatops_wg0 postrouting ip saddr 10\.\d+\.\d+\.0\/24 oifname "eth0" masquerade$/m);
+    expect(files['/etc/wireguard/wg0.conf']!.content).toMatch(
+      /^PostUp = nft add rule inet wgchatops_wg0 postrouting ip saddr 10\.\d+\.\d+\.0\/24 oifname "eth0" masquerade$/m,
+    );
     expect(listPeers(doc)).toEqual([]);
     expect(files['/etc/wg-chatops/.env']!.content).toContain(`TELEGRAM_BOT_TOKEN=${TOKEN}`);
     expect(files['/etc/wg-chatops/.env']!.content).toContain('WG_ENDPOINT=vpn.example.org');
     expect(files['/etc/wg-chatops/.env']!.content).not.toContain('INSTALL_');
-    expect(files['/etc/systemd/system/wg-chatops.service']!.content).toContain('ExecStart=/usr/bin/node --max-semi-space-size=1 /opt/wg-chatops/bin/wg-chatops.js');
+    expect(files['/etc/systemd/system/wg-chatops.service']!.content).toContain(
+      'ExecStart=/usr/bin/node --max-semi-space-size=1 /opt/wg-chatops/bin/wg-chatops.js',
+    );
     // `wg-chatops doctor` works from any shell afterwards.
     expect(await readlink(join(r, 'usr/local/bin/wg-chatops'))).toBe('/opt/wg-chatops/bin/wg-chatops.js');
     expect(net.mapped).toEqual(['51820->192.168.1.23']);
@@ -95,7 +99,6 @@ describe('wg-chatops install', () => {
     expect(ran).toContain('systemctl enable --now wg-chatops');
     expect(ran.find((c) => c.startsWith('useradd'))).toMatch(/ wg-chatops$/);
     expect(h.out.join('')).not.toContain(TOKEN);
-
   });
 
   it('refuses an answers file with a bad value, clearly, and writes nothing', async () => {

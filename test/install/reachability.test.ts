@@ -40,7 +40,12 @@ describe('port mapping', () => {
     cleanups.push(() => igd.close());
     const mapper = upnpMapper(async () => [`${igd.base}/desc.xml`]);
     const mapping = await mapper.map(51820, '192.168.1.23');
-    expect(mapping).toEqual({ method: 'upnp', externalPort: 51820, controlUrl: `${igd.base}/ctl/IPConn`, serviceType: 'urn:schemas-upnp-org:service:WANIPConnection:1' });
+    expect(mapping).toEqual({
+      method: 'upnp',
+      externalPort: 51820,
+      controlUrl: `${igd.base}/ctl/IPConn`,
+      serviceType: 'urn:schemas-upnp-org:service:WANIPConnection:1',
+    });
     expect(mappings.get('UDP/51820')).toBe('192.168.1.23');
     expect(igd.requests.find((r) => r.path === '/ctl/IPConn')!.body).toContain('<NewLeaseDuration>0</NewLeaseDuration>');
     expect(await mapper.check(mapping!, '192.168.1.23')).toBe(true);
@@ -72,7 +77,10 @@ describe('port mapping', () => {
     const mapping = await mapper.map(51820, '192.168.1.23');
     expect(mapping).toEqual({ method: 'natpmp', externalPort: 51820, gateway: '127.0.0.1', lifetime: 3600 });
     await mapper.unmap(mapping!);
-    expect(seen).toEqual([{ port: 51820, life: 7 * 24 * 3600 }, { port: 51820, life: 0 }]);
+    expect(seen).toEqual([
+      { port: 51820, life: 7 * 24 * 3600 },
+      { port: 51820, life: 0 },
+    ]);
   });
 });
 

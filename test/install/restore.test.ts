@@ -37,7 +37,10 @@ async function oldPiBackup(): Promise<{ file: Uint8Array; code: string; wg0: str
   await writeFile(join(old, 'data/db.json'), db, { mode: 0o600 });
   await writeFile(join(old, 'data/backup-recipient.txt'), `${key.recipient}\n`, { mode: 0o600 });
   await writeFile(join(old, '.env'), `TELEGRAM_BOT_TOKEN=${TOKEN}\nWG_ENDPOINT=old.example.org:51999\nWG_PORT=51999\nWG_SUBNET=10.55.0.0/24\n`);
-  const made = await makeBackupFile({ wgConfigDir: join(old, 'wg'), dataDir: join(old, 'data'), envFile: join(old, '.env') }, { appVersion: '0.1.0', interfaceName: 'wg0', now: new Date() });
+  const made = await makeBackupFile(
+    { wgConfigDir: join(old, 'wg'), dataDir: join(old, 'data'), envFile: join(old, '.env') },
+    { appVersion: '0.1.0', interfaceName: 'wg0', now: new Date() },
+  );
   return { file: made.data, code: key.identity, wg0, db };
 }
 

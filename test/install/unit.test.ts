@@ -28,7 +28,13 @@ describe('deploy/', () => {
     expect(values('CapabilityBoundingSet')).toEqual(['CAP_NET_ADMIN']);
     expect(values('AmbientCapabilities')).toEqual(['CAP_NET_ADMIN']);
     expect(values('ReadWritePaths')).toEqual(['/etc/wireguard /var/lib/wg-chatops']);
-    for (const [k, v] of [['NoNewPrivileges', 'yes'], ['ProtectSystem', 'strict'], ['ProtectHome', 'yes'], ['PrivateTmp', 'yes'], ['Restart', 'on-failure']]) {
+    for (const [k, v] of [
+      ['NoNewPrivileges', 'yes'],
+      ['ProtectSystem', 'strict'],
+      ['ProtectHome', 'yes'],
+      ['PrivateTmp', 'yes'],
+      ['Restart', 'on-failure'],
+    ]) {
       expect(values(k!)).toEqual([v]);
     }
     expect(values('ExecStart')[0]).toMatch(/^\/usr\/bin\/node --max-semi-space-size=1 \S+\/bin\/wg-chatops\.js$/);
@@ -42,7 +48,10 @@ describe('deploy/', () => {
       let unit = await readFile('deploy/wg-chatops.service', 'utf8');
       if (!existsSync('/usr/bin/node')) unit = unit.replace('/usr/bin/node', process.execPath);
       await writeFile(join(dir, 'wg-chatops.service'), unit);
-      const out = execFileSync('systemd-analyze', ['verify', join(dir, 'wg-chatops.service')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = execFileSync('systemd-analyze', ['verify', join(dir, 'wg-chatops.service')], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       expect(out).toBe('');
     } finally {
       await rm(dir, { recursive: true, force: true });

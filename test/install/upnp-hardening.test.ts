@@ -19,7 +19,11 @@ async function igd(opts: { description?: string; externalIp?: string; soapPaddin
   const fake = await startHttpFake((req, res) => {
     if (req.path === '/desc.xml') return send(res, 200, opts.description ?? IGD_XML('/ctl'));
     const pad = ' '.repeat(opts.soapPadding ?? 0);
-    send(res, 200, `<s:Envelope><s:Body><u:R><NewExternalIPAddress>${opts.externalIp ?? '203.0.113.7'}</NewExternalIPAddress>${pad}</u:R></s:Body></s:Envelope>`);
+    send(
+      res,
+      200,
+      `<s:Envelope><s:Body><u:R><NewExternalIPAddress>${opts.externalIp ?? '203.0.113.7'}</NewExternalIPAddress>${pad}</u:R></s:Body></s:Envelope>`,
+    );
   });
   cleanups.push(() => fake.close());
   return fake;
@@ -36,11 +40,13 @@ async function ssdpResponder(answers: string[]): Promise<string> {
   return `127.0.0.1:${socket.address().port}`;
 }
 
-const answer = (location: string, padding = 0) => `HTTP/1.1 200 OK\r\nST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nLOCATION: ${location}\r\nX-PAD: ${'x'.repeat(padding)}\r\n\r\n`;
+const answer = (location: string, padding = 0) =>
+  `HTTP/1.1 200 OK\r\nST: urn:schemas-upnp-org:device:InternetGatewayDevice:1\r\nLOCATION: ${location}\r\nX-PAD: ${'x'.repeat(padding)}\r\n\r\n`;
 
 describe('UPnP hardening', () => {
   it('isLanAddress: private, link-local and loopback only', () => {
-    for (const a of ['10.1.2.3', '172.16.0.1', '172.31.255.254', '192.168.1.1', '169.254.3.4', '127.0.0.1', '::ffff:192.168.0.1', 'fe80::1', 'fd00::1', '::1']) expect(isLanAddress(a), a).toBe(true);
+    for (const a of ['10.1.2.3', '172.16.0.1', '172.31.255.254', '192.168.1.1', '169.254.3.4', '127.0.0.1', '::ffff:192.168.0.1', 'fe80::1', 'fd00::1', '::1'])
+      expect(isLanAddress(a), a).toBe(true);
     for (const a of ['8.8.8.8', '172.32.0.1', '100.64.0.1', '203.0.113.7', '2001:db8::1', 'router.local', '']) expect(isLanAddress(a), a).toBe(false);
     fc.assert(
       fc.property(fc.ipV4(), (ip) => {

@@ -47,7 +47,10 @@ describe.runIf(tunnelTestsEnabled())('install’s server config under wg-quick',
     sh('ip', ['link', 'add', lanDev, 'netns', serverNs, 'type', 'veth', 'peer', 'name', `vic${id}`, 'netns', clientNs]);
     sh('ip', ['-n', serverNs, 'addr', 'add', `${serverLan}/24`, 'dev', lanDev]);
     sh('ip', ['-n', clientNs, 'addr', 'add', '172.29.41.2/24', 'dev', `vic${id}`]);
-    for (const [ns, dev] of [[serverNs, lanDev], [clientNs, `vic${id}`]] as const) {
+    for (const [ns, dev] of [
+      [serverNs, lanDev],
+      [clientNs, `vic${id}`],
+    ] as const) {
       sh('ip', ['-n', ns, 'link', 'set', dev, 'up']);
       sh('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     }
@@ -55,7 +58,8 @@ describe.runIf(tunnelTestsEnabled())('install’s server config under wg-quick',
 
   afterAll(async () => {
     for (const client of lab?.clientIfaces ?? []) stopWgInterface(client);
-    if (confPath) await shAsync('ip', ['netns', 'exec', serverNs, 'env', ...Object.entries(USERSPACE).map(([k, v]) => `${k}=${v}`), 'wg-quick', 'down', confPath]);
+    if (confPath)
+      await shAsync('ip', ['netns', 'exec', serverNs, 'env', ...Object.entries(USERSPACE).map(([k, v]) => `${k}=${v}`), 'wg-quick', 'down', confPath]);
     for (const ns of [serverNs, clientNs]) await shAsync('ip', ['netns', 'del', ns]);
     rmSync(root, { recursive: true, force: true });
     rmSync(dataDir, { recursive: true, force: true });
@@ -63,14 +67,35 @@ describe.runIf(tunnelTestsEnabled())('install’s server config under wg-quick',
 
   it('comes up with NAT, and a peer the bot adds pings through', async () => {
     const runner = inNamespace(serverNs, createProcessRunner());
-    const values = { WG_INTERFACE: iface, WG_PORT: '51820', WG_ENDPOINT: serverLan, INSTALL_LAN_INTERFACE: lanDev, INSTALL_FIREWALL: 'nftables' };
+    const values = {
+      WG_INTERFACE: iface,
+      WG_PORT: '51820',
+      WG_ENDPOINT: serverLan,
+      INSTALL_LAN_INTERFACE: lanDev,
+      INSTALL_FIREWALL: 'nftables',
+    };
     const answers = validateAnswers(values, 'test');
     const path = (p: string) => underRoot(root, p);
     const facts = await detectFacts(runner, { root, path, nodeVersion: process.versions.node, isRoot: true, lanInterface: lanDev });
     expect(facts.lan).toMatchObject({ iface: lanDev, address: serverLan, dynamic: false });
     const ctx: InstallContext = {
-      root, path, runner, env: values, answers, facts, state: emptyState(), net: fakeNet(), prompt: defaultsPrompter(),
-      t: (k) => k, dryRun: false, yes: true, appDir: '/opt/wg-chatops', nodePath: process.execPath, random: Math.random, decide: decisions(), say: () => {},
+      root,
+      path,
+      runner,
+      env: values,
+      answers,
+      facts,
+      state: emptyState(),
+      net: fakeNet(),
+      prompt: defaultsPrompter(),
+      t: (k) => k,
+      dryRun: false,
+      yes: true,
+      appDir: '/opt/wg-chatops',
+      nodePath: process.execPath,
+      random: Math.random,
+      decide: decisions(),
+      say: () => {},
     };
     for (const step of [serverConfig, ipForwarding]) {
       expect(await step.check(ctx)).toBe('todo');
@@ -84,10 +109,18 @@ describe.runIf(tunnelTestsEnabled())('install’s server config under wg-quick',
 
     sh('ip', ['netns', 'exec', serverNs, 'wg-quick', 'up', confPath], USERSPACE);
     expect(sh('ip', ['netns', 'exec', serverNs, 'wg', 'show', iface, 'listen-port']).trim()).toBe('51820');
-    expect(sh('ip', ['netns', 'exec', serverNs, 'nft', 'list', 'table', 'inet', `wgchatops_${iface}`])).toContain(`ip saddr ${subnet} oifname "${lanDev}" masquerade`);
+    expect(sh('ip', ['netns', 'exec', serverNs, 'nft', 'list', 'table', 'inet', `wgchatops_${iface}`])).toContain(
+      `ip saddr ${subnet} oifname "${lanDev}" masquerade`,
+    );
 
     // The bot (compiled, console chat) adds a peer to the running interface.
-    const env = botEnv({ WG_INTERFACE: iface, WG_CONFIG_DIR: path('/etc/wireguard'), WG_ENDPOINT: `${serverLan}:51820`, WG_CLIENT_ALLOWED_IPS: subnet, DATA_DIR: dataDir });
+    const env = botEnv({
+      WG_INTERFACE: iface,
+      WG_CONFIG_DIR: path('/etc/wireguard'),
+      WG_ENDPOINT: `${serverLan}:51820`,
+      WG_CLIENT_ALLOWED_IPS: subnet,
+      DATA_DIR: dataDir,
+    });
     const added = await runConsole(env, ['/addpeer laptop']);
     expect(added.code, added.stderr).toBe(0);
     const laptop = printedFiles(added.stdout).get('laptop.conf');
@@ -95,8 +128,19 @@ describe.runIf(tunnelTestsEnabled())('install’s server config under wg-quick',
     expect(listPeers(parseServerConfig(readFileSync(confPath, 'utf8'))).map((p) => p.name)).toEqual(['laptop']);
 
     lab = {
-      id, serverNs, clientNs, serverLanIp: serverLan, clientLanIp: '172.29.41.2', serverIface: iface, configDir: dataDir,
-      configPath: confPath, serverPrivateKey: '', listenPort: 51820, tunnelCidr: subnet, clientIfaces: [], destroy: () => {},
+      id,
+      serverNs,
+      clientNs,
+      serverLanIp: serverLan,
+      clientLanIp: '172.29.41.2',
+      serverIface: iface,
+      configDir: dataDir,
+      configPath: confPath,
+      serverPrivateKey: '',
+      listenPort: 51820,
+      tunnelCidr: subnet,
+      clientIfaces: [],
+      destroy: () => {},
     };
     bringUpClient(lab, laptop!);
     expect(await pingThroughTunnel(lab)).toBe(true);

@@ -18,7 +18,10 @@ afterEach(async () => {
   for (const r of roots.splice(0)) await rm(r, { recursive: true, force: true });
 });
 
-const hash = async (root: string) => createHash('sha256').update(JSON.stringify(await tree(root))).digest('hex');
+const hash = async (root: string) =>
+  createHash('sha256')
+    .update(JSON.stringify(await tree(root)))
+    .digest('hex');
 
 /** Starts a program under `script` (by default `wg-chatops install --root ROOT`); `when` waits for text on the screen, then types. */
 function inTerminal(root: string, argv = [process.execPath, BIN, 'install', '--root', root]) {

@@ -40,12 +40,17 @@ async function setup() {
   roots.push(root);
   const term = terminal();
   // A wide terminal, so that no line of the plan is wrapped.
-  const stdout = Object.assign(new Writable({ write: (chunk: Buffer, _e, done) => (term.out.push(chunk.toString()), done()) }), { columns: 400 });
+  const stdout = Object.assign(new Writable({ write: (chunk: Buffer, _e, done) => (term.out.push(chunk.toString()), done()) }), {
+    columns: 400,
+  });
   const h = harness(root, { stdin: term.stdin, stdout });
   return { root, term, h };
 }
 
-const hash = async (root: string) => createHash('sha256').update(JSON.stringify(await tree(root))).digest('hex');
+const hash = async (root: string) =>
+  createHash('sha256')
+    .update(JSON.stringify(await tree(root)))
+    .digest('hex');
 
 /** Answers the questions up to the plan: token (a bad one first), admin ids, endpoint, port (default), static IP (no). */
 async function answerAll(term: ReturnType<typeof terminal>) {
@@ -117,7 +122,9 @@ describe('interactive wizard', () => {
     expect(applied).toContain('Finished:');
     // Every file written is one the plan named, and every file the plan named was written.
     const shownFiles = [...plan.matchAll(/write (\/\S+) \(mode/g)].map((m) => m[1]!).sort();
-    const written = Object.keys(await tree(root)).filter((p) => !['/etc/os-release', '/etc/passwd', '/etc/group', '/etc/wg-chatops/install-state.json'].includes(p) && !p.startsWith('/usr/local/lib/'));
+    const written = Object.keys(await tree(root)).filter(
+      (p) => !['/etc/os-release', '/etc/passwd', '/etc/group', '/etc/wg-chatops/install-state.json'].includes(p) && !p.startsWith('/usr/local/lib/'),
+    );
     expect(written.sort()).toEqual(shownFiles);
     // Every command run that changes something was shown, as it ran.
     const shownCommands = [...plan.matchAll(/run: (.+)/g)].map((m) => m[1]!.replace(/│\s*$/, '').trim());

@@ -15,9 +15,15 @@ describe('metrics exporter', () => {
       ipStatus: async () => ({ ipv4: { address: '203.0.113.7', since: '2026-11-30T08:00:00.000Z', sources: ['a', 'b'] } }),
     } as unknown as IpWatchService;
     const metrics = createMetrics();
-    metrics.bind({ interfaceName: 'wg0', peers: () => app.peers.listWithLive(), network: () => network, healthProblems: () => ['clock', 'disk:/var/lib/wg-chatops'] });
+    metrics.bind({
+      interfaceName: 'wg0',
+      peers: () => app.peers.listWithLive(),
+      network: () => network,
+      healthProblems: () => ['clock', 'disk:/var/lib/wg-chatops'],
+    });
     const samples = parseProm(await metrics.render());
-    const value = (name: string, labels: Record<string, string> = {}) => samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    const value = (name: string, labels: Record<string, string> = {}) =>
+      samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
     expect(value('wg_chatops_ddns_last_update_outcome', { provider: 'duckdns', outcome: 'good' })).toBe(1);
     expect(value('wg_chatops_ddns_last_update_timestamp_seconds')).toBe(Date.parse('2026-12-01T10:00:00Z') / 1000);
     expect(value('wg_chatops_ddns_blocked')).toBe(0);

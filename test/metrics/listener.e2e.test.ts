@@ -13,7 +13,9 @@ import { BIN, botEnv, runConsole } from '../helpers/cli.js';
 
 function offlineEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const dir = mkdtempSync(join(tmpdir(), 'wgc-mlisten-'));
-  writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\nListenPort = 51820\n`, {
+    mode: 0o600,
+  });
   return botEnv({ WG_CONFIG_DIR: dir, DATA_DIR: join(dir, 'data'), WG_OFFLINE: 'true', WG_ENDPOINT: 'vpn.example.net', ...extra });
 }
 

@@ -27,7 +27,15 @@ describe.runIf(tunnelTestsEnabled())('metrics with a live interface', () => {
     lab = createLab({ tunnelCidr: '10.79.0.0/24' });
     const dataDir = mkdtempSync(join(tmpdir(), 'wgc-metrics-'));
     const config = parseConfig(
-      { WG_FIREWALL: 'off', WG_INTERFACE: lab.serverIface, WG_CONFIG_DIR: lab.configDir, WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`, WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr, DATA_DIR: dataDir, ADMIN_KEYS: 'test:admin' },
+      {
+        WG_FIREWALL: 'off',
+        WG_INTERFACE: lab.serverIface,
+        WG_CONFIG_DIR: lab.configDir,
+        WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`,
+        WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr,
+        DATA_DIR: dataDir,
+        ADMIN_KEYS: 'test:admin',
+      },
       { isRoot: true, cwd: dataDir },
     );
     const logger = createMemoryLogger();
@@ -35,7 +43,13 @@ describe.runIf(tunnelTestsEnabled())('metrics with a live interface', () => {
     app = await buildApp(config, { logger, runner: createProcessRunner(logger), commandObserver: metrics.commands });
     await app.start();
     metrics.bind({ interfaceName: lab.serverIface, peers: () => app.peers.listWithLive() });
-    server = await startMetricsServer({ listen: { host: '127.0.0.1', port: 0 }, token: TOKEN, render: () => metrics.render(), contentType: metrics.contentType, logger });
+    server = await startMetricsServer({
+      listen: { host: '127.0.0.1', port: 0 },
+      token: TOKEN,
+      render: () => metrics.render(),
+      contentType: metrics.contentType,
+      logger,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -80,9 +94,18 @@ describe.runIf(tunnelTestsEnabled())('metrics with a live interface', () => {
     expect(one('wg_chatops_peer_enabled', { friendly_name: 'laptop' })).toBe(0);
 
     // The phone's line of the dump: public-key psk endpoint allowed-ips handshake rx tx keepalive.
-    const phoneLine = (dump: string) => dump.split('\n').find((l) => l.startsWith(`${phone.entry.publicKey}\t`))!.split('\t');
+    const phoneLine = (dump: string) =>
+      dump
+        .split('\n')
+        .find((l) => l.startsWith(`${phone.entry.publicKey}\t`))!
+        .split('\t');
     const [before, after] = [phoneLine(dumpBefore), phoneLine(dumpAfter)];
-    const labels = { interface: lab.serverIface, public_key: phone.entry.publicKey, friendly_name: 'phone', allowed_ips: phone.entry.allowedIps.join(',') };
+    const labels = {
+      interface: lab.serverIface,
+      public_key: phone.entry.publicKey,
+      friendly_name: 'phone',
+      allowed_ips: phone.entry.allowedIps.join(','),
+    };
     const rx = one('wireguard_received_bytes_total', labels);
     const tx = one('wireguard_sent_bytes_total', labels);
     const hs = one('wireguard_latest_handshake_seconds', labels);

@@ -39,7 +39,9 @@ describe.skipIf(!isRoot)('on a full tmpfs', () => {
   it('writeFileAtomic fails with ENOSPC, leaves the old file whole and no temp file', async () => {
     const dir = full();
     await writeFileAtomic(join(dir, 'f'), 'old content');
-    await expect(writeFileAtomic(join(dir, 'f'), [Buffer.alloc(40_000, 'a'), Buffer.alloc(40_000, 'b')])).rejects.toMatchObject({ code: 'ENOSPC' });
+    await expect(writeFileAtomic(join(dir, 'f'), [Buffer.alloc(40_000, 'a'), Buffer.alloc(40_000, 'b')])).rejects.toMatchObject({
+      code: 'ENOSPC',
+    });
     expect(readFileSync(join(dir, 'f'), 'utf8')).toBe('old content');
     expect(readdirSync(dir)).toEqual(['f']);
   });
@@ -108,7 +110,9 @@ describe('the journal', () => {
 describe('a change whose file write fails with ENOSPC', () => {
   it('is refused in plain words, rolled back in the database and the interface, journaled undone; admins told once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wgc-rollback-'));
-    writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\n`, { mode: 0o600 });
+    writeFileSync(join(dir, 'wg0.conf'), `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\n`, {
+      mode: 0o600,
+    });
     const real = interfaceConfigFile(join(dir, 'wg0.conf'));
     let failWrites = false;
     // The fault at the port: the disk fills up between the space check and this write.
@@ -127,7 +131,14 @@ describe('a change whose file write fails with ENOSPC', () => {
         setPeer: async (p) => (livePeers.set(p.publicKey, p.allowedIps), true),
         removePeer: async (k) => (livePeers.delete(k), true),
       },
-      settings: { endpoint: 'vpn.example.net', dns: [], clientAllowedIps: ['0.0.0.0/0'], persistentKeepalive: 25, keepClientKeys: false, undoSeconds: 300 },
+      settings: {
+        endpoint: 'vpn.example.net',
+        dns: [],
+        clientAllowedIps: ['0.0.0.0/0'],
+        persistentKeepalive: 25,
+        keepClientKeys: false,
+        undoSeconds: 300,
+      },
       logger: createMemoryLogger(),
       onDiskFault: (fault) => faults.push(fault),
     });

@@ -17,12 +17,22 @@ type Op =
   | { kind: 'setTop'; value: unknown };
 
 const keyArb = fc.oneof(fc.constantFrom('laptop', 'phone', 'p1', '7', '0', '__proto__', 'constructor', 'ノート'), fc.string({ maxLength: 6 }));
-const valueArb = fc.oneof(fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined)), { maxKeys: 4 }), fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined));
+const valueArb = fc.oneof(
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined)), { maxKeys: 4 }),
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.constant(undefined),
+);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('set' as const), key: keyArb, value: valueArb }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: keyArb }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('replaceDictionary' as const), entries: fc.dictionary(keyArb, valueArb, { maxKeys: 4 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('setTop' as const), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined)) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('replaceDictionary' as const), entries: fc.dictionary(keyArb, valueArb, { maxKeys: 4 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('setTop' as const), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constant(undefined)) }),
+  },
 );
 
 describe('cachingJsonEncoder', () => {
@@ -30,7 +40,10 @@ describe('cachingJsonEncoder', () => {
     fc.assert(
       fc.property(fc.dictionary(keyArb, valueArb, { maxKeys: 5 }), fc.array(fc.array(opArb, { maxLength: 5 }), { maxLength: 6 }), (initial, batches) => {
         const encoder = cachingJsonEncoder(['peers']);
-        const doc = encoder.track<{ version: number; peers: Record<string, unknown>; pending?: unknown }>({ version: 1, peers: Object.assign(Object.create(null), initial) });
+        const doc = encoder.track<{ version: number; peers: Record<string, unknown>; pending?: unknown }>({
+          version: 1,
+          peers: Object.assign(Object.create(null), initial),
+        });
         expect(text(encoder.encode(doc))).toBe(JSON.stringify(doc));
         for (const batch of batches) {
           for (const op of batch) {
@@ -74,7 +87,13 @@ describe('the database on disk', () => {
     for (let i = 0; i < 100; i++) {
       await db.update((data) => {
         data.peers[`p${i}`] = record(i);
-        data.trash[`t${i}`] = { token: `t${i}`, entry: { name: `p${i}`, publicKey: `k${i}`, allowedIps: ['10.6.0.2/32'], enabled: true }, revokedAt: 'x', revokedBy: 'y', expiresAt: 'z' };
+        data.trash[`t${i}`] = {
+          token: `t${i}`,
+          entry: { name: `p${i}`, publicKey: `k${i}`, allowedIps: ['10.6.0.2/32'], enabled: true },
+          revokedAt: 'x',
+          revokedBy: 'y',
+          expiresAt: 'z',
+        };
       });
     }
     const onDisk = () => readFileSync(join(d, 'db.json'), 'utf8');

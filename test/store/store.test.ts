@@ -54,7 +54,10 @@ describe('audit log', () => {
     await log.flush();
     const files = readdirSync(d).sort();
     expect(files).toEqual(['audit.log', 'audit.log.1', 'audit.log.2']);
-    const last = readFileSync(join(d, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const last = readFileSync(join(d, 'audit.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(last.at(-1)).toMatchObject({ action: 'addpeer', target: 'p19', outcome: 'ok' });
     expect(statSync(join(d, 'audit.log')).mode & 0o777).toBe(0o600);
   });

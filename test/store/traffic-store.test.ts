@@ -21,14 +21,19 @@ class FakePeers implements TrafficPeers {
   disabled: string[] = [];
   up = true;
   list() {
-    return this.entries.map((e) => ({ entry: e, meta: { name: e.name, publicKey: e.publicKey, owner: 'telegram:42', createdAt: '2026-12-01T00:00:00Z' } }));
+    return this.entries.map((e) => ({
+      entry: e,
+      meta: { name: e.name, publicKey: e.publicKey, owner: 'telegram:42', createdAt: '2026-12-01T00:00:00Z' },
+    }));
   }
   async liveState(): Promise<InterfaceLiveState | undefined> {
     if (!this.up) return undefined;
-    const peers = this.entries.filter((e) => e.enabled && this.counters.has(e.publicKey)).map((e) => {
-      const c = this.counters.get(e.publicKey)!;
-      return { publicKey: e.publicKey, allowedIps: e.allowedIps, latestHandshake: c.hs, rxBytes: c.rx, txBytes: c.tx };
-    });
+    const peers = this.entries
+      .filter((e) => e.enabled && this.counters.has(e.publicKey))
+      .map((e) => {
+        const c = this.counters.get(e.publicKey)!;
+        return { publicKey: e.publicKey, allowedIps: e.allowedIps, latestHandshake: c.hs, rxBytes: c.rx, txBytes: c.tx };
+      });
     return { privateKeyPresent: true, publicKey: KEY_A, listenPort: 51820, peers };
   }
   async setEnabled(name: string, enabled: boolean) {
@@ -63,7 +68,13 @@ function setup(dir: string, peers: FakePeers, clock: { t: number }, sent: string
     notifier,
     logger: createLogger({ level: 'error', write: () => undefined }),
     now: () => new Date(clock.t * 1000),
-    settings: { sampleSeconds: 60, flushSeconds: 300, quotaResetDay: 1, timeZone: 'UTC', presence: { onlineSeconds: 180, graceSeconds: 120, debounceSeconds: 600 } },
+    settings: {
+      sampleSeconds: 60,
+      flushSeconds: 300,
+      quotaResetDay: 1,
+      timeZone: 'UTC',
+      presence: { onlineSeconds: 180, graceSeconds: 120, debounceSeconds: 600 },
+    },
   });
 }
 
@@ -150,7 +161,12 @@ describe('traffic service with its store', () => {
       peers,
       logger: createLogger({ level: 'error', write: () => undefined }),
       now: () => new Date(clock.t * 1000),
-      settings: { sampleSeconds: 60, flushSeconds: 300, quotaResetDay: 1, presence: { onlineSeconds: 180, graceSeconds: 120, debounceSeconds: 600 } },
+      settings: {
+        sampleSeconds: 60,
+        flushSeconds: 300,
+        quotaResetDay: 1,
+        presence: { onlineSeconds: 180, graceSeconds: 120, debounceSeconds: 600 },
+      },
     });
     await expect(svc.setQuota({ entry: peers.entries[0]! }, { bytes: 1000, period: 'month' })).rejects.toThrow();
     expect(svc.record(KEY_A)).toBeUndefined();

@@ -25,7 +25,9 @@ const SEND = `const s = require('node:net').connect(5001, process.argv[1], () =>
 /** Send `bytes` over TCP from the client namespace to the server's tunnel address; resolves with the bytes the server got (or -1). */
 async function sendThroughTunnel(lab: TestLab, bytes: number): Promise<number> {
   const serverIp = lab.tunnelCidr.replace(/\.0\/\d+$/, '.1');
-  const sink = spawn('ip', ['netns', 'exec', lab.serverNs, process.execPath, '-e', SINK, serverIp], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sink = spawn('ip', ['netns', 'exec', lab.serverNs, process.execPath, '-e', SINK, serverIp], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const sinkExit = new Promise((r) => sink.once('exit', r));
   let out = '';
   sink.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -157,7 +159,10 @@ describe.runIf(tunnelTestsEnabled())('traffic, quotas and notices through real t
     expect(await pingThroughTunnel(lab)).toBe(true);
     await until('the first connect notice', () => texts(chat).some((t) => t.startsWith('phone connected.')));
     const from = chat.sent.length;
-    const notices = () => texts(chat).slice(from).filter((t) => /^phone (connected|disconnected)/.test(t));
+    const notices = () =>
+      texts(chat)
+        .slice(from)
+        .filter((t) => /^phone (connected|disconnected)/.test(t));
     sh('ip', ['-n', lab.clientNs, 'link', 'set', iface, 'down']);
     await until('the disconnect notice', () => notices().length === 1);
     sh('ip', ['-n', lab.clientNs, 'link', 'set', iface, 'up']);

@@ -20,7 +20,10 @@ function conf(body: string): string {
 const load = async (path: string) => {
   const error = await interfaceDocument(interfaceConfigFile(path))
     .load()
-    .then(() => undefined, (e: unknown) => e);
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   return error as ConfigError | undefined;
 };
 
@@ -29,7 +32,10 @@ describe('duplicates in the interface config', () => {
   const b = generateKeyPair().publicKey;
 
   it('a second peer with the same PublicKey: refused with both lines and the fix', async () => {
-    const path = conf(renderPeerBlock({ name: 'one', publicKey: a, allowedIps: ['10.6.0.2/32'], enabled: true }) + renderPeerBlock({ name: 'two', publicKey: a, allowedIps: ['10.6.0.3/32'], enabled: false }));
+    const path = conf(
+      renderPeerBlock({ name: 'one', publicKey: a, allowedIps: ['10.6.0.2/32'], enabled: true }) +
+        renderPeerBlock({ name: 'two', publicKey: a, allowedIps: ['10.6.0.3/32'], enabled: false }),
+    );
     const error = await load(path);
     expect(error).toBeInstanceOf(ConfigError);
     expect(error!.message).toBe(
@@ -38,19 +44,29 @@ describe('duplicates in the interface config', () => {
   });
 
   it('a hand-written [Peer] holding the address of a block: refused with both lines and the fix', async () => {
-    const path = conf(`${renderPeerBlock({ name: 'one', publicKey: a, allowedIps: ['10.6.0.2/32'], enabled: true })}\n[Peer]\nPublicKey = ${b}\nAllowedIPs = 10.6.0.2/32\n`);
+    const path = conf(
+      `${renderPeerBlock({ name: 'one', publicKey: a, allowedIps: ['10.6.0.2/32'], enabled: true })}\n[Peer]\nPublicKey = ${b}\nAllowedIPs = 10.6.0.2/32\n`,
+    );
     const error = await load(path);
-    expect(error!.message).toMatch(/wg0\.conf:11: a hand-written \[Peer\] has the address 10\.6\.0\.2 of peer "one" \(line 5\).*free address in 10\.6\.0\.0\/24/);
+    expect(error!.message).toMatch(
+      /wg0\.conf:11: a hand-written \[Peer\] has the address 10\.6\.0\.2 of peer "one" \(line 5\).*free address in 10\.6\.0\.0\/24/,
+    );
   });
 
   it('distinct keys and addresses load', async () => {
-    const path = conf(renderPeerBlock({ name: 'one', publicKey: a, allowedIps: ['10.6.0.2/32'], enabled: true }) + renderPeerBlock({ name: 'two', publicKey: b, allowedIps: ['10.6.0.3/32'], enabled: true }));
+    const path = conf(
+      renderPeerBlock({ name: 'one', publicKey: a, allowedIps: ['10.6.0.2/32'], enabled: true }) +
+        renderPeerBlock({ name: 'two', publicKey: b, allowedIps: ['10.6.0.3/32'], enabled: true }),
+    );
     expect(await load(path)).toBeUndefined();
   });
 
   it('the bot refuses to start on such a file', async () => {
     const app = await offlineApp();
-    writeFileSync(app.config.interfaceConfigPath, `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\n${renderPeerBlock({ name: 'x', publicKey: a, allowedIps: ['10.6.0.2/32'], enabled: true })}${renderPeerBlock({ name: 'y', publicKey: a, allowedIps: ['10.6.0.3/32'], enabled: true })}`);
+    writeFileSync(
+      app.config.interfaceConfigPath,
+      `[Interface]\nPrivateKey = ${generateKeyPair().privateKey}\nAddress = 10.6.0.1/24\n${renderPeerBlock({ name: 'x', publicKey: a, allowedIps: ['10.6.0.2/32'], enabled: true })}${renderPeerBlock({ name: 'y', publicKey: a, allowedIps: ['10.6.0.3/32'], enabled: true })}`,
+    );
     await expect(app.peers.start()).rejects.toThrow(/same PublicKey/);
     await app.stop();
   });

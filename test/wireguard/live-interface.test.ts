@@ -26,7 +26,12 @@ const runner = createProcessRunner();
 function make(name: string, viaSocket: boolean): { live: LiveInterface; cliCalls: () => number } {
   const wg = wgCliInterface(name, runner);
   let calls = 0;
-  const cli: LiveInterface = { name, state: () => (calls++, wg.state()), setPeer: (p) => (calls++, wg.setPeer(p)), removePeer: (k) => (calls++, wg.removePeer(k)) };
+  const cli: LiveInterface = {
+    name,
+    state: () => (calls++, wg.state()),
+    setPeer: (p) => (calls++, wg.setPeer(p)),
+    removePeer: (k) => (calls++, wg.removePeer(k)),
+  };
   return { live: viaSocket ? withUserspaceApi(cli) : cli, cliCalls: () => calls };
 }
 
@@ -70,7 +75,7 @@ describe.runIf(tunnelTestsEnabled()).each(implementations)('live interface throu
     expect(await live.removePeer(publicKey)).toBe(true);
   });
 
-    it('an interface that is not there: false and undefined, not an error', async () => {
+  it('an interface that is not there: false and undefined, not an error', async () => {
     const { live } = make(`wgn${randomBytes(4).toString('hex')}`, viaSocket);
     const { publicKey } = generateKeyPair();
     expect(await live.setPeer({ publicKey, presharedKey: generatePresharedKey(), allowedIps: ['10.9.0.5/32'] })).toBe(false);

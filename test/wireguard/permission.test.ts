@@ -24,12 +24,20 @@ function asNobody(inner: CommandRunner, caps = NO_CAPS): CommandRunner {
 /** The capabilities the bot's unit grants, as setpriv options: "CAP_NET_ADMIN" → "+net_admin". */
 function unitCaps(): string[] {
   const unit = renderUnit(DEFAULT_UNIT_OPTIONS);
-  const caps = (key: string) => /^(.*)$/m.exec(unit.split(`\n${key}=`)[1] ?? '')![1]!.split(/\s+/).map((c) => `+${c.replace(/^CAP_/, '').toLowerCase()}`).join(',');
+  const caps = (key: string) =>
+    /^(.*)$/m
+      .exec(unit.split(`\n${key}=`)[1] ?? '')![1]!
+      .split(/\s+/)
+      .map((c) => `+${c.replace(/^CAP_/, '').toLowerCase()}`)
+      .join(',');
   return [`--inh-caps=${caps('AmbientCapabilities')}`, `--ambient-caps=${caps('AmbientCapabilities')}`, `--bounding-set=-all,${caps('CapabilityBoundingSet')}`];
 }
 
 async function rejection(p: Promise<unknown>): Promise<ToolError> {
-  const error = await p.then(() => undefined, (e: unknown) => e);
+  const error = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(ToolError);
   return error as ToolError;
 }

@@ -9,13 +9,22 @@ const hex = (b64: string) => Buffer.from(b64, 'base64').toString('hex');
 
 describe('userspace API requests', () => {
   it('a peer with preshared key, both address families and keepalive, as `wg set` would send it', () => {
-    expect(setPeerRequest({ publicKey: PEER, presharedKey: PSK, allowedIps: ['10.6.0.2/32', 'fd11:5ee:bad:c0de::a06:2/128'], persistentKeepalive: 25 })).toBe(
+    expect(
+      setPeerRequest({
+        publicKey: PEER,
+        presharedKey: PSK,
+        allowedIps: ['10.6.0.2/32', 'fd11:5ee:bad:c0de::a06:2/128'],
+        persistentKeepalive: 25,
+      }),
+    ).toBe(
       `set=1\npublic_key=${hex(PEER)}\npreshared_key=${hex(PSK)}\nreplace_allowed_ips=true\nallowed_ip=10.6.0.2/32\nallowed_ip=fd11:5ee:bad:c0de::a06:2/128\npersistent_keepalive_interval=25\n\n`,
     );
   });
 
   it('without a preshared key or keepalive, those lines are left out', () => {
-    expect(setPeerRequest({ publicKey: PEER, allowedIps: ['10.6.0.3/32'] })).toBe(`set=1\npublic_key=${hex(PEER)}\nreplace_allowed_ips=true\nallowed_ip=10.6.0.3/32\n\n`);
+    expect(setPeerRequest({ publicKey: PEER, allowedIps: ['10.6.0.3/32'] })).toBe(
+      `set=1\npublic_key=${hex(PEER)}\nreplace_allowed_ips=true\nallowed_ip=10.6.0.3/32\n\n`,
+    );
   });
 
   it('a bare address, as hand-written configs have it, is the single host', () => {
@@ -42,20 +51,24 @@ describe('userspace API requests', () => {
 
   it('no value can smuggle a line into the request (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ maxLength: 30, unit: fc.constantFrom(...'0123456789abcdef.:/\n=xz '.split('')) }), { maxLength: 4 }), fc.integer({ min: -5, max: 70000 }), (ips, keepalive) => {
-        let request: string;
-        try {
-          request = setPeerRequest({ publicKey: PEER, allowedIps: ips, persistentKeepalive: keepalive });
-        } catch {
-          return; // refused: nothing is sent
-        }
-        const lines = request.slice(0, -2).split('\n');
-        const sent = lines.filter((l) => l.startsWith('allowed_ip=')).map((l) => l.slice('allowed_ip='.length));
-        // Each as given, or a bare address with its host prefix.
-        expect(sent.map((ip, i) => (ip === ips[i] ? ip : ip.replace(/\/(32|128)$/, '')))).toEqual(ips);
-        expect(lines.every((l) => /^[a-z_]+=[^\n=]+$/.test(l))).toBe(true);
-        expect(request.endsWith('\n\n') && !request.slice(0, -2).includes('\n\n')).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.string({ maxLength: 30, unit: fc.constantFrom(...'0123456789abcdef.:/\n=xz '.split('')) }), { maxLength: 4 }),
+        fc.integer({ min: -5, max: 70000 }),
+        (ips, keepalive) => {
+          let request: string;
+          try {
+            request = setPeerRequest({ publicKey: PEER, allowedIps: ips, persistentKeepalive: keepalive });
+          } catch {
+            return; // refused: nothing is sent
+          }
+          const lines = request.slice(0, -2).split('\n');
+          const sent = lines.filter((l) => l.startsWith('allowed_ip=')).map((l) => l.slice('allowed_ip='.length));
+          // Each as given, or a bare address with its host prefix.
+          expect(sent.map((ip, i) => (ip === ips[i] ? ip : ip.replace(/\/(32|128)$/, '')))).toEqual(ips);
+          expect(lines.every((l) => /^[a-z_]+=[^\n=]+$/.test(l))).toBe(true);
+          expect(request.endsWith('\n\n') && !request.slice(0, -2).includes('\n\n')).toBe(true);
+        },
+      ),
     );
   });
 
@@ -109,7 +122,15 @@ describe('parseGetAnswer', () => {
       publicKey: publicKeyFromPrivate(PRIV),
       listenPort: 51820,
       peers: [
-        { publicKey: PEER, endpoint: '203.0.113.7:40012', allowedIps: ['10.6.0.2/32', 'fd11:5ee:bad:c0de::a06:2/128'], latestHandshake: 1732694400, rxBytes: 123456, txBytes: 7890, persistentKeepalive: 25 },
+        {
+          publicKey: PEER,
+          endpoint: '203.0.113.7:40012',
+          allowedIps: ['10.6.0.2/32', 'fd11:5ee:bad:c0de::a06:2/128'],
+          latestHandshake: 1732694400,
+          rxBytes: 123456,
+          txBytes: 7890,
+          persistentKeepalive: 25,
+        },
         { publicKey: PEER2, allowedIps: [], latestHandshake: 0, rxBytes: 0, txBytes: 0 },
       ],
     });

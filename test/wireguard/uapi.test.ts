@@ -107,7 +107,9 @@ describe('withUserspaceApi', () => {
     const dir = socketDir();
     await fakeControlSocket(dir, 'wgt3', 'errno=22\n\n');
     const { cli } = recordingCli('wgt3');
-    const error = await withUserspaceApi(cli, dir).setPeer({ publicKey: PEER, allowedIps: ['10.6.0.2/32'] }).catch((e: unknown) => e);
+    const error = await withUserspaceApi(cli, dir)
+      .setPeer({ publicKey: PEER, allowedIps: ['10.6.0.2/32'] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ToolError);
     expect((error as Error).message).toBe('wg set on wgt3 failed: the interface answered errno 22');
   });
@@ -124,7 +126,9 @@ describe('withUserspaceApi', () => {
     const received = await fakeControlSocket(dir, 'wgt5', 'errno=0\n\n');
     const { cli, calls } = recordingCli('wgt5');
     const live = withUserspaceApi(cli, dir);
-    await expect(live.setPeer({ publicKey: PEER, presharedKey: 'not-a-key', allowedIps: ['10.6.0.2/32'] })).rejects.toThrow('wg set on wgt5: preshared key is not a WireGuard key (32 bytes in base64)');
+    await expect(live.setPeer({ publicKey: PEER, presharedKey: 'not-a-key', allowedIps: ['10.6.0.2/32'] })).rejects.toThrow(
+      'wg set on wgt5: preshared key is not a WireGuard key (32 bytes in base64)',
+    );
     await expect(live.setPeer({ publicKey: PEER, allowedIps: ['10.6.0.2/32\nremove=true'] })).rejects.toThrow(ToolError);
     expect(received).toEqual([]);
     expect(calls).toEqual([]);

@@ -65,9 +65,11 @@ export function createConsoleAdapter(deps: {
       reader = createInterface({ input: deps.input, terminal: false });
       let queue: Promise<void> = Promise.resolve();
       reader.on('line', (line) => {
-        queue = queue.then(() => handleLine(line)).catch((error) => {
-          deps.output.write(`error: ${(error as Error).message}\n`);
-        });
+        queue = queue
+          .then(() => handleLine(line))
+          .catch((error) => {
+            deps.output.write(`error: ${(error as Error).message}\n`);
+          });
       });
       reader.on('close', () => {
         void queue.then(() => printing).then(resolveFinished);

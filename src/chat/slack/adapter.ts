@@ -90,7 +90,8 @@ export class SlackAdapter implements ChatAdapter {
 
   /** Private: the bot's DM with the person. Origin: that DM if the command came from it, else an ephemeral answer there. */
   async send(to: Target, reply: Reply): Promise<SentRef[]> {
-    const refs = (channel: string, ids: string[]): SentRef[] => ids.map((messageId) => ({ platform: PLATFORM, chatId: channel, messageId, recipient: userKey(PLATFORM, to.userId) }));
+    const refs = (channel: string, ids: string[]): SentRef[] =>
+      ids.map((messageId) => ({ platform: PLATFORM, chatId: channel, messageId, recipient: userKey(PLATFORM, to.userId) }));
     if (to.kind === 'private') {
       const channel = await this.messenger.dmChannel(to.userId);
       return channel ? refs(channel, await this.messenger.post(channel, reply)) : [];

@@ -69,7 +69,8 @@ export function registerEvents(app: App, deps: EventDeps): void {
     await track(deps, value, {
       userId: body.user.id,
       userName: body.user.username ?? body.user.name ?? body.user.id,
-      channelId: body.channel?.id ?? body.container?.channel_id,
+      // Bolt types `container` as any: only a string is taken from it.
+      channelId: body.channel?.id ?? (typeof body.container?.channel_id === 'string' ? body.container.channel_id : undefined),
       respond,
     });
   });
@@ -88,7 +89,14 @@ async function track(deps: EventDeps, text: string, origin: Source): Promise<voi
 async function run(deps: EventDeps, text: string, origin: Source): Promise<void> {
   const { dispatcher, messenger, logger } = deps;
   // What the event itself tells, until users.info and conversations.open say more.
-  let msg: IncomingCommand = { platform: 'slack', userId: origin.userId, displayName: origin.userName, text, isPrivateChat: false, origin: { respond: origin.respond } satisfies SlackOrigin };
+  let msg: IncomingCommand = {
+    platform: 'slack',
+    userId: origin.userId,
+    displayName: origin.userName,
+    text,
+    isPrivateChat: false,
+    origin: { respond: origin.respond } satisfies SlackOrigin,
+  };
   try {
     const [profile, dm] = await Promise.all([messenger.profile(origin.userId, origin.userName), messenger.dmChannel(origin.userId)]);
     // Private means the bot's own DM with this person, not any DM (a DM between two people is not private to the bot).
@@ -99,7 +107,11 @@ async function run(deps: EventDeps, text: string, origin: Source): Promise<void>
       ...(profile.username ? { username: profile.username } : {}),
       ...(profile.locale ? { languageTag: profile.locale } : {}),
       isPrivateChat,
-      origin: { respond: origin.respond, ...(isPrivateChat ? { dm } : {}), ...(origin.channelId ? { channelId: origin.channelId } : {}) } satisfies SlackOrigin,
+      origin: {
+        respond: origin.respond,
+        ...(isPrivateChat ? { dm } : {}),
+        ...(origin.channelId ? { channelId: origin.channelId } : {}),
+      } satisfies SlackOrigin,
     };
     await dispatcher.handle(msg);
   } catch (error) {

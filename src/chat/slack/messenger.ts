@@ -84,7 +84,13 @@ export class SlackMessenger {
     const ids: string[] = [];
     const message = renderReply(reply);
     if (message.blocks.length > 0) {
-      const res = await this.client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+      const res = await this.client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
       if (res.ts) ids.push(res.ts);
     }
     let failure: unknown;
@@ -97,7 +103,7 @@ export class SlackMessenger {
         this.logger.error(`slack: could not upload ${attachment.name}`, { error });
       }
     }
-    if (failure !== undefined && ids.length === 0) throw failure;
+    if (failure !== undefined && ids.length === 0) throw failure instanceof Error ? failure : new Error('slack: the upload failed', { cause: failure });
     return ids;
   }
 

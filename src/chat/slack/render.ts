@@ -18,9 +18,7 @@ export interface SlackButton {
   value: string;
   style?: 'primary' | 'danger';
 }
-export type SlackBlock =
-  | { type: 'section'; text: SlackText }
-  | { type: 'actions'; block_id: string; elements: SlackButton[] };
+export type SlackBlock = { type: 'section'; text: SlackText } | { type: 'actions'; block_id: string; elements: SlackButton[] };
 
 export interface SlackMessage {
   /** Notification / fallback text (mrkdwn). */
@@ -124,9 +122,7 @@ function truncate(text: string, max: number): string {
 /** The whole message: one or more sections per block, then the buttons. */
 export function renderReply(reply: Reply): SlackMessage {
   const texts = reply.blocks.map(renderBlockText).filter((t) => t.trim() !== '');
-  const sections: SlackBlock[] = reply.blocks
-    .flatMap(renderBlockSections)
-    .map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+  const sections: SlackBlock[] = reply.blocks.flatMap(renderBlockSections).map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
   const actions = renderButtons(reply.buttons ?? []);
   const blocks = [...sections.slice(0, LIMITS.blocks - actions.length), ...actions];
   const full = texts.join('\n\n');

@@ -72,7 +72,7 @@ export class TelegramAdapter implements ChatAdapter {
       client: {
         apiRoot: deps.config.TELEGRAM_API_ROOT,
         timeoutSeconds: options.requestTimeoutSeconds ?? (options.pollingTimeoutSeconds ?? 30) + 30,
-        fetch: createNodeFetch() as unknown as typeof fetch,
+        fetch: createNodeFetch(),
       },
     });
     // Installed first = innermost: every attempt (retries included) is paced.
@@ -100,7 +100,9 @@ export class TelegramAdapter implements ChatAdapter {
     this.queues = new PersonQueues((error) => this.bot.errorHandler(error));
     this.bot.on('message:text', (ctx) => this.queues.push(ctx, () => onText(ctx, inbound)));
     this.bot.on('callback_query:data', (ctx) =>
-      this.queues.push(ctx, () => onButton(ctx, inbound, () => ctx.answerCallbackQuery().catch((error) => this.log.debug('Telegram: answerCallbackQuery failed', { error })))),
+      this.queues.push(ctx, () =>
+        onButton(ctx, inbound, () => ctx.answerCallbackQuery().catch((error) => this.log.debug('Telegram: answerCallbackQuery failed', { error }))),
+      ),
     );
     this.bot.catch((error) => this.handlerFailed(error));
   }
@@ -188,6 +190,8 @@ export class TelegramAdapter implements ChatAdapter {
     const chatId = ctx.chat?.id ?? from?.id;
     if (chatId === undefined || !from) return;
     const origin: TelegramOrigin = { chatId, private: chatId === from.id };
-    await this.deps.dispatcher.failed(incoming(from, '', origin)).catch((e: unknown) => this.log.debug('Telegram: could not say that a command failed', { error: e }));
+    await this.deps.dispatcher
+      .failed(incoming(from, '', origin))
+      .catch((e: unknown) => this.log.debug('Telegram: could not say that a command failed', { error: e }));
   }
 }

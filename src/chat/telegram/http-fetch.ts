@@ -45,7 +45,7 @@ export function createNodeFetch(): MiniFetch {
             },
             (error: unknown) => {
               done();
-              reject(error);
+              reject(error instanceof Error ? error : new Error(String(error)));
             },
           );
         },

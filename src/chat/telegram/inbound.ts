@@ -56,7 +56,6 @@ export async function onButton(ctx: Context, deps: InboundDeps, answerQuery: () 
   const chat = query.message?.chat;
   // The answer goes where the button was, unless that is someone else's private chat (a forged press):
   // then to the presser's own.
-  const origin: TelegramOrigin =
-    chat && chat.type !== 'private' ? { chatId: chat.id, private: false } : { chatId: query.from.id, private: true };
+  const origin: TelegramOrigin = chat && chat.type !== 'private' ? { chatId: chat.id, private: false } : { chatId: query.from.id, private: true };
   await deps.dispatcher.handle(incoming(query.from, query.data ?? '', origin));
 }

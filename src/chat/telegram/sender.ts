@@ -83,7 +83,10 @@ export class TelegramSender {
         return;
       }
       if (failure === 'refused') {
-        throw new ToolError(`Telegram refused to delete ${ref.chatId}/${ref.messageId}: ${(error as GrammyError).description}`, { cause: error, code: 'refused' });
+        throw new ToolError(`Telegram refused to delete ${ref.chatId}/${ref.messageId}: ${(error as GrammyError).description}`, {
+          cause: error,
+          code: 'refused',
+        });
       }
       throw error;
     }
@@ -98,7 +101,11 @@ export class TelegramSender {
    * the text in HTML chunks with the buttons on the last. Returns every message sent, so secret
    * deliveries can be deleted later. A person who cannot be reached privately yields [].
    */
-  private async deliver(chatId: number | string, reply: Reply, opts: { recipient: string; privateChat: boolean; replyTo?: ReplyParameters }): Promise<SentRef[]> {
+  private async deliver(
+    chatId: number | string,
+    reply: Reply,
+    opts: { recipient: string; privateChat: boolean; replyTo?: ReplyParameters },
+  ): Promise<SentRef[]> {
     const sent: SentRef[] = [];
     const keep = (m: Message) => sent.push({ platform: PLATFORM, chatId: String(m.chat.id), messageId: String(m.message_id), recipient: opts.recipient });
     const common = opts.replyTo ? { reply_parameters: opts.replyTo } : {};
@@ -118,7 +125,12 @@ export class TelegramSender {
     chunks.forEach((html, i) => {
       const last = i === chunks.length - 1;
       steps.push(() =>
-        this.api.sendMessage(chatId, html, { ...common, parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(last && keyboard ? { reply_markup: keyboard } : {}) }),
+        this.api.sendMessage(chatId, html, {
+          ...common,
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+          ...(last && keyboard ? { reply_markup: keyboard } : {}),
+        }),
       );
     });
     for (const step of steps) {

@@ -69,7 +69,11 @@ export function cloudflareProvider(options: CloudflareOptions): DdnsProvider {
       const zones = await api<{ id: string }[]>('GET', `/zones?name=${encodeURIComponent(name)}`);
       if (zones[0]) return (zoneId = zones[0].id);
     }
-    throw new CloudflareFailure({ outcome: 'fatal', code: 'cf-no-zone', answer: `no zone found for ${hostname} (tried ${candidates.join(', ')})` });
+    throw new CloudflareFailure({
+      outcome: 'fatal',
+      code: 'cf-no-zone',
+      answer: `no zone found for ${hostname} (tried ${candidates.join(', ')})`,
+    });
   }
 
   async function setRecord(zone: string, type: 'A' | 'AAAA', hostname: string, address: string): Promise<boolean> {

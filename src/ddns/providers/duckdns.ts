@@ -13,7 +13,7 @@ export function duckdnsProvider(options: { server?: string; token: string }): Dd
       if (request.ipv6) params.set('ipv6', request.ipv6);
       params.set('verbose', 'true');
       try {
-        const response = await fetch(`${server}/update?${params}`, { signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
+        const response = await fetch(`${server}/update?${params.toString()}`, { signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS) });
         return interpretDuckdns(response.status, await response.text(), options.token);
       } catch (error) {
         return networkFailure(error);
@@ -23,7 +23,10 @@ export function duckdnsProvider(options: { server?: string; token: string }): Dd
 }
 
 export function interpretDuckdns(status: number, body: string, token: string): UpdateResult {
-  const lines = body.trim().split('\n').map((l) => l.trim());
+  const lines = body
+    .trim()
+    .split('\n')
+    .map((l) => l.trim());
   const answer = safeAnswer(lines.filter((l) => l !== '').join(' ') || `HTTP ${status}`, [token]);
   if (status >= 500 || status === 429) return { outcome: 'retry', code: `http-${status}`, answer, retryAfterMs: 10 * MINUTE };
   if (lines[0] === 'OK') {

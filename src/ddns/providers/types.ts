@@ -28,6 +28,7 @@ export const MINUTE = 60_000;
 
 /** Provider text is shown in chat: strip control characters, bound it, and mask anything secret. */
 export function safeAnswer(text: string, secrets: (string | undefined)[] = []): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
   let out = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, ' ').trim();
   for (const s of secrets) if (s) out = out.split(s).join('***');
   return out.length > 200 ? `${out.slice(0, 200)}…` : out;

@@ -18,7 +18,8 @@ export const backup = {
     wrongCode: 'The recovery code does not open this backup (a different code, or the file was altered). Nothing was changed.',
     damaged: 'The backup file is damaged or truncated ({{detail}}). Nothing was changed.',
     notBackup: 'This is not a wg-chatops backup file. Nothing was changed.',
-    newer: 'This backup comes from a newer wg-chatops ({{version}}, database schema {{schema}}; this one understands {{ours}}). Upgrade wg-chatops first. Nothing was changed.',
+    newer:
+      'This backup comes from a newer wg-chatops ({{version}}, database schema {{schema}}; this one understands {{ours}}). Upgrade wg-chatops first. Nothing was changed.',
     restoreFailed: 'Restoring failed ({{detail}}); the files written so far were put back. Nothing was changed.',
     cli: {
       keyShown:
@@ -28,7 +29,7 @@ export const backup = {
       askCode: 'Recovery code: ',
       restored: 'Restored {{count}} files from the backup of {{host}} made {{date}} (wg-chatops {{version}}).',
       missingSecrets: 'Set these again in {{file}} (they are never in a backup): {{names}}',
-      next: 'Now restart the VPN and the bot: systemctl restart wg-quick@{{iface}} wg-chatops. Client configs keep working; the DDNS name is updated to this Pi\'s address at the bot\'s first check.',
+      next: "Now restart the VPN and the bot: systemctl restart wg-quick@{{iface}} wg-chatops. Client configs keep working; the DDNS name is updated to this Pi's address at the bot's first check.",
       usageRestore: 'Usage: wg-chatops restore FILE (the recovery code is read from standard input)',
     },
   },

@@ -33,7 +33,8 @@ export const core = {
     role: {
       admin: 'You are an admin. Try /addpeer laptop, then /peers and /status.',
       user: 'You are an approved user. /addpeer NAME asks for another peer; /peers shows yours.',
-      stranger: 'To get access, send /addpeer NAME (e.g. /addpeer phone): an admin will approve or deny it. An admin can also add your id to the configuration.',
+      stranger:
+        'To get access, send /addpeer NAME (e.g. /addpeer phone): an admin will approve or deny it. An admin can also add your id to the configuration.',
     },
   },
   dispatch: {
@@ -66,7 +67,8 @@ export const core = {
     optionTwice: '{{item}}: this option was given twice. Nothing was created.',
     profileAdminOnly: 'Only admins choose what a peer may reach. Send /addpeer NAME; an admin can change it with /route after approving. Nothing was sent.',
     exists: 'A peer named {{name}} already exists. Choose another name, or /revoke it first.',
-    noEndpoint: 'I do not know the address clients should dial. Set WG_ENDPOINT (your public host name or IP, e.g. myhome.ddns.net) or DDNS_HOSTNAME, then restart the bot. Nothing was created.',
+    noEndpoint:
+      'I do not know the address clients should dial. Set WG_ENDPOINT (your public host name or IP, e.g. myhome.ddns.net) or DDNS_HOSTNAME, then restart the bot. Nothing was created.',
     notFound: 'There is no peer named {{name}} that you can manage. See /peers.',
     subnetFull: 'The VPN subnet {{subnet}} is full. Revoke unused peers or use a larger subnet (WG_SUBNET).',
     limit: 'You already have {{max}} peers, the most allowed per user. Revoke one first, or ask an admin.',
@@ -81,12 +83,14 @@ export const core = {
     alreadyDisabled: 'Peer {{name}} was already disabled.',
     enabled: 'Peer {{name}} is enabled again.',
     alreadyEnabled: 'Peer {{name}} is already enabled.',
-    configBroken: 'The WireGuard config file {{path}} has an error, so I changed nothing: {{problem}}. Fix the file (or undo the last hand edit), then try again. /peers still shows the last good state.',
+    configBroken:
+      'The WireGuard config file {{path}} has an error, so I changed nothing: {{problem}}. Fix the file (or undo the last hand edit), then try again. /peers still shows the last good state.',
     notLive: 'Note: the WireGuard interface is not running. The peer is saved and works once the interface starts.',
   },
   route: {
     changed: 'What {{name}} may reach is now:',
-    connectionsKept: 'conntrack is not installed on the Pi, so connections this peer opened before the change keep running until they end (install the conntrack package to cut them at once).',
+    connectionsKept:
+      'conntrack is not installed on the Pi, so connections this peer opened before the change keep running until they end (install the conntrack package to cut them at once).',
     editByHand: 'The bot did not keep this peer’s private key, so it cannot send a new config. In the WireGuard app, edit the tunnel and set:',
   },
   profile: {
@@ -96,7 +100,8 @@ export const core = {
     port: '{{item}}: the port must be 1 to 65535. Nothing was changed.',
     needProtocol: '{{item}}: a port needs its protocol, e.g. 192.168.1.10:445/tcp or :53/udp. Nothing was changed.',
     protocol: '{{item}}: the protocol must be tcp or udp. Nothing was changed.',
-    unknown: '{{item}} is not a profile. Use full, lan, or addresses/networks with optional ports, e.g. 192.168.1.0/24,192.168.1.10:445/tcp. Nothing was changed.',
+    unknown:
+      '{{item}} is not a profile. Use full, lan, or addresses/networks with optional ports, e.g. 192.168.1.0/24,192.168.1.10:445/tcp. Nothing was changed.',
     combined: 'full and lan cannot be combined with other entries ({{item}}). Nothing was changed.',
     empty: 'The profile has an empty entry ({{item}}). Nothing was changed.',
     tooMany: 'A profile holds at most {{max}} entries. Nothing was changed.',
@@ -107,7 +112,8 @@ export const core = {
     fileCaption: 'Or import this file in the WireGuard app.',
     deletedIn: 'This message will be deleted in {{minutes}} min.',
     shownOnce: 'Save it now: the bot does not keep the private key and cannot show this config again.',
-    deleteFailed: 'I could not delete a message with your VPN config (sent {{sent}} UTC), and the chat platform no longer lets me. Please delete it yourself: it holds a private key.',
+    deleteFailed:
+      'I could not delete a message with your VPN config (sent {{sent}} UTC), and the chat platform no longer lets me. Please delete it yourself: it holds a private key.',
   },
   approval: {
     requested: 'Your request for the peer {{name}} was sent to the admins. I will message you when it is decided.',
@@ -187,6 +193,7 @@ export const core = {
   },
   console: {
     banner: 'wg-chatops console — you are the local admin. Type /help, or Ctrl-D to quit.',
-    offlineTrial: 'No WireGuard server here yet ({{path}} is missing): trying out in offline mode with {{trial}}. To set up the server, run "sudo node bin/wg-chatops.js install" in this checkout.',
+    offlineTrial:
+      'No WireGuard server here yet ({{path}} is missing): trying out in offline mode with {{trial}}. To set up the server, run "sudo node bin/wg-chatops.js install" in this checkout.',
   },
 };

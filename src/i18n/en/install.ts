@@ -72,8 +72,7 @@ Exit code 1 when a check fails.`,
       notRoot: 'install must run as root: try "sudo wg-chatops install".',
       os: 'This is {{os}}; install supports Raspberry Pi OS and Debian ({{supported}}) only.',
       arch: 'The architecture {{arch}} is not supported ({{supported}}).',
-      node:
-        'Node.js {{version}} is too old: wg-chatops needs {{min}} or newer. Debian bookworm (and Raspberry Pi OS bookworm) ships Node 18. Either install Node 20 from NodeSource: "curl -fsSL https://deb.nodesource.com/setup_20.x -o nodesource_setup.sh && sudo bash nodesource_setup.sh && sudo apt-get install -y nodejs" (check with "node --version"), or move to Raspberry Pi OS / Debian trixie, whose own nodejs package is Node 20. Then run install again. Nothing was changed.',
+      node: 'Node.js {{version}} is too old: wg-chatops needs {{min}} or newer. Debian bookworm (and Raspberry Pi OS bookworm) ships Node 18. Either install Node 20 from NodeSource: "curl -fsSL https://deb.nodesource.com/setup_20.x -o nodesource_setup.sh && sudo bash nodesource_setup.sh && sudo apt-get install -y nodejs" (check with "node --version"), or move to Raspberry Pi OS / Debian trixie, whose own nodejs package is Node 20. Then run install again. Nothing was changed.',
       port: 'UDP port {{port}} is already in use ({{user}}). Stop that program or choose another WG_PORT.',
     },
     wg: {
@@ -103,15 +102,19 @@ Exit code 1 when a check fails.`,
       ddnsCheck: 'one real update of {{hostname}} with {{provider}} to check the credentials',
       ddnsOk: '{{hostname}} updated to {{ip}}',
       nat: {
-        cgnat: 'the router’s WAN address {{wan}} is carrier-grade NAT (public IP {{publicIp}}): connections from outside cannot reach this Pi. Ask the provider for a public IPv4 address, or use IPv6.',
-        'double-nat': 'the router’s WAN address {{wan}} is private: there is a second router in front. Forward the port on both, or put the first in bridge mode.',
-        'upstream-nat': 'the router’s WAN address {{wan}} differs from the public IP {{publicIp}}: the provider NATs your connection; incoming connections may not work.',
+        cgnat:
+          'the router’s WAN address {{wan}} is carrier-grade NAT (public IP {{publicIp}}): connections from outside cannot reach this Pi. Ask the provider for a public IPv4 address, or use IPv6.',
+        'double-nat':
+          'the router’s WAN address {{wan}} is private: there is a second router in front. Forward the port on both, or put the first in bridge mode.',
+        'upstream-nat':
+          'the router’s WAN address {{wan}} differs from the public IP {{publicIp}}: the provider NATs your connection; incoming connections may not work.',
       },
     },
     env: {
       newline: '{{name}} contains a line break, which a settings file cannot hold: nothing was written. Enter it again on one line.',
       nul: '{{name}} contains a NUL character: nothing was written.',
-      quotes: '{{name}} contains both kinds of quote together with one of \\ ` $ or ", which systemd and the bot would read differently: nothing was written. Choose a value without one of them.',
+      quotes:
+        '{{name}} contains both kinds of quote together with one of \\ ` $ or ", which systemd and the bot would read differently: nothing was written. Choose a value without one of them.',
     },
     restore: {
       from: 'the backup of {{host}} made {{date}} (wg-chatops {{version}}): {{count}} files',
@@ -125,7 +128,8 @@ Exit code 1 when a check fails.`,
       journalLine: 'journal: {{line}}',
       badTelegramToken: 'Telegram refused the token: check TELEGRAM_BOT_TOKEN (from @BotFather) and run install again.',
       badSlackToken: 'Slack refused the token: check SLACK_BOT_TOKEN and SLACK_APP_TOKEN and run install again.',
-      howToFix: 'Fix what the lines above say, then run `sudo wg-chatops install` again: finished steps are skipped. More: `journalctl -u wg-chatops -u wg-quick@{{iface}}`.',
+      howToFix:
+        'Fix what the lines above say, then run `sudo wg-chatops install` again: finished steps are skipped. More: `journalctl -u wg-chatops -u wg-quick@{{iface}}`.',
       failed: 'what was installed does not run yet (see above). Nothing else is wrong with the steps done so far; run install again after the fix.',
     },
     ask: {
@@ -155,8 +159,14 @@ Exit code 1 when a check fails.`,
       port: '{{iface}} listens on {{port}}, but WG_PORT is {{expected}}',
     },
     forwarding: { ok: 'IP forwarding is on', off: 'IP forwarding is off: clients reach the Pi but nothing beyond it' },
-    drift: { ok: 'the config file, the database and the live interface agree', found: '{{count}} differences between the config file, the database and the interface: {{list}}' },
-    nat: { ok: 'a NAT (masquerade) rule is in place', missing: 'no NAT (masquerade) rule found for {{iface}}: clients cannot reach the LAN or the Internet' },
+    drift: {
+      ok: 'the config file, the database and the live interface agree',
+      found: '{{count}} differences between the config file, the database and the interface: {{list}}',
+    },
+    nat: {
+      ok: 'a NAT (masquerade) rule is in place',
+      missing: 'no NAT (masquerade) rule found for {{iface}}: clients cannot reach the LAN or the Internet',
+    },
     lan: {
       unknown: 'LAN address: unknown (no default route)',
       static: 'LAN address {{address}} is static',
@@ -183,7 +193,8 @@ Exit code 1 when a check fails.`,
     },
     kernelAccess: {
       ok: 'kernel WireGuard: the bot (PID {{pid}}) holds CAP_NET_ADMIN and may change {{iface}}',
-      missing: 'kernel WireGuard: the bot (PID {{pid}}) lacks CAP_NET_ADMIN, so it cannot change {{iface}} (adding a peer fails with "Operation not permitted")',
+      missing:
+        'kernel WireGuard: the bot (PID {{pid}}) lacks CAP_NET_ADMIN, so it cannot change {{iface}} (adding a peer fails with "Operation not permitted")',
       notRunning: 'kernel WireGuard: the bot is not running, so its capabilities could not be checked',
     },
     service: { ok: 'the wg-chatops service is running', down: 'the wg-chatops service is not running' },
@@ -200,8 +211,10 @@ Exit code 1 when a check fails.`,
     checkFailed: 'a check could not run: {{message}}',
     summary: { ok: 'No problems found.', failed: '{{count}} problem(s) found: see the fixes above.' },
     fix: {
-      kernelAccess: 'the unit must grant it: "systemctl show -p AmbientCapabilities wg-chatops" should say cap_net_admin; run "sudo wg-chatops install" to restore the unit, then "sudo systemctl restart wg-chatops"',
-      drift: 'the bot adopts hand edits (a block removed = revoked, #[disabled] = disabled, a block added = adopted) at its next command or start: restart it with sudo systemctl restart wg-chatops if this stays',
+      kernelAccess:
+        'the unit must grant it: "systemctl show -p AmbientCapabilities wg-chatops" should say cap_net_admin; run "sudo wg-chatops install" to restore the unit, then "sudo systemctl restart wg-chatops"',
+      drift:
+        'the bot adopts hand edits (a block removed = revoked, #[disabled] = disabled, a block added = adopted) at its next command or start: restart it with sudo systemctl restart wg-chatops if this stays',
       interface: 'start it: sudo systemctl enable --now wg-quick@{{iface}}; if it fails, see: journalctl -u wg-quick@{{iface}}',
       interfacePort: 'make WG_PORT and ListenPort in the interface config the same, then restart the bot',
       forwarding: 'sudo sysctl -w net.ipv4.ip_forward=1, and keep it in /etc/sysctl.d (wg-chatops install does this)',
@@ -217,7 +230,8 @@ Exit code 1 when a check fails.`,
       tokens: 'set TELEGRAM_BOT_TOKEN or SLACK_BOT_TOKEN in the .env and restart the bot',
       admins: 'set TELEGRAM_ADMIN_IDS or SLACK_ADMIN_IDS in the .env and restart the bot',
       permissions: 'sudo chmod 600 {{files}}',
-      pivpn: 'compare /etc/wireguard/configs/clients.txt with the ### begin NAME ### blocks of the interface config and correct the odd one out (the bot trusts the interface config)',
+      pivpn:
+        'compare /etc/wireguard/configs/clients.txt with the ### begin NAME ### blocks of the interface config and correct the odd one out (the bot trusts the interface config)',
     },
   },
   pivpn: {

@@ -3,7 +3,8 @@ export const backup = {
   backup: {
     summary: '暗号化したバックアップを個人チャットに送信。定期送信は /backup auto on|off',
     sent: '暗号化バックアップ (ピア {{peers}} 件)。ファイルを安全な場所に保存してください。このメッセージは {{minutes}} 分後に削除されます。新しい SD カードでの復元: wg-chatops restore FILE (リカバリーコードが必要)。',
-    sentKept: '暗号化バックアップ (ピア {{peers}} 件)。ファイルを安全な場所に保存してください。新しい SD カードでの復元: wg-chatops restore FILE (リカバリーコードが必要)。',
+    sentKept:
+      '暗号化バックアップ (ピア {{peers}} 件)。ファイルを安全な場所に保存してください。新しい SD カードでの復元: wg-chatops restore FILE (リカバリーコードが必要)。',
     caption: 'wg-chatops バックアップ (暗号化済み)',
     unavailable: 'このプロセスではバックアップを利用できません。',
     autoOn: '自動バックアップを有効にしました: {{schedule}} でこのチャットに送ります。',
@@ -18,7 +19,8 @@ export const backup = {
     wrongCode: 'このリカバリーコードではバックアップを開けません (別のコードか、ファイルが改変されています)。何も変更していません。',
     damaged: 'バックアップファイルが壊れているか途中で切れています ({{detail}})。何も変更していません。',
     notBackup: 'wg-chatops のバックアップファイルではありません。何も変更していません。',
-    newer: 'このバックアップは新しい wg-chatops ({{version}}、データベーススキーマ {{schema}}、こちらは {{ours}} まで対応) で作られています。先に wg-chatops を更新してください。何も変更していません。',
+    newer:
+      'このバックアップは新しい wg-chatops ({{version}}、データベーススキーマ {{schema}}、こちらは {{ours}} まで対応) で作られています。先に wg-chatops を更新してください。何も変更していません。',
     restoreFailed: '復元に失敗しました ({{detail}})。書き込んだファイルは元に戻しました。何も変更していません。',
     cli: {
       keyShown:

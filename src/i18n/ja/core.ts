@@ -33,7 +33,8 @@ export const core = {
     role: {
       admin: 'あなたは管理者です。/addpeer laptop を試してから /peers と /status を見てください。',
       user: 'あなたは承認済みユーザーです。/addpeer 名前 で追加のピアを申請でき、/peers で自分のピアを確認できます。',
-      stranger: '利用するには /addpeer 名前(例: /addpeer phone)を送ってください。管理者が承認または却下します。管理者があなたのIDを設定に追加することもできます。',
+      stranger:
+        '利用するには /addpeer 名前(例: /addpeer phone)を送ってください。管理者が承認または却下します。管理者があなたのIDを設定に追加することもできます。',
     },
   },
   dispatch: {
@@ -64,9 +65,11 @@ export const core = {
       reserved: 'その名前は予約されています。別の名前にしてください。',
     },
     optionTwice: '{{item}}: このオプションが2回指定されています。何も作成していません。',
-    profileAdminOnly: 'ピアの接続範囲を決められるのは管理者だけです。/addpeer NAME で申請してください。承認後に管理者が /route で変更できます。何も送信していません。',
+    profileAdminOnly:
+      'ピアの接続範囲を決められるのは管理者だけです。/addpeer NAME で申請してください。承認後に管理者が /route で変更できます。何も送信していません。',
     exists: '{{name}} という名前のピアはすでにあります。別の名前にするか、先に /revoke してください。',
-    noEndpoint: 'クライアントの接続先アドレスが分かりません。WG_ENDPOINT(公開ホスト名またはIP、例: myhome.ddns.net)か DDNS_HOSTNAME を設定して、ボットを再起動してください。何も作成していません。',
+    noEndpoint:
+      'クライアントの接続先アドレスが分かりません。WG_ENDPOINT(公開ホスト名またはIP、例: myhome.ddns.net)か DDNS_HOSTNAME を設定して、ボットを再起動してください。何も作成していません。',
     notFound: 'あなたが管理できる {{name}} というピアはありません。/peers を確認してください。',
     subnetFull: 'VPNサブネット {{subnet}} に空きがありません。使っていないピアを削除するか、より大きなサブネット(WG_SUBNET)を使ってください。',
     limit: 'すでに上限の {{max}} 個のピアを持っています。どれかを削除するか、管理者に相談してください。',
@@ -81,12 +84,14 @@ export const core = {
     alreadyDisabled: 'ピア {{name}} はすでに無効です。',
     enabled: 'ピア {{name}} を再び有効にしました。',
     alreadyEnabled: 'ピア {{name}} はすでに有効です。',
-    configBroken: 'WireGuard の設定ファイル {{path}} に誤りがあるため、何も変更していません: {{problem}}。ファイルを直す(または最後の手作業の編集を元に戻す)と、再び操作できます。/peers は最後に正しく読めた状態を表示します。',
+    configBroken:
+      'WireGuard の設定ファイル {{path}} に誤りがあるため、何も変更していません: {{problem}}。ファイルを直す(または最後の手作業の編集を元に戻す)と、再び操作できます。/peers は最後に正しく読めた状態を表示します。',
     notLive: '注意: WireGuard インターフェースが起動していません。ピアは保存済みで、インターフェースが起動すると使えるようになります。',
   },
   route: {
     changed: '{{name}} が接続できる範囲を変更しました:',
-    connectionsKept: 'Pi に conntrack が入っていないため、このピアが変更前に開いた接続は終わるまで続きます（すぐに切るには conntrack パッケージを入れてください）。',
+    connectionsKept:
+      'Pi に conntrack が入っていないため、このピアが変更前に開いた接続は終わるまで続きます（すぐに切るには conntrack パッケージを入れてください）。',
     editByHand: 'このピアの秘密鍵をボットは保存していないため、新しい設定を送れません。WireGuard アプリでトンネルを編集し、次のように設定してください:',
   },
   profile: {
@@ -96,7 +101,8 @@ export const core = {
     port: '{{item}}: ポートは 1〜65535 で指定してください。何も変更していません。',
     needProtocol: '{{item}}: ポートにはプロトコルが必要です(例: 192.168.1.10:445/tcp、:53/udp)。何も変更していません。',
     protocol: '{{item}}: プロトコルは tcp か udp です。何も変更していません。',
-    unknown: '{{item}} はプロファイルではありません。full、lan、またはアドレス/ネットワーク(ポート指定可、例: 192.168.1.0/24,192.168.1.10:445/tcp)を指定してください。何も変更していません。',
+    unknown:
+      '{{item}} はプロファイルではありません。full、lan、またはアドレス/ネットワーク(ポート指定可、例: 192.168.1.0/24,192.168.1.10:445/tcp)を指定してください。何も変更していません。',
     combined: 'full と lan は他の項目と組み合わせられません({{item}})。何も変更していません。',
     empty: 'プロファイルに空の項目があります({{item}})。何も変更していません。',
     tooMany: 'プロファイルに書ける項目は {{max}} 個までです。何も変更していません。',
@@ -107,7 +113,8 @@ export const core = {
     fileCaption: 'またはこのファイルを WireGuard アプリで読み込んでください。',
     deletedIn: 'このメッセージは {{minutes}} 分後に削除されます。',
     shownOnce: '今すぐ保存してください。ボットは秘密鍵を保存しないため、この設定は二度と表示できません。',
-    deleteFailed: 'VPN設定を含むメッセージ({{sent}} UTC 送信)を削除できず、チャットの仕様上もう削除できません。秘密鍵が含まれているので、ご自分で削除してください。',
+    deleteFailed:
+      'VPN設定を含むメッセージ({{sent}} UTC 送信)を削除できず、チャットの仕様上もう削除できません。秘密鍵が含まれているので、ご自分で削除してください。',
   },
   approval: {
     requested: 'ピア {{name}} のリクエストを管理者に送りました。結果はメッセージでお知らせします。',
@@ -124,7 +131,8 @@ export const core = {
     expired: 'このリクエストは期限切れです。',
     unknown: 'このリクエストは見つかりません。',
     approvedDone: '承認しました。{{requester}} に {{name}} の設定を個別に送りました。',
-    approvedUndelivered: '承認しました。{{name}} を作成しましたが、{{requester}} に個別メッセージを送れませんでした。本人がボットとの個別チャットで /qr {{name}} を使えます。',
+    approvedUndelivered:
+      '承認しました。{{name}} を作成しましたが、{{requester}} に個別メッセージを送れませんでした。本人がボットとの個別チャットで /qr {{name}} を使えます。',
     deniedDone: '却下しました。{{requester}} に {{name}} が承認されなかったことを伝えました。',
     approvedForYou: '管理者が {{name}} のリクエストを承認しました。',
     deniedForYou: 'ピア {{name}} のリクエストは承認されませんでした。',
@@ -187,6 +195,7 @@ export const core = {
   },
   console: {
     banner: 'wg-chatops コンソール — あなたはローカル管理者です。/help と入力、終了は Ctrl-D。',
-    offlineTrial: 'このマシンにはまだ WireGuard サーバーがありません({{path}} がありません)。{{trial}} を使いオフラインモードで試用します。サーバーを構築するには、このディレクトリで "sudo node bin/wg-chatops.js install" を実行してください。',
+    offlineTrial:
+      'このマシンにはまだ WireGuard サーバーがありません({{path}} がありません)。{{trial}} を使いオフラインモードで試用します。サーバーを構築するには、このディレクトリで "sudo node bin/wg-chatops.js install" を実行してください。',
   },
 };

@@ -5,7 +5,8 @@ export const health = {
     stillAlert: '⚠️ 継続中: {{message}}',
     resolved: '✅ 解決: {{message}}',
     disk: '{{path}} のディスクの空きが残りわずかです: {{freeMb}} MB ({{percent}} %)。',
-    readOnly: '{{mount}} のファイルシステムが読み取り専用になりました (SD カードの故障によくある症状)。変更を保存できません。バックアップ (/backup) を取り、カードを交換してください。',
+    readOnly:
+      '{{mount}} のファイルシステムが読み取り専用になりました (SD カードの故障によくある症状)。変更を保存できません。バックアップ (/backup) を取り、カードを交換してください。',
     clock: '時計が同期していません (NTP なし)。WireGuard のハンドシェイクには正しい時刻が必要です。ネットワークと systemd-timesyncd を確認してください。',
     temperature: 'CPU 温度が {{celsius}} °C です ({{limit}} °C 超)。冷却を改善してください。',
     underVoltage: '電圧不足です。電源が弱すぎます。公式の電源アダプターを使ってください。',

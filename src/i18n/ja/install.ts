@@ -72,12 +72,12 @@ export const install = {
       notRoot: 'install は root で実行してください（例: "sudo wg-chatops install"）。',
       os: 'このマシンは {{os}} です。install が対応しているのは Raspberry Pi OS と Debian（{{supported}}）だけです。',
       arch: 'アーキテクチャ {{arch}} には対応していません（対応: {{supported}}）。',
-      node:
-        'Node.js {{version}} は古すぎます。wg-chatops には {{min}} 以降が必要です。Debian bookworm（Raspberry Pi OS bookworm も）の標準は Node 18 です。NodeSource から Node 20 を入れる: "curl -fsSL https://deb.nodesource.com/setup_20.x -o nodesource_setup.sh && sudo bash nodesource_setup.sh && sudo apt-get install -y nodejs"（"node --version" で確認）か、標準の nodejs が Node 20 の Raspberry Pi OS / Debian trixie に移行してください。その後 install をもう一度実行してください。何も変更していません。',
+      node: 'Node.js {{version}} は古すぎます。wg-chatops には {{min}} 以降が必要です。Debian bookworm（Raspberry Pi OS bookworm も）の標準は Node 18 です。NodeSource から Node 20 を入れる: "curl -fsSL https://deb.nodesource.com/setup_20.x -o nodesource_setup.sh && sudo bash nodesource_setup.sh && sudo apt-get install -y nodejs"（"node --version" で確認）か、標準の nodejs が Node 20 の Raspberry Pi OS / Debian trixie に移行してください。その後 install をもう一度実行してください。何も変更していません。',
       port: 'UDP ポート {{port}} は既に使われています（{{user}}）。そのプログラムを止めるか、別の WG_PORT を選んでください。',
     },
     wg: {
-      subnetConflict: 'WG_SUBNET {{subnet}} は、このマシンがつながっているネットワーク {{network}} と重なります。別の値にするか、WG_SUBNET を空にして空いている範囲を自動で選ばせてください。',
+      subnetConflict:
+        'WG_SUBNET {{subnet}} は、このマシンがつながっているネットワーク {{network}} と重なります。別の値にするか、WG_SUBNET を空にして空いている範囲を自動で選ばせてください。',
     },
     lan: {
       noConnection: 'NetworkManager に {{iface}} の有効な接続がありません。NetworkManager で手動でアドレスを設定するか、ルーターで予約してください。',
@@ -103,15 +103,19 @@ export const install = {
       ddnsCheck: '認証情報の確認のため、{{provider}} で {{hostname}} を 1 回だけ実際に更新します',
       ddnsOk: '{{hostname}} を {{ip}} に更新しました',
       nat: {
-        cgnat: 'ルーターの WAN アドレス {{wan}} はキャリアグレード NAT です（公開 IP は {{publicIp}}）。外からこの Pi には接続できません。プロバイダーに公開 IPv4 アドレスを依頼するか、IPv6 を使ってください。',
-        'double-nat': 'ルーターの WAN アドレス {{wan}} がプライベートアドレスです。手前にもう 1 台ルーターがあります。両方でポート転送するか、手前のルーターをブリッジモードにしてください。',
-        'upstream-nat': 'ルーターの WAN アドレス {{wan}} が公開 IP {{publicIp}} と違います。プロバイダー側で NAT されており、外からの接続が届かないことがあります。',
+        cgnat:
+          'ルーターの WAN アドレス {{wan}} はキャリアグレード NAT です（公開 IP は {{publicIp}}）。外からこの Pi には接続できません。プロバイダーに公開 IPv4 アドレスを依頼するか、IPv6 を使ってください。',
+        'double-nat':
+          'ルーターの WAN アドレス {{wan}} がプライベートアドレスです。手前にもう 1 台ルーターがあります。両方でポート転送するか、手前のルーターをブリッジモードにしてください。',
+        'upstream-nat':
+          'ルーターの WAN アドレス {{wan}} が公開 IP {{publicIp}} と違います。プロバイダー側で NAT されており、外からの接続が届かないことがあります。',
       },
     },
     env: {
       newline: '{{name}} に改行が含まれています。設定ファイルには保存できないため、何も書き込んでいません。1 行で入力し直してください。',
       nul: '{{name}} に NUL 文字が含まれています。何も書き込んでいません。',
-      quotes: '{{name}} に 2 種類の引用符と \\ ` $ " のいずれかが同時に含まれ、systemd とボットで読み方が変わります。何も書き込んでいません。どれかを含まない値にしてください。',
+      quotes:
+        '{{name}} に 2 種類の引用符と \\ ` $ " のいずれかが同時に含まれ、systemd とボットで読み方が変わります。何も書き込んでいません。どれかを含まない値にしてください。',
     },
     restore: {
       from: '{{host}} のバックアップ（{{date}} 作成、wg-chatops {{version}}）: {{count}} ファイル',
@@ -125,7 +129,8 @@ export const install = {
       journalLine: 'ジャーナル: {{line}}',
       badTelegramToken: 'Telegram がトークンを拒否しました。TELEGRAM_BOT_TOKEN(@BotFather から取得)を確認し、もう一度 install を実行してください。',
       badSlackToken: 'Slack がトークンを拒否しました。SLACK_BOT_TOKEN と SLACK_APP_TOKEN を確認し、もう一度 install を実行してください。',
-      howToFix: '上の行の問題を直してから `sudo wg-chatops install` をもう一度実行してください。完了した手順は飛ばされます。詳細: `journalctl -u wg-chatops -u wg-quick@{{iface}}`',
+      howToFix:
+        '上の行の問題を直してから `sudo wg-chatops install` をもう一度実行してください。完了した手順は飛ばされます。詳細: `journalctl -u wg-chatops -u wg-quick@{{iface}}`',
       failed: 'インストールしたものがまだ動いていません(上記参照)。ここまでの手順に問題はありません。修正後にもう一度 install を実行してください。',
     },
     ask: {
@@ -154,9 +159,18 @@ export const install = {
       down: 'WireGuard インターフェース {{iface}} が起動していません',
       port: '{{iface}} はポート {{port}} で待ち受けていますが、WG_PORT は {{expected}} です',
     },
-    forwarding: { ok: 'IP フォワーディングは有効です', off: 'IP フォワーディングが無効です。クライアントは Pi には届きますが、その先には進めません' },
-    drift: { ok: '設定ファイル、データベース、稼働中のインターフェースは一致しています', found: '設定ファイル、データベース、インターフェースの間に {{count}} 件の違いがあります: {{list}}' },
-    nat: { ok: 'NAT（マスカレード）のルールがあります', missing: '{{iface}} の NAT（マスカレード）ルールが見つかりません。クライアントは LAN にもインターネットにも出られません' },
+    forwarding: {
+      ok: 'IP フォワーディングは有効です',
+      off: 'IP フォワーディングが無効です。クライアントは Pi には届きますが、その先には進めません',
+    },
+    drift: {
+      ok: '設定ファイル、データベース、稼働中のインターフェースは一致しています',
+      found: '設定ファイル、データベース、インターフェースの間に {{count}} 件の違いがあります: {{list}}',
+    },
+    nat: {
+      ok: 'NAT（マスカレード）のルールがあります',
+      missing: '{{iface}} の NAT（マスカレード）ルールが見つかりません。クライアントは LAN にもインターネットにも出られません',
+    },
     lan: {
       unknown: 'LAN アドレス: 不明（デフォルトルートがありません）',
       static: 'LAN アドレス {{address}} は固定です',
@@ -183,7 +197,8 @@ export const install = {
     },
     kernelAccess: {
       ok: 'カーネル版 WireGuard: ボット（PID {{pid}}）は CAP_NET_ADMIN を持ち、{{iface}} を変更できます',
-      missing: 'カーネル版 WireGuard: ボット（PID {{pid}}）に CAP_NET_ADMIN がないため {{iface}} を変更できません（ピアの追加が "Operation not permitted" で失敗します）',
+      missing:
+        'カーネル版 WireGuard: ボット（PID {{pid}}）に CAP_NET_ADMIN がないため {{iface}} を変更できません（ピアの追加が "Operation not permitted" で失敗します）',
       notRunning: 'カーネル版 WireGuard: ボットが動いていないため権限を確認できませんでした',
     },
     service: { ok: 'wg-chatops サービスは稼働中です', down: 'wg-chatops サービスが動いていません' },
@@ -200,8 +215,10 @@ export const install = {
     checkFailed: '点検を実行できませんでした: {{message}}',
     summary: { ok: '問題は見つかりませんでした。', failed: '{{count}} 件の問題が見つかりました。上の対処方法を見てください。' },
     fix: {
-      kernelAccess: 'ユニットで付与する必要があります。"systemctl show -p AmbientCapabilities wg-chatops" が cap_net_admin を含むか確認し、"sudo wg-chatops install" でユニットを戻してから "sudo systemctl restart wg-chatops" を実行してください',
-      drift: 'ボットは手作業の編集(ブロック削除 = 失効、#[disabled] = 無効、ブロック追加 = 採用)を次のコマンドか起動時に取り込みます。残る場合は sudo systemctl restart wg-chatops で再起動してください',
+      kernelAccess:
+        'ユニットで付与する必要があります。"systemctl show -p AmbientCapabilities wg-chatops" が cap_net_admin を含むか確認し、"sudo wg-chatops install" でユニットを戻してから "sudo systemctl restart wg-chatops" を実行してください',
+      drift:
+        'ボットは手作業の編集(ブロック削除 = 失効、#[disabled] = 無効、ブロック追加 = 採用)を次のコマンドか起動時に取り込みます。残る場合は sudo systemctl restart wg-chatops で再起動してください',
       interface: '起動してください: sudo systemctl enable --now wg-quick@{{iface}}。失敗したら journalctl -u wg-quick@{{iface}} を確認してください',
       interfacePort: 'WG_PORT とインターフェース設定の ListenPort を同じにして、ボットを再起動してください',
       forwarding: 'sudo sysctl -w net.ipv4.ip_forward=1 を実行し、/etc/sysctl.d に残してください（wg-chatops install が行います）',
@@ -217,7 +234,8 @@ export const install = {
       tokens: '.env に TELEGRAM_BOT_TOKEN か SLACK_BOT_TOKEN を設定して、ボットを再起動してください',
       admins: '.env に TELEGRAM_ADMIN_IDS か SLACK_ADMIN_IDS を設定して、ボットを再起動してください',
       permissions: 'sudo chmod 600 {{files}}',
-      pivpn: '/etc/wireguard/configs/clients.txt とインターフェース設定の ### begin NAME ### ブロックを見比べ、食い違っている方を直してください（ボットはインターフェース設定を正とします）',
+      pivpn:
+        '/etc/wireguard/configs/clients.txt とインターフェース設定の ### begin NAME ### ブロックを見比べ、食い違っている方を直してください（ボットはインターフェース設定を正とします）',
     },
   },
   pivpn: {

@@ -23,7 +23,9 @@ const ENTRIES = ['bin', 'dist/bundle', 'package.json', 'deploy', '.env.example']
 
 /** Production packages, from the lock file (what `npm ci --omit=dev` would install). */
 export async function productionPackages(appDir: string): Promise<string[]> {
-  const lock = JSON.parse(await readFile(join(appDir, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean; devOptional?: boolean }> };
+  const lock = JSON.parse(await readFile(join(appDir, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; devOptional?: boolean }>;
+  };
   const paths: string[] = [];
   for (const [path, info] of Object.entries(lock.packages)) {
     if (!path.startsWith('node_modules/') || info.dev || info.devOptional) continue;

@@ -28,7 +28,10 @@ export const unattendedUpgrades: Step = {
   async plan(ctx) {
     const plan = emptyPlan();
     if (!(await packageInstalled(ctx.runner, 'unattended-upgrades'))) {
-      plan.commands.push({ argv: ['apt-get', 'install', '-y', '--no-install-recommends', 'unattended-upgrades'], env: { DEBIAN_FRONTEND: 'noninteractive' } });
+      plan.commands.push({
+        argv: ['apt-get', 'install', '-y', '--no-install-recommends', 'unattended-upgrades'],
+        env: { DEBIAN_FRONTEND: 'noninteractive' },
+      });
     }
     const file = { path: AUTO_UPGRADES, mode: 0o644, content: AUTO_UPGRADES_TEXT };
     if (!(await fileUpToDate(ctx, file))) plan.files.push(file);
@@ -47,7 +50,7 @@ function quoteEnv(name: string, value: string): string {
 async function envFile(ctx: InstallContext): Promise<PlannedFile> {
   const path = ctx.answers.install.INSTALL_ENV_FILE;
   const existing = (await readText(ctx, path)) ?? '';
-  let current: Record<string, string> = {};
+  let current: Record<string, string>;
   try {
     current = parseEnv(existing) as Record<string, string>;
   } catch {
@@ -89,7 +92,9 @@ export const serviceUser: Step = {
   async plan(ctx) {
     const plan = emptyPlan();
     const user = ctx.answers.install.INSTALL_SERVICE_USER;
-    plan.commands.push({ argv: ['useradd', '--system', '--user-group', '--home-dir', ctx.answers.config.dataDir, '--no-create-home', '--shell', '/usr/sbin/nologin', user] });
+    plan.commands.push({
+      argv: ['useradd', '--system', '--user-group', '--home-dir', ctx.answers.config.dataDir, '--no-create-home', '--shell', '/usr/sbin/nologin', user],
+    });
     return plan;
   },
   apply: applyPlan,
@@ -121,7 +126,15 @@ async function servicePlan(ctx: InstallContext): Promise<Plan> {
   const unit: PlannedFile = {
     path: UNIT_PATH,
     mode: 0o644,
-    content: renderUnit({ user, nodePath: ctx.nodePath, appDir: serviceAppDir(ctx), envFile: ctx.answers.install.INSTALL_ENV_FILE, configDir, dataDir, iface: wg(ctx).iface }),
+    content: renderUnit({
+      user,
+      nodePath: ctx.nodePath,
+      appDir: serviceAppDir(ctx),
+      envFile: ctx.answers.install.INSTALL_ENV_FILE,
+      configDir,
+      dataDir,
+      iface: wg(ctx).iface,
+    }),
   };
   // The package's own unit is used as it is when it says the same; otherwise /etc overrides it.
   const packaged = await readText(ctx, PACKAGED_UNIT_PATH);

@@ -69,13 +69,14 @@ async function look(ctx: InstallContext): Promise<Verdict & { bot?: UnitState }>
 export async function verifyRunning(ctx: InstallContext, waitMs = WAIT_MS): Promise<Verdict> {
   const deadline = Date.now() + waitMs;
   let since: { at: number; invocation: string; restarts: number } | undefined;
-  let last: Verdict = { ok: false, problems: [] };
+  let last: Verdict;
   for (;;) {
     const seen = await look(ctx);
     last = seen;
     if (seen.ok) {
       const b = seen.bot ?? { invocation: '', restarts: 0 };
-      if (!since || since.invocation !== b.invocation || since.restarts !== b.restarts) since = { at: Date.now(), invocation: b.invocation, restarts: b.restarts };
+      if (!since || since.invocation !== b.invocation || since.restarts !== b.restarts)
+        since = { at: Date.now(), invocation: b.invocation, restarts: b.restarts };
       else if (Date.now() - since.at >= STABLE_MS) return seen;
     } else since = undefined;
     if (Date.now() > deadline) break;
@@ -115,5 +116,3 @@ export const verify: Step = {
     throw new UserError('install.verify.failed');
   },
 };
-
-

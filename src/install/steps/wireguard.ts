@@ -101,10 +101,9 @@ export const serverConfig: Step = {
 
 const SYSCTL_PATH = '/etc/sysctl.d/99-wg-chatops.conf';
 
-function sysctlFile(ctx: InstallContext): PlannedFile {
+function sysctlFile(): PlannedFile {
   // The tunnel is dual-stack (install always gives it an IPv6 /64): IPv6 is forwarded too.
-  const v6 = true;
-  const content = `# Written by wg-chatops install: the Pi routes VPN clients to the LAN and the Internet.\nnet.ipv4.ip_forward = 1\n${v6 ? 'net.ipv6.conf.all.forwarding = 1\n' : ''}`;
+  const content = `# Written by wg-chatops install: the Pi routes VPN clients to the LAN and the Internet.\nnet.ipv4.ip_forward = 1\nnet.ipv6.conf.all.forwarding = 1\n`;
   return { path: SYSCTL_PATH, mode: 0o644, content };
 }
 
@@ -113,11 +112,11 @@ export const ipForwarding: Step = {
   title: 'install.step.ipForwarding',
   async check(ctx) {
     const live = await stdoutOf(ctx.runner, 'sysctl', ['-n', 'net.ipv4.ip_forward']);
-    return (await fileUpToDate(ctx, sysctlFile(ctx))) && live === '1' ? 'done' : 'todo';
+    return (await fileUpToDate(ctx, sysctlFile())) && live === '1' ? 'done' : 'todo';
   },
   async plan(ctx) {
     const plan = emptyPlan();
-    const file = sysctlFile(ctx);
+    const file = sysctlFile();
     if (!(await fileUpToDate(ctx, file))) plan.files.push(file);
     plan.commands.push({ argv: ['sysctl', '-p', ctx.path(SYSCTL_PATH)] });
     return plan;

@@ -55,7 +55,13 @@ describe('Slack: /addpeer, private delivery, channels that must not leak', () =>
 
     // A DM with another person: Slack calls it "directmessage" too, but the bot must not post secrets there.
     const otherDm = 'DHUMANS01';
-    const { responseId } = await fake.slashCommand({ user: ADMIN, channel: otherDm, channelName: 'directmessage', command: '/wg', text: 'qr phone' });
+    const { responseId } = await fake.slashCommand({
+      user: ADMIN,
+      channel: otherDm,
+      channelName: 'directmessage',
+      command: '/wg',
+      text: 'qr phone',
+    });
     const response = await fake.waitFor(() => fake.responses.find((r) => r.id === responseId), 'the ephemeral answer');
     expect(response.body).toMatchObject({ response_type: 'ephemeral', text: t('dispatch.sentPrivately') });
     expect(fake.messagesIn(otherDm)).toEqual([]);
@@ -71,21 +77,34 @@ describe('Slack: /addpeer, private delivery, channels that must not leak', () =>
 
     const files = fake.files.size;
     for (const bad of ['../../etc/passwd', '<!channel>', 'a b', 'x'.repeat(80)]) {
-      const { responseId } = await fake.slashCommand({ user: ADMIN, channel: CHANNEL, command: '/addpeer', text: bad.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;') });
+      const { responseId } = await fake.slashCommand({
+        user: ADMIN,
+        channel: CHANNEL,
+        command: '/addpeer',
+        text: bad.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
+      });
       const answer = await fake.waitFor(() => fake.responses.find((r) => r.id === responseId), `answer to ${bad}`);
       expect(answer.body.response_type).toBe('ephemeral');
       // Whatever the wording, a name from the user never comes back as a live mention.
       expect(answer.body.text).not.toContain('<!channel>');
     }
     expect(fake.files.size).toBe(files);
-    expect(bot.app.peers.list().map((p) => p.entry.name).sort()).toEqual(['laptop', 'phone']);
+    expect(
+      bot.app.peers
+        .list()
+        .map((p) => p.entry.name)
+        .sort(),
+    ).toEqual(['laptop', 'phone']);
   });
 
   it('/revoke removes the peer and offers Undo as a button', async () => {
     const { fake } = bot;
     const dm = fake.dmOf(ADMIN);
     await fake.slashCommand({ user: ADMIN, channel: dm, command: '/revoke', text: 'phone' });
-    const message = await fake.waitFor(() => fake.messagesIn(dm).find((m) => blocksText(m.blocks).includes(t('peer.revoked', { name: 'phone' }))), 'the revoke answer');
+    const message = await fake.waitFor(
+      () => fake.messagesIn(dm).find((m) => blocksText(m.blocks).includes(t('peer.revoked', { name: 'phone' }))),
+      'the revoke answer',
+    );
     expect(bot.app.peers.list().map((p) => p.entry.name)).toEqual(['laptop']);
     const undo = message.blocks.find((b) => b.type === 'actions')?.elements?.[0];
     expect(undo?.value).toMatch(/^\/undo \S+$/);

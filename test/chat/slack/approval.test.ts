@@ -18,7 +18,10 @@ describe('Slack: approvals with Block Kit buttons', () => {
     expect(blocksText(answer.body.blocks)).toContain(t('approval.requested', { name }));
     const notices: Record<string, PostedMessage> = {};
     for (const admin of [ADMIN, ADMIN2]) {
-      const m = await fake.waitFor(() => fake.messagesIn(fake.dmOf(admin)).find((x) => buttonsOf(x).some((b) => b.value.startsWith('/approve ')) && blocksText(x.blocks).includes(name)), `request for ${name} in ${admin}'s DM`);
+      const m = await fake.waitFor(
+        () => fake.messagesIn(fake.dmOf(admin)).find((x) => buttonsOf(x).some((b) => b.value.startsWith('/approve ')) && blocksText(x.blocks).includes(name)),
+        `request for ${name} in ${admin}'s DM`,
+      );
       notices[admin] = structuredClone(m);
     }
     const id = buttonsOf(notices[ADMIN]!)[0]!.value.split(' ')[1]!;
@@ -26,7 +29,8 @@ describe('Slack: approvals with Block Kit buttons', () => {
   }
 
   const current = (m: PostedMessage) => bot.fake.messages.find((x) => x.channel === m.channel && x.ts === m.ts)!;
-  const lastReplyIn = (channel: string, text: string) => bot.fake.waitFor(() => bot.fake.messagesIn(channel).find((m) => blocksText(m.blocks).includes(text)), `"${text}" in ${channel}`);
+  const lastReplyIn = (channel: string, text: string) =>
+    bot.fake.waitFor(() => bot.fake.messagesIn(channel).find((m) => blocksText(m.blocks).includes(text)), `"${text}" in ${channel}`);
 
   it('approve: forged and stale presses change nothing, the first admin decides, the other admin’s message is updated, the requester gets the QR', async () => {
     const { fake } = bot;

@@ -63,8 +63,16 @@ describe('Slack: secret deliveries expire', () => {
       const files = [...fake.files.values()].filter((f) => f.channel === dm);
       return files.length >= 2 && files.map((f) => f.id);
     }, 'the files');
-    await fake.waitFor(() => ids.every((id) => fake.files.get(id)!.deleted) && fake.messages.filter((m) => m.channel === dm).every((m) => m.deleted), 'deletion');
-    expect(fake.callsTo('files.delete').map((c) => c.params.file).sort()).toEqual([...ids].sort());
+    await fake.waitFor(
+      () => ids.every((id) => fake.files.get(id)!.deleted) && fake.messages.filter((m) => m.channel === dm).every((m) => m.deleted),
+      'deletion',
+    );
+    expect(
+      fake
+        .callsTo('files.delete')
+        .map((c) => c.params.file)
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(fake.callsTo('chat.delete').map((c) => c.params.channel)).toEqual([dm]);
   });
 });

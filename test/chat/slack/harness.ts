@@ -44,14 +44,18 @@ export async function writeServerConfig(dir: string, iface = 'wg0', port = 51820
   const wgDir = join(dir, 'wireguard');
   await mkdir(wgDir, { recursive: true, mode: 0o700 });
   const { privateKey } = generateKeyPair();
-  await writeFile(join(wgDir, `${iface}.conf`), serverInterfaceText({ privateKey, addresses: ['10.66.0.1/24'], listenPort: port }), { mode: 0o600 });
+  await writeFile(join(wgDir, `${iface}.conf`), serverInterfaceText({ privateKey, addresses: ['10.66.0.1/24'], listenPort: port }), {
+    mode: 0o600,
+  });
   return wgDir;
 }
 
 /**
  * Slack (and Telegram too when `telegram` is given: one process, one database, admins on both) against fakes.
  */
-export async function startSlackBot(options: { env?: Record<string, string>; fake?: FakeSlack; telegram?: { fake: FakeBotApi; admins: number[] } } = {}): Promise<SlackBot> {
+export async function startSlackBot(
+  options: { env?: Record<string, string>; fake?: FakeSlack; telegram?: { fake: FakeBotApi; admins: number[] } } = {},
+): Promise<SlackBot> {
   const fake = options.fake ?? (await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, users: USERS }));
   const dir = await mkdtemp(join(tmpdir(), 'wg-chatops-slack-'));
   const env = {
@@ -65,7 +69,11 @@ export async function startSlackBot(options: { env?: Record<string, string>; fak
     WG_OFFLINE: 'true',
     PUBLIC_IP_SOURCES: 'none',
     ...(options.telegram
-      ? { TELEGRAM_BOT_TOKEN: options.telegram.fake.token, TELEGRAM_API_ROOT: options.telegram.fake.apiRoot, TELEGRAM_ADMIN_IDS: options.telegram.admins.join(',') }
+      ? {
+          TELEGRAM_BOT_TOKEN: options.telegram.fake.token,
+          TELEGRAM_API_ROOT: options.telegram.fake.apiRoot,
+          TELEGRAM_ADMIN_IDS: options.telegram.admins.join(','),
+        }
       : {}),
     ...options.env,
   };
@@ -78,7 +86,15 @@ export async function startSlackBot(options: { env?: Record<string, string>; fak
   app.addAdapter(adapter);
   if (options.telegram) {
     const { createTelegramAdapter } = await import('../../../src/chat/telegram/index.js');
-    app.addAdapter(createTelegramAdapter({ config: config.telegram, dispatcher: app.dispatcher, translator: app.translator, logger, options: { retry: { baseDelayMs: 20 } } }));
+    app.addAdapter(
+      createTelegramAdapter({
+        config: config.telegram,
+        dispatcher: app.dispatcher,
+        translator: app.translator,
+        logger,
+        options: { retry: { baseDelayMs: 20 } },
+      }),
+    );
   }
   await app.start();
   return {

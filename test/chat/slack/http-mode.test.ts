@@ -40,7 +40,18 @@ describe('Slack in HTTP mode', () => {
 
   it('answers a signed slash command through its response_url; refuses a badly signed one; opens no socket', async () => {
     const { fake } = bot;
-    const body = new URLSearchParams({ command: '/wg', text: 'conf nothing-here', user_id: ADMIN, user_name: 'alice', channel_id: CHANNEL, channel_name: 'general', team_id: 'T0TEAM', api_app_id: 'A0APP', response_url: `http://127.0.0.1:${fake.port}/respond/http-1`, trigger_id: 't1' }).toString();
+    const body = new URLSearchParams({
+      command: '/wg',
+      text: 'conf nothing-here',
+      user_id: ADMIN,
+      user_name: 'alice',
+      channel_id: CHANNEL,
+      channel_name: 'general',
+      team_id: 'T0TEAM',
+      api_app_id: 'A0APP',
+      response_url: `http://127.0.0.1:${fake.port}/respond/http-1`,
+      trigger_id: 't1',
+    }).toString();
     expect((await post(body, 'wrong-secret')).status).toBe(401);
     const res = await post(body);
     expect(res.status).toBe(200);
@@ -60,7 +71,9 @@ describe('Slack in HTTP mode', () => {
 describe('Slack in HTTP mode with SLACK_BIND', () => {
   it('listens on the address given, and not on 127.0.0.1', async () => {
     const port = await freePort();
-    const bot = await startSlackBot({ env: { SLACK_APP_TOKEN: '', SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: String(port), SLACK_BIND: '127.0.0.2' } });
+    const bot = await startSlackBot({
+      env: { SLACK_APP_TOKEN: '', SLACK_SIGNING_SECRET: SECRET, SLACK_PORT: String(port), SLACK_BIND: '127.0.0.2' },
+    });
     try {
       const res = await fetch(`http://127.0.0.2:${port}/slack/events`, { method: 'POST', body: '' });
       expect(res.status).toBeGreaterThanOrEqual(400);

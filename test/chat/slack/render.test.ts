@@ -23,7 +23,10 @@ describe('Slack rendering', () => {
     const span = fc.record({ text: fc.string(), bold: fc.boolean(), code: fc.boolean() });
     fc.assert(
       fc.property(fc.array(span), fc.array(fc.array(span), { maxLength: 3 }), fc.string(), (spans, items, raw) => {
-        const message = renderReply({ blocks: [paragraph(...spans), list(items), codeBlock(raw)], buttons: [{ label: raw, action: '/x' }] });
+        const message = renderReply({
+          blocks: [paragraph(...spans), list(items), codeBlock(raw)],
+          buttons: [{ label: raw, action: '/x' }],
+        });
         for (const b of message.blocks) if (b.type === 'section') expect(safe(b.text.text)).toBe(true);
         expect(safe(message.text)).toBe(true);
       }),
@@ -56,8 +59,20 @@ describe('Slack rendering', () => {
         type: 'actions',
         block_id: 'wg_actions',
         elements: [
-          { type: 'button', action_id: 'wg_button_0', text: { type: 'plain_text', text: 'Approve', emoji: true }, value: '/approve k3x9Ab', style: 'primary' },
-          { type: 'button', action_id: 'wg_button_1', text: { type: 'plain_text', text: 'Deny', emoji: true }, value: '/deny k3x9Ab', style: 'danger' },
+          {
+            type: 'button',
+            action_id: 'wg_button_0',
+            text: { type: 'plain_text', text: 'Approve', emoji: true },
+            value: '/approve k3x9Ab',
+            style: 'primary',
+          },
+          {
+            type: 'button',
+            action_id: 'wg_button_1',
+            text: { type: 'plain_text', text: 'Deny', emoji: true },
+            value: '/deny k3x9Ab',
+            style: 'danger',
+          },
         ],
       },
     ]);

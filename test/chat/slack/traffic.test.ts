@@ -16,7 +16,12 @@ describe('Slack: /traffic in a channel', () => {
     }, 'the chart in the channel');
     expect(chart!.filename).toBe('traffic-laptop-7d.png');
     expect(PNG.sync.read(chart!.bytes!).width).toBe(1000);
-    expect(fake.messagesIn(CHANNEL).map((m) => blocksText(m.blocks)).join('\n')).toMatch(/Traffic of laptop, last 7d/);
+    expect(
+      fake
+        .messagesIn(CHANNEL)
+        .map((m) => blocksText(m.blocks))
+        .join('\n'),
+    ).toMatch(/Traffic of laptop, last 7d/);
     expect(JSON.stringify(fake.messages.filter((m) => m.channel === CHANNEL))).not.toMatch(/PrivateKey|\[Interface\]/);
   });
 });

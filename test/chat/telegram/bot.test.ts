@@ -27,7 +27,9 @@ async function configDelivered(b: TelegramBot, chatId: number, name: string) {
   }, `${name}'s config in chat ${chatId}`);
   const conf = doc.file!.data.toString('utf8');
   expect(decodeQrPng(photo.file!.data)).toBe(conf);
-  expect(conf).toMatch(/^\[Interface\]\nPrivateKey = [A-Za-z0-9+/]{43}=\nAddress = 10\.66\.\d+\.\d+\/\d+[\s\S]*\[Peer\]\nPublicKey = [\s\S]*Endpoint = vpn\.example\.net:51820/m);
+  expect(conf).toMatch(
+    /^\[Interface\]\nPrivateKey = [A-Za-z0-9+/]{43}=\nAddress = 10\.66\.\d+\.\d+\/\d+[\s\S]*\[Peer\]\nPublicKey = [\s\S]*Endpoint = vpn\.example\.net:51820/m,
+  );
   // The QR cannot be forwarded or saved; the .conf stays savable so a phone can import it.
   expect(photo.protectContent).toBe(true);
   expect(doc.protectContent).toBe(true);
@@ -123,7 +125,9 @@ describe('Telegram: admin commands', () => {
     const second = await fake.until(() => fake.chatMessages(ALICE.id).find((m) => m !== first && /Peers/.test(m.text)), 'page 2');
     expect(second.text).toMatch(/2\s*\/\s*50|page 2/i);
     expect(second.text).not.toContain('seed0 ');
-    expect(second.replyMarkup!.inline_keyboard.flat().map((b) => b.text)).toEqual(expect.arrayContaining([expect.stringMatching(/Previous/), expect.stringMatching(/Next/)]));
+    expect(second.replyMarkup!.inline_keyboard.flat().map((b) => b.text)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/Previous/), expect.stringMatching(/Next/)]),
+    );
   });
 
   it('refuses bad names with the reason, and creates nothing', async () => {
@@ -154,7 +158,9 @@ describe('Telegram: approvals', () => {
     fake.sendText(BOB, '/addpeer phone');
     await fake.until(() => fake.chatMessages(BOB.id).find((m) => /sent to the admins/.test(m.text)), "Bob's acknowledgement");
     return fake.until(() => {
-      const notices = admins.map((a) => fake.chatMessages(a.id).find((m) => m.replyMarkup?.inline_keyboard.flat().some((b) => b.callback_data?.startsWith('/approve'))));
+      const notices = admins.map((a) =>
+        fake.chatMessages(a.id).find((m) => m.replyMarkup?.inline_keyboard.flat().some((b) => b.callback_data?.startsWith('/approve'))),
+      );
       return notices.every(Boolean) ? (notices as SentMessage[]) : undefined;
     }, 'the admin notices');
   }
@@ -293,7 +299,9 @@ describe('Telegram: faults, limits and languages', () => {
   it('refuses to start with a token the Bot API rejects, naming the variable', async () => {
     const fake = await FakeBotApi.start();
     try {
-      await expect(startTelegramBot({ fake, env: { TELEGRAM_BOT_TOKEN: '999999:WRONG-token-abcdefghijklmnop' } })).rejects.toThrow(/^TELEGRAM_BOT_TOKEN: Telegram refused this token/);
+      await expect(startTelegramBot({ fake, env: { TELEGRAM_BOT_TOKEN: '999999:WRONG-token-abcdefghijklmnop' } })).rejects.toThrow(
+        /^TELEGRAM_BOT_TOKEN: Telegram refused this token/,
+      );
       expect(fake.calls).toEqual([]); // a wrong token never reaches a method
     } finally {
       await fake.close();

@@ -26,7 +26,10 @@ async function deliver(b: TelegramBot, name: string): Promise<number[]> {
   await b.fake.until(() => (b.fake.chatMessages(ALICE.id).length >= before + 3 ? true : undefined), 'the whole delivery');
   // Scheduled once it has all been sent.
   await new Promise((r) => setTimeout(r, 100));
-  return b.fake.chatMessages(ALICE.id).slice(before).map((m) => m.messageId);
+  return b.fake
+    .chatMessages(ALICE.id)
+    .slice(before)
+    .map((m) => m.messageId);
 }
 
 const deleteCalls = (b: TelegramBot) => b.fake.callsOf('deleteMessage');
@@ -34,7 +37,11 @@ const deleteCalls = (b: TelegramBot) => b.fake.callsOf('deleteMessage');
 describe('Telegram: deleting secret messages', () => {
   it('deletes each message of a delivery exactly once, even with overlapping sweeps', async () => {
     const clock = testClock();
-    bot = await startTelegramBot({ env: { SECRET_TTL_SECONDS: '60' }, now: clock.now, options: { retry: { baseDelayMs: 1, maxAttempts: 2 } } });
+    bot = await startTelegramBot({
+      env: { SECRET_TTL_SECONDS: '60' },
+      now: clock.now,
+      options: { retry: { baseDelayMs: 1, maxAttempts: 2 } },
+    });
     const ids = await deliver(bot, 'laptop');
     expect(await bot.app.hub.deleteDue()).toBe(0);
     clock.advance(61_000);
@@ -48,7 +55,11 @@ describe('Telegram: deleting secret messages', () => {
 
   it('retries a deletion Telegram could not take at expiry (offline), and succeeds later', async () => {
     const clock = testClock();
-    bot = await startTelegramBot({ env: { SECRET_TTL_SECONDS: '60' }, now: clock.now, options: { retry: { baseDelayMs: 1, maxAttempts: 2 } } });
+    bot = await startTelegramBot({
+      env: { SECRET_TTL_SECONDS: '60' },
+      now: clock.now,
+      options: { retry: { baseDelayMs: 1, maxAttempts: 2 } },
+    });
     const ids = await deliver(bot, 'phone');
     // Telegram is down at expiry: every call, and every retry of the client, answers 502.
     bot.fake.failNext('deleteMessage', { code: 502, description: 'Bad Gateway' }, 1000);
@@ -72,7 +83,11 @@ describe('Telegram: deleting secret messages', () => {
 
   it('tells the owner when the deletion still fails at the platform limit (48 h)', async () => {
     const clock = testClock();
-    bot = await startTelegramBot({ env: { SECRET_TTL_SECONDS: '60' }, now: clock.now, options: { retry: { baseDelayMs: 1, maxAttempts: 2 } } });
+    bot = await startTelegramBot({
+      env: { SECRET_TTL_SECONDS: '60' },
+      now: clock.now,
+      options: { retry: { baseDelayMs: 1, maxAttempts: 2 } },
+    });
     const ids = await deliver(bot, 'tablet');
     bot.fake.failNext('deleteMessage', { code: 502, description: 'Bad Gateway' }, 100_000);
     clock.advance(61_000);
@@ -97,7 +112,11 @@ describe('Telegram: deleting secret messages', () => {
 
   it("tells the owner at once when Telegram says the message can't be deleted", async () => {
     const clock = testClock();
-    bot = await startTelegramBot({ env: { SECRET_TTL_SECONDS: '60' }, now: clock.now, options: { retry: { baseDelayMs: 1, maxAttempts: 2 } } });
+    bot = await startTelegramBot({
+      env: { SECRET_TTL_SECONDS: '60' },
+      now: clock.now,
+      options: { retry: { baseDelayMs: 1, maxAttempts: 2 } },
+    });
     await deliver(bot, 'watch');
     bot.fake.failNext('deleteMessage', { code: 400, description: "Bad Request: message can't be deleted for everyone" }, 1);
     clock.advance(61_000);

@@ -12,7 +12,10 @@ const visible = (html: string): string => {
 const squash = (s: string) => s.replace(/\s+/g, '');
 
 // Text rich in what HTML escaping and splitting get wrong: markup characters, entities, emoji (surrogate pairs), newlines.
-const nasty = fc.string({ unit: fc.constantFrom('a', 'Z', ' ', '<', '>', '&', '&amp;', '"', '\n', '日', '🔑', '/', '</b>', '–'), maxLength: 400 });
+const nasty = fc.string({
+  unit: fc.constantFrom('a', 'Z', ' ', '<', '>', '&', '&amp;', '"', '\n', '日', '🔑', '/', '</b>', '–'),
+  maxLength: 400,
+});
 const span: fc.Arbitrary<Span> = fc.record({ text: nasty, bold: fc.boolean(), code: fc.boolean() });
 const block: fc.Arbitrary<Block> = fc.oneof(
   fc.array(span, { maxLength: 6 }).map((spans) => ({ type: 'paragraph' as const, spans })),

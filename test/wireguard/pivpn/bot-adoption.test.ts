@@ -39,7 +39,10 @@ async function adoptedBot(): Promise<{ app: App; chat: RecordingAdapter; wgDir: 
   const layout = (await detectPivpnLayout({ root: fixture.root, configDir: '/etc/wireguard', interfaceName: 'wg0' }))!;
   const dataDir = await mkdtemp(join(tmpdir(), 'wgc-pivpn-data-'));
   // As main does: PiVPN's settings first, the environment on top.
-  const config = parseConfig({ ...envFromPivpn(layout.settings!), WG_CONFIG_DIR: wgDir, DATA_DIR: dataDir, WG_OFFLINE: 'true' }, { isRoot: false, cwd: dataDir });
+  const config = parseConfig(
+    { ...envFromPivpn(layout.settings!), WG_CONFIG_DIR: wgDir, DATA_DIR: dataDir, WG_OFFLINE: 'true' },
+    { isRoot: false, cwd: dataDir },
+  );
   const logger = createMemoryLogger();
   const built = await buildApp(config, { logger, runner: createProcessRunner(logger), mirror: layout.mirror, importedPeers: layout.peers });
   const chat = new RecordingAdapter();

@@ -51,7 +51,14 @@ INSTALLED_PACKAGES=(wireguard-tools qrencode "iptables-persistent")
 function block(c: FixtureClient): string {
   const hex = ip2int(c.v4).toString(16);
   const v6 = `fd11:5ee:bad:c0de::${hex.slice(0, -4).replace(/^0+/, '') || '0'}:${hex.slice(-4).replace(/^0+/, '') || '0'}`;
-  const lines = ['### begin ' + c.name + ' ###', '[Peer]', `PublicKey = ${c.keys.publicKey}`, `PresharedKey = ${c.psk}`, `AllowedIPs = ${c.v4}/32,${v6}/128`, `### end ${c.name} ###`];
+  const lines = [
+    '### begin ' + c.name + ' ###',
+    '[Peer]',
+    `PublicKey = ${c.keys.publicKey}`,
+    `PresharedKey = ${c.psk}`,
+    `AllowedIPs = ${c.v4}/32,${v6}/128`,
+    `### end ${c.name} ###`,
+  ];
   return lines.map((l) => (c.disabled ? `#[disabled] ${l}` : l)).join('\n') + '\n';
 }
 
@@ -60,7 +67,15 @@ export async function makePivpnFixture(): Promise<PivpnFixture> {
   const server = generateKeyPair();
   const clients: FixtureClient[] = [
     { name: 'laptop', keys: generateKeyPair(), psk: generatePresharedKey(), v4: '10.84.12.2', created: 1_650_000_000, form: 'octet' },
-    { name: 'bob@phone', keys: generateKeyPair(), psk: generatePresharedKey(), v4: '10.84.12.3', created: 1_700_000_000, form: 'integer', disabled: true },
+    {
+      name: 'bob@phone',
+      keys: generateKeyPair(),
+      psk: generatePresharedKey(),
+      v4: '10.84.12.3',
+      created: 1_700_000_000,
+      form: 'integer',
+      disabled: true,
+    },
     { name: 'tablet', keys: generateKeyPair(), psk: generatePresharedKey(), v4: '10.84.12.4', created: 1_710_000_000, form: 'integer' },
   ];
   const wg = join(root, 'etc/wireguard');

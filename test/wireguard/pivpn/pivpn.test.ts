@@ -28,7 +28,9 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
-    out[path] = createHash('sha256').update(await readFile(path)).digest('hex');
+    out[path] = createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex');
   }
   return out;
 }
@@ -134,7 +136,13 @@ describe('PivpnMirror keeps PiVPN working', () => {
     const subnet = tunnelSubnetFromCidr('10.84.12.0/24', 'fd11:5ee:bad:c0de::/64');
     const address = addressForV4(subnet, '10.84.12.5');
     const keys = generateKeyPair();
-    const entry = { name: 'newphone', publicKey: keys.publicKey, presharedKey: generatePresharedKey(), allowedIps: address.allowedIps, enabled: true };
+    const entry = {
+      name: 'newphone',
+      publicKey: keys.publicKey,
+      presharedKey: generatePresharedKey(),
+      allowedIps: address.allowedIps,
+      enabled: true,
+    };
     const config = `[Interface]\nPrivateKey = ${keys.privateKey}\nAddress = ${address.clientAddresses.join(', ')}\n`;
     const created = new Date('2025-01-02T03:04:05Z');
 
