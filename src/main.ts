@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildApp, type App, type BackgroundJob } from './app.js';
-import { configSecrets, envSecrets, parseConfig, type Config } from './config/index.js';
+import { configSecrets, envSecrets, parseConfig, settingsAsEnvText, type Config } from './config/index.js';
 import { loadEnv, type Env } from './config/load-env.js';
 import { ConfigError } from './core/errors.js';
 import { renderQrTerminal } from './core/qr.js';
@@ -206,7 +206,7 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
 async function createBackups(config: Config, env: Env, notifier: Notifier, logger: Logger): Promise<{ service: BackupCommandService; job: BackgroundJob }> {
   const [{ BackupService, rootsFor }, { backupReply }] = await Promise.all([import('./backup/service.js'), import('../commands/backup.js')]);
   const service = new BackupService({
-    roots: rootsFor(config, env, process.cwd()),
+    roots: { ...rootsFor(config, env, process.cwd()), settingsText: () => settingsAsEnvText(env) },
     appVersion: packageVersion(),
     interfaceName: config.wireguard.WG_INTERFACE,
     schedule: config.ops.BACKUP_SCHEDULE,

@@ -46,6 +46,11 @@ export interface BackupRoots {
   pivpnDir?: string;
   /** The bot's settings file (.env). */
   envFile?: string;
+  /**
+   * The settings as .env text when the file cannot be read: the service reads /etc/wg-chatops/.env through
+   * systemd (root only), so the running bot gives the settings it was started with instead.
+   */
+  settingsText?: () => string;
 }
 
 /** DATA_DIR entries that are not state: the offline trial, temp files, health bookkeeping, earlier backups. */
@@ -89,7 +94,10 @@ export async function collectBackup(roots: BackupRoots, meta: { appVersion: stri
   if (roots.pivpnDir) for (const f of await walk(roots.pivpnDir, () => false)) await add('pivpn', f.rel, f.abs, f.mode);
   if (roots.envFile) {
     const s = await lstat(roots.envFile).catch(() => undefined);
-    if (s?.isFile()) await add('settings', posix.basename(roots.envFile), roots.envFile, 0o600, withoutSecrets);
+    const text = s?.isFile() ? await readFile(roots.envFile, 'utf8').catch(() => undefined) : undefined;
+    const settings = text ?? roots.settingsText?.();
+    if (settings !== undefined)
+      files.push({ area: 'settings', path: posix.basename(roots.envFile), mode: 0o600, data: Buffer.from(withoutSecrets(settings)).toString('base64') });
   }
   if (!files.some((f) => f.area === 'wireguard' && f.path === `${meta.interfaceName}.conf`)) {
     throw new UserError('backup.noInterfaceConfig', { path: join(roots.wgConfigDir, `${meta.interfaceName}.conf`) });

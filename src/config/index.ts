@@ -12,6 +12,7 @@ import { telegramSchema } from './telegram.js';
 import { trafficSchema } from './traffic.js';
 import { wireguardSchema } from './wireguard.js';
 import type { Env } from './load-env.js';
+import { quoteEnvValue } from './env-file.js';
 
 const sections = {
   wireguard: wireguardSchema,
@@ -24,6 +25,26 @@ const sections = {
 } as const;
 
 type Sections = typeof sections;
+
+/** Every setting's name, as the schemas declare them. */
+export function settingNames(): string[] {
+  return Object.values(sections).flatMap((schema) => Object.keys(schema.shape));
+}
+
+/**
+ * The settings this process was started with, as .env text (the names the schemas know, in order); a value no
+ * .env can carry is left out. Secrets are still in it: the caller empties them (backups do).
+ */
+export function settingsAsEnvText(env: Env): string {
+  const lines: string[] = [];
+  for (const name of settingNames()) {
+    const value = env[name];
+    if (value === undefined) continue;
+    const quoted = quoteEnvValue(value);
+    if (quoted.ok) lines.push(`${name}=${quoted.text}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 export type Config = { [K in keyof Sections]: z.output<Sections[K]> } & {
   /** Derived: where the database and audit log live. */
   dataDir: string;

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePayload, withoutSecrets } from '../../src/backup/archive.js';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { parseEnv } from 'node:util';
+import { collectBackup, parsePayload, withoutSecrets } from '../../src/backup/archive.js';
+import { settingsAsEnvText } from '../../src/config/index.js';
 import { UserError } from '../../src/core/errors.js';
 import { SCHEMA_VERSION } from '../../src/store/bot-db.js';
 
@@ -43,5 +47,32 @@ describe('backup payload', () => {
     const text =
       'WG_INTERFACE=wg0\nTELEGRAM_BOT_TOKEN=123:abc\nexport SLACK_BOT_TOKEN=xoxb-1\n# DDNS_TOKEN=old\nDDNS_PASSWORD = pw\nMETRICS_TOKEN=0123456789abcdef\n';
     expect(withoutSecrets(text)).toBe('WG_INTERFACE=wg0\nTELEGRAM_BOT_TOKEN=\nexport SLACK_BOT_TOKEN=\n# DDNS_TOKEN=\nDDNS_PASSWORD=\nMETRICS_TOKEN=\n');
+  });
+
+  it('a bot that cannot read its settings file (systemd reads it, root only) backs up the settings it runs with, without secrets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wgc-settings-'));
+    mkdirSync(join(dir, 'wg'));
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(join(dir, 'wg', 'wg0.conf'), '[Interface]\nListenPort = 51820\n');
+    const env = {
+      WG_INTERFACE: 'wg0',
+      WG_ENDPOINT: 'myhome.ddns.net',
+      TELEGRAM_BOT_TOKEN: '123:abc',
+      DDNS_PASSWORD: 'pw 123#x',
+      HOME: '/root',
+      PATH: '/usr/bin',
+    };
+    const roots = {
+      wgConfigDir: join(dir, 'wg'),
+      dataDir: join(dir, 'data'),
+      envFile: join(dir, 'not-readable', '.env'),
+      settingsText: () => settingsAsEnvText(env),
+    };
+    const payload = await collectBackup(roots, { appVersion: '1', interfaceName: 'wg0', now: new Date() });
+    const settings = payload.files.find((f) => f.area === 'settings');
+    expect(settings?.path).toBe('.env');
+    const values = parseEnv(Buffer.from(settings!.data, 'base64').toString('utf8'));
+    // Only settings the bot knows, secrets emptied (the restore asks for them).
+    expect(values).toEqual({ WG_INTERFACE: 'wg0', WG_ENDPOINT: 'myhome.ddns.net', TELEGRAM_BOT_TOKEN: '', DDNS_PASSWORD: '' });
   });
 });
