@@ -5,12 +5,11 @@
  * the history rings are flushed every TRAFFIC_FLUSH_SECONDS and at stop (a crash in between loses no
  * bytes: the store puts what the rings miss back at load). Never on the /addpeer path: it only reads.
  */
-import type { Notifier, ReplyBuilder } from './notifier.js';
-import { ADMINS_OWNER, type InterfaceLiveState, type PeerEntry, type PeerMeta } from './peer.js';
+import type { Notifier } from './notifier.js';
+import type { InterfaceLiveState, PeerEntry, PeerMeta } from './peer.js';
 import { initialPresence, presenceReply, stepPresence, type PresenceSample, type PresenceSettings, type PresenceState } from './presence.js';
 import { stepQuota, type Quota } from './quota.js';
-import { paragraph } from './reply.js';
-import { formatSize } from './size.js';
+import { TrafficNotices } from './traffic-notices.js';
 import {
   addToRing,
   counterDelta,
@@ -51,6 +50,9 @@ interface Deps {
   now?: () => Date;
 }
 
+/** How long the history of a peer that is gone is kept (longer than any undo window). */
+export const FORGET_GONE_SECONDS = 7 * 86_400;
+
 export class TrafficService {
   private state: TrafficState = { version: 1, notifyAll: false, peers: {} };
   /** Bytes counted since the rings were last flushed, per key: [unix seconds, rx, tx] per sample. */
@@ -63,7 +65,10 @@ export class TrafficService {
   private queue: Promise<unknown> = Promise.resolve();
   readonly now: () => Date;
 
+  private readonly notices: TrafficNotices;
+
   constructor(private readonly deps: Deps) {
+    this.notices = new TrafficNotices(deps.notifier, deps.logger);
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -164,6 +169,7 @@ export class TrafficService {
   }
 
   private async flushNow(): Promise<void> {
+    await this.forgetGonePeers();
     for (const [key, list] of [...this.pending]) {
       const rings = await this.deps.store.readRings(key);
       for (const [at, rx, tx] of list) TIERS.forEach((tier, i) => addToRing(rings.rings[i]!, tier, at, { rx, tx }));
@@ -173,6 +179,27 @@ export class TrafficService {
       this.pending.delete(key);
     }
     this.lastFlush = this.nowSeconds();
+  }
+
+  /**
+   * The history of a peer that has been gone (revoked, removed by hand) for longer than FORGET_GONE_SECONDS is
+   * deleted, so the files stay bounded by the peers there are, not by every peer there ever was. An /undo within
+   * its window finds the history still there.
+   */
+  private async forgetGonePeers(): Promise<void> {
+    const current = new Set(this.deps.peers.list().map((v) => v.entry.publicKey));
+    const now = this.nowSeconds();
+    const gone = Object.entries(this.state.peers).filter(([key, rec]) => !current.has(key) && now - rec.lastAt > FORGET_GONE_SECONDS);
+    if (gone.length === 0) return;
+    // The files first: a crash in between leaves a record without history, which the next flush forgets again.
+    for (const [key] of gone) {
+      this.pending.delete(key);
+      await this.deps.store.removeRings(key);
+    }
+    const peers = { ...this.state.peers };
+    for (const [key] of gone) delete peers[key];
+    await this.deps.store.saveState({ ...this.state, peers });
+    this.state = { ...this.state, peers };
   }
 
   /** The rings of a peer with what was counted since the last flush (a copy; nothing is written). */
@@ -245,41 +272,15 @@ export class TrafficService {
     if (notices.length === 0 || !this.deps.notifier) return;
     for (const notice of notices) {
       const build = presenceReply(rec.name, notice);
-      if (rec.notify) void this.toOwner(view.meta?.owner, build);
-      if (this.state.notifyAll)
-        void this.deps.notifier.toAdmins(build).catch((error) => this.deps.logger.warn('traffic: a notice to the admins failed', { error }));
+      if (rec.notify) void this.notices.toOwner(view.meta?.owner, build);
+      if (this.state.notifyAll) this.notices.toAdmins(build);
     }
   }
 
   private async quotaAction(action: 'warn' | 'disable', view: { entry: PeerEntry; meta?: PeerMeta }, quota: Quota, used: number): Promise<void> {
-    const params = {
-      name: view.entry.name,
-      used: formatSize(used),
-      limit: formatSize(quota.bytes),
-      percent: Math.floor((used / quota.bytes) * 100),
-    };
-    if (action === 'warn') {
-      await this.toOwner(view.meta?.owner, (t) => ({ blocks: [paragraph(t('quota.warned', params))] }));
-      return;
-    }
+    if (action === 'warn') return this.notices.quota('warn', view, quota, used);
     const { changed } = await this.deps.peers.setEnabled(view.entry.name, false, 'quota');
-    if (!changed) return;
-    this.deps.logger.info(`traffic: ${view.entry.name} reached its quota of ${params.limit} and was disabled`);
-    const build: ReplyBuilder = (t) => ({ blocks: [paragraph(t('quota.disabledNotice', params))] });
-    const reached = (await this.deps.notifier?.toAdmins(build).catch(() => [])) ?? [];
-    // An owner who is an admin has just been told.
-    const owner = view.meta?.owner;
-    if (owner && owner !== ADMINS_OWNER && !reached.some((r) => r.recipient === owner)) await this.toOwner(owner, build);
-  }
-
-  private async toOwner(owner: string | undefined, build: ReplyBuilder): Promise<void> {
-    if (!this.deps.notifier) return;
-    try {
-      if (!owner || owner === ADMINS_OWNER) await this.deps.notifier.toAdmins(build);
-      else await this.deps.notifier.toUser(owner, build);
-    } catch (error) {
-      this.deps.logger.warn('traffic: a notice could not be sent', { error });
-    }
+    if (changed) await this.notices.quota('disabled', view, quota, used);
   }
 
   private nowSeconds(): number {

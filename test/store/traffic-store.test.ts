@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Notifier } from '../../src/core/notifier.js';
 import type { InterfaceLiveState, PeerEntry } from '../../src/core/peer.js';
 import { replyToPlainText } from '../../src/core/reply.js';
-import { TrafficService, type TrafficPeers } from '../../src/core/traffic-service.js';
+import { FORGET_GONE_SECONDS, TrafficService, type TrafficPeers } from '../../src/core/traffic-service.js';
 import { readRing, TIERS } from '../../src/core/traffic.js';
 import { createLogger } from '../../src/log/logger.js';
 import { openTrafficStore, RING_FILE_BYTES } from '../../src/store/traffic-store.js';
@@ -79,6 +79,37 @@ function setup(dir: string, peers: FakePeers, clock: { t: number }, sent: string
 }
 
 describe('traffic service with its store', () => {
+  it('forgets the history of a peer gone for more than a week, and keeps it for one gone a day (an undo still finds it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'traffic-'));
+    dirs.push(dir);
+    const clock = { t: 1_800_000_000 };
+    const peers = new FakePeers();
+    const svc = setup(dir, peers, clock);
+    await svc.start();
+    peers.counters.set(KEY_A, { rx: 0, tx: 0, hs: clock.t });
+    await svc.sample();
+    clock.t += 60;
+    peers.counters.set(KEY_A, { rx: 1000, tx: 10, hs: clock.t });
+    await svc.sample();
+    await svc.flush();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    const a = peers.entries.findIndex((e) => e.publicKey === KEY_A);
+    const [removed] = peers.entries.splice(a, 1);
+    clock.t += 86_400;
+    await svc.flush();
+    expect(svc.record(KEY_A)?.total).toEqual({ rx: 1000, tx: 10 });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    clock.t += FORGET_GONE_SECONDS;
+    await svc.flush();
+    expect(svc.record(KEY_A)).toBeUndefined();
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bin'))).toHaveLength(0);
+    // The saved state agrees after a restart.
+    const again = setup(dir, peers, clock);
+    await again.start();
+    expect(again.record(KEY_A)).toBeUndefined();
+    expect(removed).toBeDefined();
+  });
+
   it('counts deltas across an interface restart, and totals and history survive a restart of the bot', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'traffic-'));
     dirs.push(dir);
