@@ -1,6 +1,15 @@
-import { defineAction, defineCommand } from '../src/core/command.js';
-import { bold, list, paragraph, textReply, type Span } from '../src/core/reply.js';
+import { defineAction, defineCommand, type CommandContext } from '../src/core/command.js';
+import type { DdnsStatus, IpWatchService } from '../src/core/ip-watch.js';
+import { bold, list, paragraph, textReply, type Reply, type Span } from '../src/core/reply.js';
 import { formatTime } from '../src/core/format.js';
+
+/** The IP watch and its DDNS status, or the answer saying why there is none (no watch, no provider). */
+function ddnsOf(ctx: CommandContext): { watch: IpWatchService; status: DdnsStatus } | Reply {
+  const watch = ctx.services.ipWatch;
+  if (!watch) return textReply(ctx.t('ddns.off'));
+  const status = watch.ddnsStatus();
+  return status.provider === 'none' ? textReply(ctx.t('ddns.noProvider')) : { watch, status };
+}
 
 /** /ddns: provider, last update and answer, next check. Admins: /ddns update forces one, /ddns confirmed restarts No-IP's 30 days. */
 export const ddnsCommand = defineCommand({
@@ -14,10 +23,9 @@ export const ddnsCommand = defineCommand({
       access: 'admin',
       args: [],
       async run(ctx) {
-        const ipWatch = ctx.services.ipWatch;
-        if (!ipWatch) return textReply(ctx.t('ddns.off'));
-        if (ipWatch.ddnsStatus().provider === 'none') return textReply(ctx.t('ddns.noProvider'));
-        const r = await ipWatch.forceUpdate();
+        const ddns = ddnsOf(ctx);
+        if ('blocks' in ddns) return ddns;
+        const r = await ddns.watch.forceUpdate();
         return textReply(ctx.t(`ddns.forced.${r.outcome}`, { answer: r.answer ?? '', time: r.retryAt ? formatTime(r.retryAt) : '' }));
       },
     }),
@@ -26,21 +34,18 @@ export const ddnsCommand = defineCommand({
       access: 'admin',
       args: [],
       async run(ctx) {
-        const ipWatch = ctx.services.ipWatch;
-        if (!ipWatch) return textReply(ctx.t('ddns.off'));
-        const status = ipWatch.ddnsStatus();
-        if (status.provider === 'none') return textReply(ctx.t('ddns.noProvider'));
-        if (status.provider !== 'noip') return textReply(ctx.t('ddns.notNoip'));
-        await ipWatch.markConfirmed();
+        const ddns = ddnsOf(ctx);
+        if ('blocks' in ddns) return ddns;
+        if (ddns.status.provider !== 'noip') return textReply(ctx.t('ddns.notNoip'));
+        await ddns.watch.markConfirmed();
         return textReply(ctx.t('ddns.confirmed'));
       },
     }),
   ],
   async run(ctx) {
-    const ipWatch = ctx.services.ipWatch;
-    if (!ipWatch) return textReply(ctx.t('ddns.off'));
-    const status = ipWatch.ddnsStatus();
-    if (status.provider === 'none') return textReply(ctx.t('ddns.noProvider'));
+    const ddns = ddnsOf(ctx);
+    if ('blocks' in ddns) return ddns;
+    const { status } = ddns;
     const lines: (Span | string)[][] = [[ctx.t('ddns.provider', { provider: status.provider, hostname: status.hostname ?? '-' })]];
     lines.push([
       status.lastAttempt ? ctx.t('ddns.lastUpdate', { time: formatTime(status.lastAttempt), answer: status.lastAnswer ?? '' }) : ctx.t('ddns.never'),

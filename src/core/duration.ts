@@ -85,8 +85,8 @@ function zonedMidnight(year: number, monthIndex: number, day: number, timeZone: 
   return t;
 }
 
-/** How far `timeZone`'s wall clock is ahead of UTC at instant `t` (ms). */
-export function offsetAt(t: number, timeZone: string): number {
+/** How far `timeZone`'s wall clock is ahead of UTC at instant `t` (ms); undefined = the system's zone. */
+export function offsetAt(t: number, timeZone: string | undefined): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -97,7 +97,7 @@ export function offsetAt(t: number, timeZone: string): number {
     minute: 'numeric',
     second: 'numeric',
   }).formatToParts(new Date(t));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall - Math.floor(t / 1000) * 1000;
 }

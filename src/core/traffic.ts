@@ -4,6 +4,7 @@
  * (a /disable and /enable), or when a `wg syncconf` replaces it. A counter lower than last time therefore
  * means "restarted": everything it shows now is new. Totals only ever grow by these deltas.
  */
+import { offsetAt } from './duration.js';
 import type { Quota, QuotaFlags } from './quota.js';
 
 export interface Counters {
@@ -134,21 +135,9 @@ export function quotaMonthKey(nowMs: number, resetDay: number, offsetMinutes: (m
   return `${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}-${String(resetDay).padStart(2, '0')}`;
 }
 
-/** UTC offset in minutes of `timeZone` at `ms` (Intl; undefined zone = the system's). */
+/** UTC offset in minutes of `timeZone` at `ms` (undefined zone = the system's). */
 export function zoneOffsetMinutes(timeZone: string | undefined, ms: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(ms / 1000) * 1000) / 60_000);
+  return Math.round(offsetAt(ms, timeZone) / 60_000);
 }
 
 export interface PeerTraffic {

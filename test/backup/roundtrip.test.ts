@@ -16,7 +16,17 @@ import { parseConfig } from '../../src/config/index.js';
 import { generateKeyPair } from '../../src/core/keys.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
-import { bringUpClient, createLab, createWgInterface, pingThroughTunnel, sh, stopWgInterface, tunnelTestsEnabled, type TestLab } from '../helpers/netns.js';
+import {
+  bringUpClient,
+  createLab,
+  createWgInterface,
+  pingThroughTunnel,
+  sh,
+  stopWgInterface,
+  tunnelTestsEnabled,
+  type TestLab,
+  labEnv,
+} from '../helpers/netns.js';
 
 /** What wg-quick up does for a userspace interface: create, setconf (without wg-quick's own keys), address, up. */
 async function serverLinkGone(lab: TestLab): Promise<boolean> {
@@ -47,15 +57,7 @@ describe.runIf(tunnelTestsEnabled())('backup and restore with a real tunnel', ()
 
   it('the old client config pings through after wipe, fresh install and restore', { timeout: 90_000 }, async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wgc-rt-data-'));
-    const env = {
-      WG_FIREWALL: 'off',
-      WG_INTERFACE: lab.serverIface,
-      WG_CONFIG_DIR: lab.configDir,
-      WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`,
-      WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr,
-      DATA_DIR: dataDir,
-      ADMIN_KEYS: 'test:admin',
-    };
+    const env = labEnv(lab, dataDir, { WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`, WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr });
     const config = parseConfig(env, { isRoot: true, cwd: dataDir });
     const logger = createMemoryLogger();
     const app = await buildApp(config, { logger, runner: createProcessRunner(logger) });

@@ -11,38 +11,11 @@ import { describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/index.js';
 import { generateKeyPair } from '../../src/core/keys.js';
-import type { InterfaceLiveState } from '../../src/core/peer.js';
-import type { LiveInterface, LivePeer } from '../../src/core/ports.js';
+import type { LivePeer } from '../../src/core/ports.js';
 import { listPeers, parseServerConfig } from '../../src/core/server-config.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
-
-class MemoryInterface implements LiveInterface {
-  readonly name = 'wgprop';
-  constructor(readonly peers = new Map<string, LivePeer>()) {}
-  async state(): Promise<InterfaceLiveState> {
-    return {
-      privateKeyPresent: true,
-      publicKey: 'x',
-      listenPort: 51820,
-      peers: [...this.peers.values()].map((p) => ({
-        publicKey: p.publicKey,
-        allowedIps: p.allowedIps,
-        latestHandshake: 0,
-        rxBytes: 0,
-        txBytes: 0,
-      })),
-    };
-  }
-  async setPeer(peer: LivePeer) {
-    this.peers.set(peer.publicKey, { ...peer });
-    return true;
-  }
-  async removePeer(key: string) {
-    this.peers.delete(key);
-    return true;
-  }
-}
+import { MemoryInterface } from '../helpers/memory-interface.js';
 
 async function open(dir: string, live: MemoryInterface, onPeerStep?: (step: string) => void): Promise<App> {
   const config = parseConfig(

@@ -14,7 +14,7 @@ import { listPeers, parseServerConfig } from '../../src/core/server-config.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { BIN, botEnv, runConsole } from '../helpers/cli.js';
-import { createLab, sh, tunnelTestsEnabled, type TestLab } from '../helpers/netns.js';
+import { createLab, sh, tunnelTestsEnabled, type TestLab, labEnv } from '../helpers/netns.js';
 
 function liveKeys(lab: TestLab): Map<string, string> {
   const out = new Map<string, string>();
@@ -34,17 +34,7 @@ describe.runIf(tunnelTestsEnabled())('PeerService with a live interface', () => 
 
   it('50 concurrent adds: 50 distinct addresses; database, config file and interface agree', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'wgc-conc-'));
-    const config = parseConfig(
-      {
-        WG_FIREWALL: 'off',
-        WG_INTERFACE: lab.serverIface,
-        WG_CONFIG_DIR: lab.configDir,
-        WG_ENDPOINT: lab.serverLanIp,
-        DATA_DIR: dataDir,
-        ADMIN_KEYS: 'test:admin',
-      },
-      { isRoot: true, cwd: dataDir },
-    );
+    const config = parseConfig(labEnv(lab, dataDir), { isRoot: true, cwd: dataDir });
     const logger = createMemoryLogger();
     const app = await buildApp(config, { logger, runner: createProcessRunner(logger) });
     await app.start();

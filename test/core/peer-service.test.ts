@@ -5,56 +5,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp, type App } from '../../src/app.js';
 import { parseConfig } from '../../src/config/index.js';
-import { ToolError } from '../../src/core/errors.js';
 import { generateKeyPair, generatePresharedKey } from '../../src/core/keys.js';
-import type { InterfaceLiveState } from '../../src/core/peer.js';
-import type { LiveInterface, LivePeer } from '../../src/core/ports.js';
 import { listPeers, parseServerConfig, renderPeerBlock, renderServerConfig } from '../../src/core/server-config.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
+import { MemoryInterface } from '../helpers/memory-interface.js';
 import type { JournalRecord } from '../../src/core/ports.js';
 import { encode, SLOT_BYTES } from '../../src/store/journal.js';
 import { admin, offlineApp, plain } from '../helpers/app.js';
 
 /** Modification times of the interface config and the database: equal before and after = nothing written. */
 const fileStamps = (a: App): string => [a.config.interfaceConfigPath, join(a.config.dataDir, 'db.json')].map((p) => statSync(p).mtimeMs).join();
-
-/** An interface in memory: up or down, and able to fail the way `wg` does. */
-class MemoryInterface implements LiveInterface {
-  readonly name = 'wgmem';
-  up = true;
-  failNext = false;
-  readonly peers = new Map<string, LivePeer>();
-  async state(): Promise<InterfaceLiveState | undefined> {
-    if (!this.up) return undefined;
-    return {
-      privateKeyPresent: true,
-      publicKey: 'x',
-      listenPort: 51820,
-      peers: [...this.peers.values()].map((p) => ({
-        publicKey: p.publicKey,
-        allowedIps: p.allowedIps,
-        latestHandshake: 0,
-        rxBytes: 0,
-        txBytes: 0,
-      })),
-    };
-  }
-  async setPeer(peer: LivePeer) {
-    if (this.failNext) {
-      this.failNext = false;
-      throw new ToolError('wg set on wgmem failed: Invalid argument');
-    }
-    if (!this.up) return false;
-    this.peers.set(peer.publicKey, peer);
-    return true;
-  }
-  async removePeer(key: string) {
-    if (!this.up) return false;
-    this.peers.delete(key);
-    return true;
-  }
-}
 
 let app: App | undefined;
 afterEach(async () => app?.stop());

@@ -15,7 +15,7 @@ import { generateKeyPair, generatePresharedKey } from '../../src/core/keys.js';
 import { findDrift } from '../../src/install/drift.js';
 import type { createMemoryLogger } from '../../src/log/logger.js';
 import { admin, plain, RecordingAdapter, startedWithRecorder } from '../helpers/app.js';
-import { createLab, sh, tunnelTestsEnabled, type TestLab } from '../helpers/netns.js';
+import { createLab, sh, tunnelTestsEnabled, type TestLab, labEnv } from '../helpers/netns.js';
 
 let lab: TestLab;
 let dataDir: string;
@@ -63,17 +63,7 @@ function liveKeys(): Set<string> {
 }
 
 async function bot(): Promise<{ app: App; chat: RecordingAdapter; logger: ReturnType<typeof createMemoryLogger> }> {
-  const started = await startedWithRecorder(
-    {
-      WG_FIREWALL: 'off',
-      WG_INTERFACE: lab.serverIface,
-      WG_CONFIG_DIR: lab.configDir,
-      WG_ENDPOINT: lab.serverLanIp,
-      DATA_DIR: dataDir,
-      ADMIN_KEYS: 'test:admin',
-    },
-    { isRoot: true, cwd: dataDir },
-  );
+  const started = await startedWithRecorder(labEnv(lab, dataDir), { isRoot: true, cwd: dataDir });
   apps.push(started.app);
   return started;
 }

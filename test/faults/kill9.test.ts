@@ -15,7 +15,7 @@ import { parseConfig } from '../../src/config/index.js';
 import { listPeers, parseServerConfig } from '../../src/core/server-config.js';
 import { createProcessRunner } from '../../src/exec/runner.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
-import { createLab, sh, tunnelTestsEnabled, type TestLab } from '../helpers/netns.js';
+import { createLab, sh, tunnelTestsEnabled, type TestLab, labEnv } from '../helpers/netns.js';
 
 const DRIVER = fileURLToPath(new URL('./crash-driver.mjs', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../dist/src/app.js', import.meta.url));
@@ -69,15 +69,7 @@ describe.runIf(tunnelTestsEnabled() && existsSync(BUILT))('kill -9 at every step
   beforeAll(() => {
     lab = createLab({ tunnelCidr: '10.79.0.0/24' });
     dataDir = mkdtempSync(join(tmpdir(), 'wgc-kill9-'));
-    env = {
-      WG_FIREWALL: 'off',
-      WG_INTERFACE: lab.serverIface,
-      WG_CONFIG_DIR: lab.configDir,
-      WG_ENDPOINT: lab.serverLanIp,
-      DATA_DIR: dataDir,
-      ADMIN_KEYS: 'test:admin',
-      PUBLIC_IP_SOURCES: 'none',
-    };
+    env = labEnv(lab, dataDir, { PUBLIC_IP_SOURCES: 'none' });
   });
   afterAll(() => lab?.destroy());
 

@@ -222,3 +222,16 @@ export async function pingThroughTunnel(lab: TestLab, attempts = 3): Promise<boo
   const r = await shAsync('ip', ['netns', 'exec', lab.clientNs, 'ping', '-c', String(attempts), '-W', '1', '-i', '0.2', target]);
   return r.code === 0 && / 0% packet loss|[1-9]\d* received/.test(r.stdout) && !/ 0 received/.test(r.stdout);
 }
+
+/** The bot's settings for a lab's server side: its interface and config directory, no firewall, one admin. */
+export function labEnv(lab: TestLab, dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    WG_FIREWALL: 'off',
+    WG_INTERFACE: lab.serverIface,
+    WG_CONFIG_DIR: lab.configDir,
+    WG_ENDPOINT: lab.serverLanIp,
+    DATA_DIR: dataDir,
+    ADMIN_KEYS: 'test:admin',
+    ...extra,
+  };
+}

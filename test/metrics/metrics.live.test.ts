@@ -13,7 +13,7 @@ import { createMemoryLogger } from '../../src/log/logger.js';
 import { createMetrics, startMetricsServer, type MetricsServer } from '../../src/metrics/index.js';
 import { admin } from '../helpers/app.js';
 import { parseProm } from '../helpers/prom.js';
-import { bringUpClient, createLab, pingThroughTunnel, sh, tunnelTestsEnabled, type TestLab } from '../helpers/netns.js';
+import { bringUpClient, createLab, pingThroughTunnel, sh, tunnelTestsEnabled, type TestLab, labEnv } from '../helpers/netns.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -26,18 +26,10 @@ describe.runIf(tunnelTestsEnabled())('metrics with a live interface', () => {
   beforeAll(async () => {
     lab = createLab({ tunnelCidr: '10.79.0.0/24' });
     const dataDir = mkdtempSync(join(tmpdir(), 'wgc-metrics-'));
-    const config = parseConfig(
-      {
-        WG_FIREWALL: 'off',
-        WG_INTERFACE: lab.serverIface,
-        WG_CONFIG_DIR: lab.configDir,
-        WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`,
-        WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr,
-        DATA_DIR: dataDir,
-        ADMIN_KEYS: 'test:admin',
-      },
-      { isRoot: true, cwd: dataDir },
-    );
+    const config = parseConfig(labEnv(lab, dataDir, { WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`, WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr }), {
+      isRoot: true,
+      cwd: dataDir,
+    });
     const logger = createMemoryLogger();
     const metrics = createMetrics();
     app = await buildApp(config, { logger, runner: createProcessRunner(logger), commandObserver: metrics.commands });

@@ -17,7 +17,7 @@ import { createProcessRunner } from '../../src/exec/runner.js';
 import { createMemoryLogger } from '../../src/log/logger.js';
 import { openJournal } from '../../src/store/journal.js';
 import { admin, plain, RecordingAdapter } from '../helpers/app.js';
-import { bringUpClient, createLab, pingThroughTunnel, removeClient, sh, tunnelTestsEnabled, type TestLab } from '../helpers/netns.js';
+import { bringUpClient, createLab, pingThroughTunnel, removeClient, sh, tunnelTestsEnabled, type TestLab, labEnv } from '../helpers/netns.js';
 
 const SINK = `require('node:net').createServer((s) => { let n = 0; s.on('data', (d) => (n += d.length)); s.on('end', () => { process.stdout.write(String(n)); process.exit(0); }); }).listen(5001, process.argv[1], () => process.stdout.write('ready\\n'));`;
 const SEND = `const s = require('node:net').connect(5001, process.argv[1], () => { const chunk = Buffer.alloc(65536, 7); let left = Number(process.argv[2]); const go = () => { while (left > 0) { left -= chunk.length; if (!s.write(chunk)) return s.once('drain', go); } s.end(); }; go(); }); s.on('error', () => process.exit(2)); s.on('close', () => process.exit(0)); setTimeout(() => process.exit(3), 30000);`;
@@ -73,21 +73,16 @@ describe.runIf(tunnelTestsEnabled())('traffic, quotas and notices through real t
   beforeAll(async () => {
     lab = createLab({ tunnelCidr: '10.83.0.0/24' });
     dataDir = mkdtempSync(join(tmpdir(), 'wgc-traffic-'));
-    env = {
-      WG_FIREWALL: 'off',
-      WG_INTERFACE: lab.serverIface,
-      WG_CONFIG_DIR: lab.configDir,
+    env = labEnv(lab, dataDir, {
       WG_ENDPOINT: `${lab.serverLanIp}:${lab.listenPort}`,
       WG_CLIENT_ALLOWED_IPS: lab.tunnelCidr,
-      DATA_DIR: dataDir,
-      ADMIN_KEYS: 'test:admin',
       TRAFFIC_SAMPLE_SECONDS: '1',
       TRAFFIC_FLUSH_SECONDS: '2',
       ONLINE_SECONDS: '6',
       OFFLINE_GRACE_SECONDS: '1',
       NOTIFY_DEBOUNCE_SECONDS: '0',
       TZ: 'Asia/Tokyo',
-    };
+    });
     await startBot();
   });
   afterAll(async () => {
