@@ -58,7 +58,7 @@ describe.runIf(bootedTestsEnabled())('install on a booted Debian bookworm with N
       expect(r.code).not.toBe(0);
       // The catalogue's advice (install.preflight.node), not a SyntaxError from loading the bundle.
       expect(r.stderr).not.toMatch(/SyntaxError|does not provide an export/);
-      expect(r.stderr).toMatch(/Node\.js 18\.\d+\.\d+ is too old: wg-chatops needs 20\.12 or newer/);
+      expect(r.stderr).toMatch(/Node\.js 18\.\d+\.\d+ is too old: wg-chatops needs 20\.19 or newer/);
       expect(r.stderr).toContain('https://deb.nodesource.com/setup_20.x');
       expect(r.stderr).toContain('trixie');
       const ja = await box.exec(['node', '/root/wg-chatops/bin/wg-chatops.js', 'install', '--answers', '/root/answers.env'], {

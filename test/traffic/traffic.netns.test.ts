@@ -100,6 +100,16 @@ describe.runIf(tunnelTestsEnabled())('traffic, quotas and notices through real t
     const key = laptop.entry.publicKey;
     // What the interface counted (WireGuard adds its own headers: at least the payload).
     await until('the sampler to count the transfer', () => (app.services.traffic!.service.record(key)?.total.rx ?? 0) >= sent);
+    // The client goes away, so that nothing more is counted from here on (the restart below must show the same).
+    removeClient(lab, iface);
+    let last = -1;
+    await until('the counts to settle', async () => {
+      await app.services.traffic!.service.sample();
+      const now = app.services.traffic!.service.record(key)!.total.rx;
+      const settled = now === last;
+      last = now;
+      return settled;
+    });
 
     const reply = (await app.dispatcher.handle(admin('/traffic laptop 24h'))) as Reply;
     const text = replyToPlainText(reply);
@@ -123,7 +133,6 @@ describe.runIf(tunnelTestsEnabled())('traffic, quotas and notices through real t
     await startBot();
     expect(app.services.traffic!.service.record(key)!.total).toEqual(before);
     expect(replyToPlainText((await app.dispatcher.handle(admin('/traffic laptop'))) as Reply)).toContain(text.split('\n')[0]!);
-    removeClient(lab, iface);
   }, 180_000);
 
   it('disables a peer with a 1 MB quota once it passes it, and its tunnel stops', async () => {
