@@ -11,13 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emptyBotData } from '../src/store/bot-db.js';
-import { FakeSlack } from '../test/fakes/slack-server.js';
+import { FAKE_SLACK_APP_TOKEN, FAKE_SLACK_BOT_TOKEN, FakeSlack } from '../test/fakes/slack-server.js';
 import { FakeBotApi } from '../test/fakes/telegram-bot-api.js';
 import { writeServerConfig } from '../test/helpers/telegram-bot.js';
 
 const BIN = fileURLToPath(new URL('../../bin/wg-chatops.js', import.meta.url));
-const SLACK_BOT = 'xoxb-1111-2222-benchbottoken';
-const SLACK_APP = 'xapp-1-A0APP-3333-benchapptoken';
+const SLACK_BOT = FAKE_SLACK_BOT_TOKEN;
+const SLACK_APP = FAKE_SLACK_APP_TOKEN;
 
 export interface IdleCase {
   peers: number;

@@ -9,6 +9,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
+/** Tokens for the fake Slack only (tests and benchmarks): the shapes Slack's are, no real secret. */
+export const FAKE_SLACK_BOT_TOKEN = 'xoxb-1111-2222-testbottoken';
+export const FAKE_SLACK_APP_TOKEN = 'xapp-1-A0APP-3333-testapptoken';
+
 export interface FakeUser {
   id: string;
   name: string;

@@ -13,12 +13,12 @@ import { generateKeyPair } from '../../../src/core/keys.js';
 import { serverInterfaceText } from '../../../src/core/server-config.js';
 import { createProcessRunner } from '../../../src/exec/runner.js';
 import { createMemoryLogger } from '../../../src/log/logger.js';
-import { FakeSlack, type FakeUser } from '../../fakes/slack-server.js';
+import { FAKE_SLACK_APP_TOKEN, FAKE_SLACK_BOT_TOKEN, FakeSlack, type FakeUser } from '../../fakes/slack-server.js';
 import type { FakeBotApi } from '../../fakes/telegram-bot-api.js';
 import { decodeQrPng as decodePng } from '../../helpers/qr.js';
 
-export const BOT_TOKEN = 'xoxb-1111-2222-testbottoken';
-export const APP_TOKEN = 'xapp-1-A0APP-3333-testapptoken';
+export const BOT_TOKEN = FAKE_SLACK_BOT_TOKEN;
+export const APP_TOKEN = FAKE_SLACK_APP_TOKEN;
 export const ADMIN = 'UADMIN001';
 export const ADMIN2 = 'UADMIN002';
 export const MEMBER = 'UMEMBER01';
