@@ -1,5 +1,8 @@
 /** Run the real program (compiled, as `npm start` does) with a piped console, for end-to-end tests. */
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/wg-chatops.js', import.meta.url));
@@ -19,7 +22,9 @@ export function botEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     PUBLIC_IP_SOURCES: 'none',
     // The per-peer firewall is tested in its own namespace (test/firewall); the bot outside must not touch the host's.
     WG_FIREWALL: 'off',
-    WG_CHATOPS_ENV_FILE: '/nonexistent/.env',
+    // A settings file of this call's own that does not exist yet: a command that writes one (restore) must not
+    // leave it where every later run would read it.
+    WG_CHATOPS_ENV_FILE: join(tmpdir(), `wgc-noenv-${randomUUID()}`, '.env'),
     ...extra,
   };
 }
