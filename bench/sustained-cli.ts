@@ -1,4 +1,4 @@
-/** `npm run bench:sustained -- --rate 10 --seconds 1800 --ttl 20`: the sustained-load row alone. */
+/** `npm run bench:sustained -- --rate 10 --seconds 1800 --ttl 20 [--churn 60]`: the sustained-load row alone. */
 import { benchSustained, formatSustained, sustainedOptionsFrom } from './sustained.js';
 
 const options = sustainedOptionsFrom(process.argv.slice(2), process.env, { rate: 10, seconds: 1800, ttlSeconds: 20 });

@@ -25,6 +25,12 @@ export interface SustainedOptions {
   rate: number;
   seconds: number;
   ttlSeconds: number;
+  /**
+   * `--churn S`: each peer is revoked S seconds after its QR arrived (through PeerService, so the chat's message
+   * rate stays the adds'). The number of peers then levels off at about rate × S, so a growing RSS is a leak, not
+   * the peers: without it RSS grows with the peers added (about 2.5 MiB per 1,000).
+   */
+  churnSeconds?: number;
 }
 
 export interface SustainedResult {
@@ -50,6 +56,7 @@ export function sustainedOptionsFrom(argv: string[], env: NodeJS.ProcessEnv, def
     rate: num(arg('rate') ?? env.BENCH_SUSTAINED_RATE, defaults.rate),
     seconds: num(arg('seconds') ?? env.BENCH_SUSTAINED_SECONDS, defaults.seconds),
     ttlSeconds: num(arg('ttl') ?? env.BENCH_SUSTAINED_TTL, defaults.ttlSeconds),
+    ...(num(arg('churn') ?? env.BENCH_SUSTAINED_CHURN, 0) > 0 ? { churnSeconds: num(arg('churn') ?? env.BENCH_SUSTAINED_CHURN, 0) } : {}),
   };
 }
 
@@ -79,6 +86,18 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
     let failedDeletes = 0;
     const deletionTimes: number[] = [];
     const sentIds = new Set<string>();
+    const revokes = new Set<NodeJS.Timeout>();
+    let revoked = 0;
+    const revokeLater = (name: string) => {
+      const timer = setTimeout(() => {
+        revokes.delete(timer);
+        bot!.app.peers.revoke(name, 'bench').then(
+          () => revoked++,
+          (error: unknown) => progress?.(`  revoking ${name} failed: ${String(error)}`),
+        );
+      }, o.churnSeconds! * 1000);
+      revokes.add(timer);
+    };
     const watch = setInterval(() => {
       const calls = fake.calls;
       for (const c of calls) {
@@ -88,6 +107,7 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
           if (start !== undefined) {
             latency.push({ at: c.at - t0, ms: c.at - start });
             sentAt.delete(name!);
+            if (o.churnSeconds) revokeLater(name!);
           }
         } else if (c.method === 'deleteMessage') {
           deletionTimes.push(c.at - t0);
@@ -120,7 +140,8 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
         sentAt.set(name, performance.now());
         fake.sendText(ALICE, `/addpeer ${name}`);
         n++;
-        if (n % Math.round(o.rate * 60) === 0) progress?.(`  … ${n}/${total} sent, ${latency.length} delivered, RSS ${mib().toFixed(0)} MiB`);
+        if (n % Math.round(o.rate * 60) === 0)
+          progress?.(`  … ${n}/${total} sent, ${latency.length} delivered, ${o.churnSeconds ? `${revoked} revoked, ` : ''}RSS ${mib().toFixed(0)} MiB`);
       }
       // The last deliveries, then the last deletions (TTL, plus a sweep).
       const deadline = performance.now() + 60_000;
@@ -131,7 +152,7 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
     } finally {
       clearInterval(watch);
       clearInterval(sampler);
-      for (const t of snapshots) clearTimeout(t);
+      for (const t of [...snapshots, ...revokes]) clearTimeout(t);
     }
 
     const ids = [...sentIds];
@@ -171,7 +192,8 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
 }
 
 export function formatSustained(o: SustainedOptions, r: SustainedResult): string[] {
-  const lines = [`Sustained Telegram /addpeer: ${o.rate}/s for ${o.seconds} s, SECRET_TTL_SECONDS=${o.ttlSeconds} (offline interface)`];
+  const churn = o.churnSeconds ? `, each peer revoked ${o.churnSeconds} s after its QR` : '';
+  const lines = [`Sustained Telegram /addpeer: ${o.rate}/s for ${o.seconds} s, SECRET_TTL_SECONDS=${o.ttlSeconds}${churn} (offline interface)`];
   lines.push('  minute  adds  deletions   p50 ms   p95 ms   RSS MiB');
   for (const m of r.minutes) {
     lines.push(

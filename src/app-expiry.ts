@@ -15,7 +15,7 @@ export function expiryClock(deps: {
 }): ExpiryClock {
   const { peers, now, logger } = deps;
   return new ExpiryClock({
-    peers: () => peers.list(),
+    peers: () => peers.withEnds(), // the only ones with anything due
     act: expiryActions({ peers, notifier: deps.notifier, displayName: deps.displayName, now, logger }),
     now,
     monotonic: () => globalThis.performance.now(), // looked up on each call (tests fake it with the timers)

@@ -16,7 +16,10 @@ import { openTrafficStore } from './store/traffic-store.js';
 export interface TrafficPart {
   service: TrafficService;
   commands: TrafficCommands;
+  /** Loads the saved totals. */
   start(): Promise<void>;
+  /** Samples now and then every TRAFFIC_SAMPLE_SECONDS (called last at start: its first `wg` answer is parsed after "ready"). */
+  run(): void;
   stop(): Promise<void>;
 }
 
@@ -66,8 +69,8 @@ export function createTrafficPart(
   return {
     service,
     commands,
-    async start() {
-      await service.start();
+    start: () => service.start(),
+    run() {
       if (deps.peers.offline) return;
       const tick = () => {
         running = service.sample().catch((error) => deps.logger.warn('traffic: sampling failed', { error }));

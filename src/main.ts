@@ -185,7 +185,7 @@ async function runBot(processEnv: Env, forceConsole: boolean): Promise<number> {
   started.health = health;
   await health.start();
   const metricsServer = metrics ? await serveMetrics(metrics, app, config, logger, health) : undefined;
-  logger.info(`wg-chatops ready: ${app.hub.platforms().join(', ')}; ${app.peers.list().length} peers${app.peers.offline ? ' (offline)' : ''}`);
+  logger.info(`wg-chatops ready: ${app.hub.platforms().join(', ')}; ${app.peers.count()} peers${app.peers.offline ? ' (offline)' : ''}`);
 
   const stopped = new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -35,7 +35,7 @@ interface Outcome {
   live: boolean;
 }
 
-export function livePeer(entry: PeerEntry): LivePeer {
+export function livePeer(entry: Pick<PeerEntry, 'publicKey' | 'presharedKey' | 'allowedIps'>): LivePeer {
   return { publicKey: entry.publicKey, ...(entry.presharedKey ? { presharedKey: entry.presharedKey } : {}), allowedIps: entry.allowedIps };
 }
 
@@ -68,9 +68,15 @@ export class ChangeApplier {
     await this.settle([], this.targets).catch((error) => this.refuse(error));
     await this.deps.ensureRoom?.().catch((error) => this.refuse(error));
     this.step('begin');
-    const seq = await this.deps.journal.begin(change).catch((error) => this.refuse(error));
-    this.step('begun');
-    const outcome = await this.applyTo(change, this.targets);
+    // The intent is written while the targets write their new files beside the old ones: no file is replaced,
+    // and neither the interface nor the firewall is touched, before the intent is on disk (one fsync less to wait for).
+    const begun = this.deps.journal.begin(change);
+    begun.then(
+      () => this.step('begun'),
+      () => undefined,
+    );
+    const outcome = await this.applyTo(change, this.targets, begun);
+    const seq = await begun.catch((error) => this.refuse(error)); // then every target failed on it: nothing changed
     if (outcome.failed.length === 0) {
       this.fault = undefined;
       // Off the reply's path: the journal writes it before the next change's intent. If it is lost (a crash
@@ -146,10 +152,14 @@ export class ChangeApplier {
     this.deps.onDiskFault?.(fault, error);
   }
 
-  /** Apply a change to some targets at once (each idempotent); which ones it changed, which failed. */
-  private async applyTo(change: PeerChange, targets: readonly Target[]): Promise<Outcome> {
+  /**
+   * Apply a change to some targets at once (each idempotent); which ones it changed, which failed. With `intent`,
+   * nothing takes effect before it resolves (and nothing at all if it fails).
+   */
+  private async applyTo(change: PeerChange, targets: readonly Target[], intent?: Promise<unknown>): Promise<Outcome> {
     const run = async (target: Target): Promise<boolean> => {
-      const result = await this.applyOne(change, target);
+      const result = await this.applyOne(change, target, intent);
+      await intent; // a target with nothing to write is done only once the intent is (its step comes after "begun")
       this.step(target);
       return result;
     };
@@ -167,14 +177,16 @@ export class ChangeApplier {
     return outcome;
   }
 
-  private async applyOne(change: PeerChange, target: Target): Promise<boolean> {
-    if (target === 'file') return this.deps.document.apply(change);
-    if (target === 'policy') return applyToPolicy(this.deps.policy!, change);
-    if (target === 'live') return this.applyToLive(change);
-    const edit = databaseEdit(this.deps.db.data, change, this.deps.now());
-    if (!edit) return false;
-    await this.deps.db.update(edit);
-    return true;
+  private async applyOne(change: PeerChange, target: Target, intent?: Promise<unknown>): Promise<boolean> {
+    if (target === 'file') return this.deps.document.apply(change, intent);
+    if (target === 'db') {
+      const edit = databaseEdit(this.deps.db.data, change, this.deps.now());
+      if (!edit) return false;
+      await this.deps.db.update(edit, intent ? { beforeReplace: intent } : {});
+      return true;
+    }
+    await intent;
+    return target === 'policy' ? applyToPolicy(this.deps.policy!, change) : this.applyToLive(change);
   }
 
   /** False (and a log line) when the interface is not up: the file change still stands. */

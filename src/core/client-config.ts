@@ -5,7 +5,7 @@
  */
 import { isWireGuardKey } from './keys.js';
 import { isIPv6, parseCidr } from './ip.js';
-import { classifyLine, parseDecimal, splitLinesKeepEol, splitList, stripEol } from './server-config.js';
+import { classifyLine, parseDecimal, splitLinesKeepEol, splitList, stripEol } from './conf-lines.js';
 
 export interface ClientConfigInput {
   privateKey: string;

@@ -44,11 +44,14 @@ export interface JsonStore<T> {
   readonly path: string;
   /** The current data. Treat as read-only; change it through update(). */
   readonly data: T;
+  /** Counts the changes to `data` (update and stage): what a reader may cache its derived views by. */
+  readonly revision: number;
   /**
    * Run one mutation at a time (never two /addpeer with the same address) and persist it. When the write
    * fails (a full disk), the data in memory is as it was before the mutation and the error is thrown.
+   * `beforeReplace`: the new file is written meanwhile and replaces the old one only once it resolves.
    */
-  update<R>(mutate: (data: T) => R | Promise<R>): Promise<R>;
+  update<R>(mutate: (data: T) => R | Promise<R>, options?: { beforeReplace?: Promise<unknown> }): Promise<R>;
   /**
    * Change something in memory only; it is saved with the next update(). For bookkeeping that must not
    * make a read-only command write to disk (e.g. remembering a user's language).

@@ -28,7 +28,8 @@ export function findHandEdits(data: BotData, file: ReadonlyMap<string, PeerEntry
   const findings: string[] = [];
   const edits: ((d: BotData) => void)[] = [];
   const revokedKeys: string[] = [];
-  for (const [name, meta] of Object.entries(data.peers)) {
+  for (const name of Object.keys(data.peers)) {
+    const meta = data.peers[name]!;
     const entry = file.get(name);
     if (entry && entry.publicKey === meta.publicKey) {
       if (entry.enabled === !meta.disabled) continue;
@@ -89,11 +90,12 @@ export async function reconcileLive(
     findings.push(`interface ${live.name} is not up (start it with: systemctl start wg-quick@${live.name})`);
     return 0;
   }
-  const current = new Map(state.peers.map((p) => [p.publicKey, p]));
-  const wanted = [...listPeers(doc), ...unmanagedPeers(doc).map((p) => ({ ...p, name: '' }))];
-  const inFile = new Set(wanted.map((p) => p.publicKey));
+  const current = new Map<string, (typeof state.peers)[number]>();
+  for (const p of state.peers) current.set(p.publicKey, p);
+  const inFile = new Set<string>();
   let applied = 0;
-  for (const peer of wanted) {
+  for (const peer of [listPeers(doc), unmanagedPeers(doc)].flat()) {
+    inFile.add(peer.publicKey);
     const now = current.get(peer.publicKey);
     if (!peer.enabled) {
       if (now) {
@@ -121,6 +123,7 @@ export async function reconcileLive(
 
 function sameSet(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false;
+  if (a.length === 1) return a[0] === b[0]; // nearly every peer: no Set for it
   const s = new Set(a);
   return b.every((x) => s.has(x));
 }

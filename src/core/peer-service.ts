@@ -38,11 +38,21 @@ export class PeerService extends PeerReads {
   private lock: Promise<unknown> = Promise.resolve();
   private readonly applier: ChangeApplier;
   private readonly follower: FileFollower;
+  private readonly committed: ((change: PeerChange) => void)[] = [];
 
   constructor(private readonly deps: PeerServiceDeps) {
     super(deps, deps.now ?? (() => new Date()));
-    this.applier = new ChangeApplier({ ...deps, now: this.now });
+    const onCommitted = (change: PeerChange) => {
+      deps.onCommitted?.(change);
+      for (const listener of this.committed) listener(change);
+    };
+    this.applier = new ChangeApplier({ ...deps, now: this.now, onCommitted });
     this.follower = new FileFollower({ ...deps, now: this.now, applier: this.applier, policyPeers: () => this.policyPeers() });
+  }
+
+  /** Told after every committed change (the expiry clock, built after this service, plans again). */
+  whenCommitted(listener: (change: PeerChange) => void): void {
+    this.committed.push(listener);
   }
 
   get offline(): boolean {

@@ -16,7 +16,7 @@ export interface InterfaceConfigFile {
    * Atomic replace, mode 0600, with these consecutive chunks as the content (an add passes the bytes
    * written last time and the new block, so a 10,000-peer file is not encoded again).
    */
-  write(chunks: readonly Uint8Array[]): Promise<void>;
+  write(chunks: readonly Uint8Array[], beforeReplace?: Promise<unknown>): Promise<void>;
   /** Cheap fingerprint (no read) that changes whenever the file is replaced or edited, e.g. by hand. */
   stamp(): Promise<string>;
 }
@@ -113,6 +113,9 @@ export interface InterfaceDocument {
   load(): Promise<void>;
   /** Re-read when the file changed on disk since it was last read or written; true when it had. */
   refresh(): Promise<boolean>;
-  /** Apply a change to the file (idempotent); false when the file already showed it (nothing written). */
-  apply(change: PeerChange): Promise<boolean>;
+  /**
+   * Apply a change to the file (idempotent); false when the file already showed it (nothing written).
+   * `beforeReplace`: the new content is written meanwhile, and replaces the file only once it resolves.
+   */
+  apply(change: PeerChange, beforeReplace?: Promise<unknown>): Promise<boolean>;
 }

@@ -1,6 +1,7 @@
 /** Editing the server's interface file (pure: every edit returns a new document and shares untouched segments). */
 import type { PeerEntry } from './peer.js';
-import { DISABLED_PREFIX, splitLinesKeepEol, type Segment, type ServerConfigDoc, type UnmanagedPeer } from './server-config-parse.js';
+import { splitLinesKeepEol } from './conf-lines.js';
+import { DISABLED_PREFIX, type Segment, type ServerConfigDoc, type UnmanagedPeer } from './server-config-parse.js';
 import { eolOf, renderPeerBlock } from './server-config-render.js';
 
 type ManagedSegment = Extract<Segment, { kind: 'managed' }>;

@@ -5,6 +5,7 @@
  */
 import { isWireGuardKey } from './keys.js';
 import type { PeerEntry } from './peer.js';
+import { classifyLine, parseDecimal, splitList } from './conf-lines.js';
 
 export interface InterfaceSection {
   privateKey?: string;
@@ -27,54 +28,6 @@ export interface ServerConfigDoc {
 
 /** What PiVPN's disableCONF.sh puts in front of every line of a disabled block. */
 export const DISABLED_PREFIX = '#[disabled] ';
-
-// ---------------------------------------------------------------------------------------------------------
-// Line grammar shared by wg(8) and wg-quick(8) files (also used by client-config.ts).
-
-export type ConfLine =
-  { kind: 'blank' } | { kind: 'comment' } | { kind: 'section'; name: string } | { kind: 'entry'; key: string; value: string } | { kind: 'invalid' };
-
-/** Classifies one line (without terminator). Like wg, "#" starts a comment and names are case-insensitive (returned lowercased). */
-export function classifyLine(line: string): ConfLine {
-  const hash = line.indexOf('#');
-  // Base64 keys, addresses and host names never contain "#", so cutting there is safe.
-  const content = (hash === -1 ? line : line.slice(0, hash)).trim();
-  if (content === '') return hash === -1 ? { kind: 'blank' } : { kind: 'comment' };
-  const section = /^\[\s*([A-Za-z]+)\s*\]$/.exec(content);
-  if (section) return { kind: 'section', name: (section[1] ?? '').toLowerCase() };
-  const eq = content.indexOf('=');
-  if (eq <= 0) return { kind: 'invalid' };
-  // wg ignores all whitespace in a key ("Allowed IPs" works), so we do too.
-  const key = content.slice(0, eq).replace(/\s+/g, '');
-  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) return { kind: 'invalid' };
-  return { kind: 'entry', key: key.toLowerCase(), value: content.slice(eq + 1).trim() };
-}
-
-/** "a, b,c" → ["a", "b", "c"]; empty items dropped. */
-export function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-}
-
-/** Lines with their terminators ("\n" or "\r\n"); the last line may have none. */
-export function splitLinesKeepEol(text: string): string[] {
-  return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-}
-
-export function stripEol(line: string): string {
-  if (line.endsWith('\r\n')) return line.slice(0, -2);
-  if (line.endsWith('\n')) return line.slice(0, -1);
-  return line;
-}
-
-export function parseDecimal(value: string, min: number, max: number, what: string): number {
-  if (!/^[0-9]{1,10}$/.test(value)) throw new Error(`${what} is not a number: ${JSON.stringify(value)}`);
-  const n = Number(value);
-  if (n < min || n > max) throw new Error(`${what} is out of range ${min}–${max}: ${n}`);
-  return n;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Parsing

@@ -3,24 +3,15 @@
  * delta (src/core/traffic.ts) to its totals, month usage and history, checks quotas (quota.ts) and
  * connect/disconnect notices (presence.ts). Totals are saved after every sample that counted something;
  * the history rings are flushed every TRAFFIC_FLUSH_SECONDS and at stop (a crash in between loses no
- * bytes: the store puts what the rings miss back at load). Never on the /addpeer path: it only reads.
+ * bytes: traffic-unwritten.ts adds what the rings miss when they are next read). Never on the /addpeer path: it only reads.
  */
 import type { Notifier } from './notifier.js';
 import type { InterfaceLiveState, PeerEntry, PeerMeta } from './peer.js';
 import { initialPresence, presenceReply, stepPresence, type PresenceSample, type PresenceSettings, type PresenceState } from './presence.js';
 import { stepQuota, type Quota } from './quota.js';
 import { TrafficNotices } from './traffic-notices.js';
-import {
-  addToRing,
-  counterDelta,
-  quotaMonthKey,
-  TIERS,
-  zoneOffsetMinutes,
-  type PeerTraffic,
-  type TrafficRings,
-  type TrafficState,
-  type TrafficStore,
-} from './traffic.js';
+import { UnwrittenTraffic } from './traffic-unwritten.js';
+import { counterDelta, quotaMonthKey, zoneOffsetMinutes, type PeerTraffic, type TrafficRings, type TrafficState, type TrafficStore } from './traffic.js';
 import type { Logger } from '../log/logger.js';
 
 /** What the sampler needs of the peers (PeerService). */
@@ -55,8 +46,6 @@ export const FORGET_GONE_SECONDS = 7 * 86_400;
 
 export class TrafficService {
   private state: TrafficState = { version: 1, notifyAll: false, peers: {} };
-  /** Bytes counted since the rings were last flushed, per key: [unix seconds, rx, tx] per sample. */
-  private pending = new Map<string, [number, number, number][]>();
   private presence = new Map<string, PresenceState>();
   /** Unix seconds of the last sample in which each peer sent bytes (a sign of life besides handshakes). */
   private receivedAt = new Map<string, number>();
@@ -66,9 +55,12 @@ export class TrafficService {
   readonly now: () => Date;
 
   private readonly notices: TrafficNotices;
+  /** Counted, not yet in the ring files. */
+  private readonly unwritten: UnwrittenTraffic;
 
   constructor(private readonly deps: Deps) {
     this.notices = new TrafficNotices(deps.notifier, deps.logger);
+    this.unwritten = new UnwrittenTraffic(deps.store);
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -76,19 +68,14 @@ export class TrafficService {
     return this.deps.settings;
   }
 
-  /** Load the saved totals; traffic counted after the last flush goes back into the pending history. */
+  /** Load the saved totals (no ring file is read: see traffic-unwritten.ts). */
   start(): Promise<void> {
     return this.serial(async () => {
       const saved = await this.deps.store.load();
       if (!saved) return;
       this.state = saved;
       this.fresh = false;
-      for (const [key, rec] of Object.entries(saved.peers)) {
-        const { total } = await this.deps.store.readRings(key);
-        const rx = rec.total.rx - total.rx;
-        const tx = rec.total.tx - total.tx;
-        if (rx > 0 || tx > 0) this.pending.set(key, [[rec.lastAt, Math.max(0, rx), Math.max(0, tx)]]);
-      }
+      this.unwritten.restarted(saved.peers);
       this.lastFlush = this.nowSeconds();
     });
   }
@@ -138,9 +125,7 @@ export class TrafficService {
           rec.total = { rx: rec.total.rx + delta.rx, tx: rec.total.tx + delta.tx };
           rec.month.used += delta.rx + delta.tx;
           rec.lastAt = now;
-          const list = this.pending.get(key) ?? [];
-          list.push([now, delta.rx, delta.tx]);
-          this.pending.set(key, list);
+          this.unwritten.add(key, now, delta);
           moved++;
           changed = true;
         }
@@ -170,14 +155,7 @@ export class TrafficService {
 
   private async flushNow(): Promise<void> {
     await this.forgetGonePeers();
-    for (const [key, list] of [...this.pending]) {
-      const rings = await this.deps.store.readRings(key);
-      for (const [at, rx, tx] of list) TIERS.forEach((tier, i) => addToRing(rings.rings[i]!, tier, at, { rx, tx }));
-      const rec = this.state.peers[key];
-      rings.total = rec ? { ...rec.total } : { rx: rings.total.rx + sum(list, 1), tx: rings.total.tx + sum(list, 2) };
-      await this.deps.store.writeRings(key, rings);
-      this.pending.delete(key);
-    }
+    await this.unwritten.flush((key) => this.state.peers[key]?.total);
     this.lastFlush = this.nowSeconds();
   }
 
@@ -193,7 +171,7 @@ export class TrafficService {
     if (gone.length === 0) return;
     // The files first: a crash in between leaves a record without history, which the next flush forgets again.
     for (const [key] of gone) {
-      this.pending.delete(key);
+      this.unwritten.forget(key);
       await this.deps.store.removeRings(key);
     }
     const peers = { ...this.state.peers };
@@ -204,11 +182,7 @@ export class TrafficService {
 
   /** The rings of a peer with what was counted since the last flush (a copy; nothing is written). */
   history(publicKey: string): Promise<TrafficRings> {
-    return this.serial(async () => {
-      const rings = await this.deps.store.readRings(publicKey);
-      for (const [at, rx, tx] of this.pending.get(publicKey) ?? []) TIERS.forEach((tier, i) => addToRing(rings.rings[i]!, tier, at, { rx, tx }));
-      return rings;
-    });
+    return this.serial(() => this.unwritten.rings(publicKey));
   }
 
   record(publicKey: string): PeerTraffic | undefined {
@@ -292,8 +266,4 @@ export class TrafficService {
     this.queue = run.catch(() => undefined);
     return run;
   }
-}
-
-function sum(list: [number, number, number][], i: 1 | 2): number {
-  return list.reduce((s, p) => s + p[i], 0);
 }

@@ -221,9 +221,11 @@ export function observeWan(
   if (!kind) return { state: s, actions, result: { known: true, nat: undefined } };
   actions.push(alert('nat', `${kind}:${wan}`, `alert.nat.${kind}`, { wan, address: publicIPv4 }, 'warn'));
   actions.push(alert('natOptions', `${kind}:${wan}`, 'alert.nat.options', {}, 'warn'));
-  // IPv4 is shared, but IPv6 reaches this Pi: name the endpoint clients on IPv6 networks can use.
+  // IPv4 is shared or forwarded by a router upstream that we cannot configure, but IPv6 reaches this Pi: name
+  // the endpoint clients on IPv6 networks can use (as doctor's advice does, ipv6-advice.ts). A double NAT
+  // of two routers of one's own is fixed by a second port forward, which the NAT alert's options say.
   const ipv6 = s.ipv6?.address;
-  if (kind === 'cgnat' && ipv6 && hasIPv6)
+  if ((kind === 'cgnat' || kind === 'upstream-nat') && ipv6 && hasIPv6)
     actions.push(alert('natIpv6', `${wan}:${ipv6}`, 'alert.nat.ipv6Endpoint', { ipv6, endpoint: hostname ?? `[${ipv6}]` }, 'warn'));
   return { state: s, actions, result: { known: true, nat: { kind, wan } } };
 }

@@ -21,6 +21,9 @@ export interface LoggerOptions {
 }
 
 export const MASK = '***';
+// Anywhere, also inside a longer run of base64 (masking a little too much of such a run is harmless in a log).
+const KEY_SHAPED = /[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=/g;
+const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
 
 export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -29,7 +32,9 @@ export function createLogger(options: LoggerOptions): Logger {
   const known = new Set<string>();
   const addSecret = (s: string | undefined) => {
     // Every length counts: a short password is still a password (masking a few ordinary words is the price).
-    if (!s || known.has(s)) return;
+    // A WireGuard key is not listed: every key-shaped string is masked anyway (below). Each /addpeer registers two,
+    // and a list that grows with every peer ever added would make every log line slower for as long as the bot runs.
+    if (!s || known.has(s) || WG_KEY.test(s)) return;
     known.add(s);
     const at = secrets.findIndex((x) => x.length < s.length);
     secrets.splice(at < 0 ? secrets.length : at, 0, s);
@@ -47,7 +52,7 @@ export function createLogger(options: LoggerOptions): Logger {
       return leaks(notice) ? '' : notice;
     }
     // WireGuard keys are 44-char base64 (which may start with + or /); mask any that slipped through unregistered.
-    return out.replace(/(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=/g, MASK);
+    return out.replace(KEY_SHAPED, MASK);
   };
 
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {

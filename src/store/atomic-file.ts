@@ -7,10 +7,17 @@ import { dirname } from 'node:path';
  * creation, so a secret is never world-readable even for a moment), fsync it, rename it over the target,
  * then fsync the directory so the rename itself survives a power cut. A kill -9 or a power loss at any
  * point leaves either the old or the new file, never a torn one; a full disk (ENOSPC), an I/O error or a
- * read-only file system fails the call and leaves the old file as it was.
+ * read-only file system fails the call and leaves the old file as it was. `beforeReplace` (a journal's intent
+ * being written meanwhile) is awaited between the fsync and the rename.
  * `data` may be consecutive chunks of the content.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array | readonly Uint8Array[], mode = 0o600): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array | readonly Uint8Array[],
+  mode = 0o600,
+  /** Awaited after the new content is on disk, before it replaces the file (a journal's intent); its failure leaves the old file. */
+  beforeReplace?: Promise<unknown>,
+): Promise<void> {
   const chunks: Uint8Array[] = typeof data === 'string' ? [Buffer.from(data)] : data instanceof Uint8Array ? [data] : [...data];
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   let handle: FileHandle;
@@ -26,6 +33,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array | 
     // Created with `mode` (a umask can only narrow it; 'wx' never reuses an existing file).
     await writeAll(handle, chunks);
     await handle.sync();
+    await beforeReplace;
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(tmp, { force: true }).catch(() => undefined);

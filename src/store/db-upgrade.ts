@@ -13,11 +13,17 @@ export async function prepareDatabaseFile(path: string): Promise<{ from: number;
   const bytes = await readFile(path).catch(() => undefined);
   if (!bytes) return undefined;
   let version: number;
-  try {
-    const raw = JSON.parse(bytes.toString('utf8')) as { version?: unknown };
-    version = typeof raw?.version === 'number' ? raw.version : 0;
-  } catch {
-    return undefined; // opening reports it
+  // The bot writes "version" first, so its value is read without parsing the whole file a second time (the
+  // store parses it next; 10,000 peers are 2 MB). Any other layout (a hand edit) is parsed whole.
+  const head = /^\s*\{\s*"version"\s*:\s*(\d{1,9})\s*[,}]/.exec(bytes.subarray(0, 64).toString('latin1'));
+  if (head) version = Number(head[1]);
+  else {
+    try {
+      const raw = JSON.parse(bytes.toString('utf8')) as { version?: unknown };
+      version = typeof raw?.version === 'number' ? raw.version : 0;
+    } catch {
+      return undefined; // opening reports it
+    }
   }
   if (version > SCHEMA_VERSION) {
     throw new ConfigError(

@@ -14,6 +14,13 @@ export interface JsonEncoder {
   /** Put the tracked dictionaries of `data` behind their change-noting proxies (in place). */
   track<T>(data: T): T;
   encode(data: unknown): Buffer[];
+  /**
+   * From now on, note the value each key of a tracked dictionary had before its first change; `undo()` puts
+   * them back (a failed save), `release()` stops noting. So undoing one /addpeer costs one record, not 10,000.
+   */
+  checkpoint(): { undo(): void; release(): void };
+  /** Whether `value` is a dictionary this encoder tracks (its proxy): only those are covered by checkpoint(). */
+  tracks(value: unknown): boolean;
 }
 
 const OPEN = Buffer.from('{');
@@ -49,6 +56,14 @@ export function cachingJsonEncoder(dictionaries: readonly string[]): JsonEncoder
       chunks.push(CLOSE);
       return chunks;
     },
+    tracks: (value) => [...cached.values()].some((dict) => dict.isProxy(value)),
+    checkpoint() {
+      const points = [...cached.values()].map((dict) => dict.checkpoint());
+      return {
+        undo: () => points.forEach((p) => p.undo()),
+        release: () => points.forEach((p) => p.release()),
+      };
+    },
   };
 }
 
@@ -62,9 +77,13 @@ class CachedDictionary {
   private body: Buffer[] = [];
   private members = 0;
   private readonly memo = new WeakMap<object, { key: string; bytes: Buffer }>();
+  private target: Record<string, unknown> = {};
+  /** While a checkpoint is open: each changed key's value before its first change (had: it existed). */
+  private undoLog: Map<string, { had: boolean; value: unknown }> | undefined;
 
   track(dict: Record<string, unknown>): Record<string, unknown> {
     this.reshaped = true;
+    this.target = dict;
     const proxy = new Proxy(dict, {
       set: (target, key, value) => {
         if (typeof key === 'string') this.noteSet(target, key);
@@ -75,12 +94,44 @@ class CachedDictionary {
         return Reflect.defineProperty(target, key, descriptor);
       },
       deleteProperty: (target, key) => {
-        if (typeof key === 'string' && Object.hasOwn(target, key)) this.reshaped = true;
+        if (typeof key === 'string' && Object.hasOwn(target, key)) {
+          this.noteUndo(target, key);
+          this.reshaped = true;
+        }
         return Reflect.deleteProperty(target, key);
       },
     });
     this.proxy = proxy;
     return proxy;
+  }
+
+  isProxy(value: unknown): boolean {
+    return value !== undefined && value === this.proxy;
+  }
+
+  checkpoint(): { undo(): void; release(): void } {
+    const log = new Map<string, { had: boolean; value: unknown }>();
+    this.undoLog = log;
+    const release = () => {
+      if (this.undoLog === log) this.undoLog = undefined;
+    };
+    return {
+      release,
+      undo: () => {
+        release();
+        // Straight on the dictionary, not through the proxy (nothing to note); the next save re-assembles it.
+        for (const [key, was] of log) {
+          if (was.had) this.target[key] = was.value;
+          else delete this.target[key];
+        }
+        this.appended = [];
+        this.reshaped = true;
+      },
+    };
+  }
+
+  private noteUndo(target: Record<string, unknown>, key: string): void {
+    if (this.undoLog && !this.undoLog.has(key)) this.undoLog.set(key, { had: Object.hasOwn(target, key), value: target[key] });
   }
 
   /** The dictionary's members, or undefined when `value` is not the dictionary this tracks (encode it plainly). */
@@ -99,7 +150,8 @@ class CachedDictionary {
     return this.body;
   }
 
-  private noteSet(target: object, key: string): void {
+  private noteSet(target: Record<string, unknown>, key: string): void {
+    this.noteUndo(target, key);
     if (Object.hasOwn(target, key)) this.reshaped = true;
     else this.appended.push(key);
   }

@@ -13,7 +13,7 @@ export function interfaceConfigFile(path: string): InterfaceConfigFile {
         throw error;
       }
     },
-    write: (chunks) => writeFileAtomic(path, chunks, 0o600),
+    write: (chunks, beforeReplace) => writeFileAtomic(path, chunks, 0o600, beforeReplace),
     async stamp() {
       try {
         const s = await stat(path);

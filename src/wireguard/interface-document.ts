@@ -87,9 +87,9 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
     stamp = before;
   };
 
-  const write = async (next: ServerConfigDoc, edit: Edit): Promise<void> => {
+  const write = async (next: ServerConfigDoc, edit: Edit, beforeReplace?: Promise<unknown>): Promise<void> => {
     const chunks = contentAfter(next, edit);
-    await file.write(chunks);
+    await file.write(chunks, beforeReplace);
     content = { doc: next, content: chunks };
     const old = indexed?.doc === doc ? indexed : undefined;
     doc = next;
@@ -153,7 +153,7 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
       await load();
       return true;
     },
-    async apply(change: PeerChange) {
+    async apply(change: PeerChange, beforeReplace?: Promise<unknown>) {
       const { entry } = change;
       if (change.op === 'route' || change.op === 'expiry') return false; // profiles and ends live in the database (and the firewall), not in the file
       const current = index().byName.get(entry.name);
@@ -166,18 +166,18 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
         if ([...usedHostAddresses(subnet, entry.allowedIps)].some((a) => used.has(a))) {
           throw new Error(`${file.path}: the address ${entry.allowedIps[0]} of "${entry.name}" is held by another peer`);
         }
-        await write(addPeer(doc, entry), { added: entry });
+        await write(addPeer(doc, entry), { added: entry }, beforeReplace);
         return true;
       }
       if (!current || current.publicKey !== entry.publicKey) return false;
       if (change.op === 'remove') {
-        await write(removePeer(doc, entry.name), { removed: current });
+        await write(removePeer(doc, entry.name), { removed: current }, beforeReplace);
         return true;
       }
       const enabled = change.op === 'enable';
       if (current.enabled === enabled) return false;
       const updated = { ...current, enabled };
-      await write(setPeerEnabled(doc, entry.name, enabled), { updated });
+      await write(setPeerEnabled(doc, entry.name, enabled), { updated }, beforeReplace);
       return true;
     },
   };
@@ -188,33 +188,37 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
  * revoking one would cut off the other). Described with file lines and the fix, or undefined.
  */
 export function findDuplicate(doc: ServerConfigDoc, subnet: TunnelSubnet): { line: number; message: string } | undefined {
-  const byKey = new Map<string, { line: number; label: string }>();
-  const byAddress = new Map<string, { line: number; label: string }>();
-  let line = 1;
-  for (const segment of doc.segments) {
-    const here = line;
-    for (let i = segment.text.indexOf('\n'); i !== -1; i = segment.text.indexOf('\n', i + 1)) line++;
+  // Segment indexes only: labels and line numbers are worked out for a duplicate, not for each of 10,000 peers.
+  const byKey = new Map<string, number>();
+  const byAddress = new Map<string, number>();
+  const { segments } = doc;
+  const lineOf = (index: number) => segments.slice(0, index).reduce((line, seg) => line + seg.text.split('\n').length - 1, 1);
+  const labelOf = (index: number) => {
+    const segment = segments[index]!;
+    return segment.kind === 'managed' ? `peer "${segment.name}"` : 'a hand-written [Peer]';
+  };
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i]!;
     if (segment.kind === 'text') continue;
-    const label = segment.kind === 'managed' ? `peer "${segment.name}"` : 'a hand-written [Peer]';
     const first = byKey.get(segment.entry.publicKey);
-    if (first) {
+    if (first !== undefined) {
       return {
-        line: here,
-        message: `${label} has the same PublicKey as ${first.label} (line ${first.line}); WireGuard keeps only one of them. Remove one of the two, or give one a new key (wg genkey), then start again.`,
+        line: lineOf(i),
+        message: `${labelOf(i)} has the same PublicKey as ${labelOf(first)} (line ${lineOf(first)}); WireGuard keeps only one of them. Remove one of the two, or give one a new key (wg genkey), then start again.`,
       };
     }
-    byKey.set(segment.entry.publicKey, { line: here, label });
+    byKey.set(segment.entry.publicKey, i);
     for (const cidr of segment.entry.allowedIps) {
       if (!isHostRoute(cidr)) continue;
-      const address = cidr.split('/')[0]!.toLowerCase();
+      const address = cidr.slice(0, cidr.indexOf('/')).toLowerCase();
       const other = byAddress.get(address);
-      if (other) {
+      if (other !== undefined) {
         return {
-          line: here,
-          message: `${label} has the address ${address} of ${other.label} (line ${other.line}); traffic would reach only one of them. Give one a free address in ${subnetText(subnet)}, or remove it, then start again.`,
+          line: lineOf(i),
+          message: `${labelOf(i)} has the address ${address} of ${labelOf(other)} (line ${lineOf(other)}); traffic would reach only one of them. Give one a free address in ${subnetText(subnet)}, or remove it, then start again.`,
         };
       }
-      byAddress.set(address, { line: here, label });
+      byAddress.set(address, i);
     }
   }
   return undefined;

@@ -108,7 +108,7 @@ export function parseGetAnswer(answer: string): InterfaceLiveState {
     }
     switch (key) {
       case 'preshared_key':
-        hexKey(value, lineNumber, 'preshared key', fail); // checked, never kept
+        if (!isHexKey(value)) fail(lineNumber, 'preshared key is not a key'); // checked, never kept
         break;
       case 'endpoint':
         if (!isLiveEndpoint(value)) fail(lineNumber, 'bad endpoint');
@@ -144,7 +144,9 @@ export function parseGetAnswer(answer: string): InterfaceLiveState {
   return state;
 }
 
+const isHexKey = (value: string): boolean => /^[0-9a-f]{64}$/.test(value);
+
 function hexKey(value: string, line: number, what: string, fail: (line: number, message: string) => never): string {
-  if (!/^[0-9a-f]{64}$/.test(value)) fail(line, `${what} is not a key`);
+  if (!isHexKey(value)) fail(line, `${what} is not a key`);
   return Buffer.from(value, 'hex').toString('base64');
 }

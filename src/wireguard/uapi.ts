@@ -73,8 +73,9 @@ export function withUserspaceApi(fallback: LiveInterface, socketDir = USERSPACE_
 function exchange(socketPath: string, request: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(socketPath);
-    // Kept as chunks: an answer to `get` at 10,000 peers is 3 MB, and only its end tells it is complete.
-    const chunks: string[] = [];
+    // Kept as bytes: an answer to `get` at 10,000 peers is 3 MB, and only its end tells it is complete. The
+    // protocol is ASCII, so it is decoded once at the end as Latin-1 (faster than UTF-8 per chunk).
+    const chunks: Buffer[] = [];
     let tail = '';
     let settled = false;
     const fail = (error: Error) => {
@@ -82,16 +83,15 @@ function exchange(socketPath: string, request: string): Promise<string> {
       if (!settled) reject(error);
       settled = true;
     };
-    socket.setEncoding('utf8');
     socket.setTimeout(TIMEOUT_MS, () => fail(Object.assign(new Error(`no answer within ${TIMEOUT_MS / 1000} s`), { code: 'ETIMEDOUT' })));
     socket.on('error', fail);
-    socket.on('data', (chunk: string) => {
+    socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
-      tail = (tail + chunk).slice(-2);
+      tail = (tail + chunk.subarray(-2).toString('latin1')).slice(-2);
       if (!isCompleteAnswer(tail)) return;
       settled = true;
       socket.end();
-      resolve(chunks.join(''));
+      resolve(Buffer.concat(chunks).toString('latin1'));
     });
     socket.on('end', () => fail(new Error('the control socket closed without an answer')));
     socket.write(request);

@@ -39,7 +39,9 @@ describe('a secret asked for in a group goes private only, and expires there', (
       const msgs = fake.chatMessages(ALICE.id);
       return msgs.some((m) => m.kind === 'photo') && msgs.some((m) => m.kind === 'document') ? msgs : undefined;
     }, 'the private delivery');
-    expect(delivered.map((m) => m.kind).slice(0, 3)).toEqual(['photo', 'document', 'text']);
+    // Two messages: the text is the .conf's caption, before the file's own.
+    expect(delivered.map((m) => m.kind)).toEqual(['photo', 'document']);
+    expect(delivered[1]!.text).toMatch(/^Your VPN config for tablet is ready\. Address: 10\.[\d./]+\n\nOr import this file/);
     expect(secretLooking.test(delivered.find((m) => m.kind === 'document')!.file!.data.toString('utf8'))).toBe(true);
     // Every file went to the private chat; nothing else ever reached the group.
     for (const method of ['sendPhoto', 'sendDocument']) expect(fake.callsOf(method).map((c) => c.params.chat_id)).toEqual([ALICE.id]);

@@ -162,6 +162,15 @@ describe('the NAT check', () => {
     expect(cg.actions.filter((a) => a.kind === 'alert').map((a) => a.kind === 'alert' && a.category)).toEqual(['nat', 'natOptions', 'natIpv6']);
     expect(cg.actions.at(-1)).toMatchObject({ params: { endpoint: '[2a00:1450:4001:82a::200e]' } });
     expect(observeWan(s, '81.2.69.142', '81.2.69.142', true, undefined).result).toEqual({ known: true, nat: undefined });
+    // A public WAN address that is not the public IP (a provider's NAT upstream): the IPv6 endpoint too, by name.
+    const up = observeWan(s, '81.2.69.142', '81.2.69.200', true, 'home.ddns.net');
+    expect(up.result.nat).toEqual({ kind: 'upstream-nat', wan: '81.2.69.200' });
+    expect(up.actions.at(-1)).toMatchObject({ category: 'natIpv6', params: { endpoint: 'home.ddns.net' } });
+    // Two routers of one's own (a private WAN address): a second port forward fixes it; no IPv6 advice.
+    const dbl = observeWan(s, '81.2.69.142', '192.168.0.2', true, undefined);
+    expect(dbl.actions.map((a) => a.kind === 'alert' && a.category)).not.toContain('natIpv6');
+    // No IPv6 that reaches the Pi: nothing about IPv6.
+    expect(observeWan(s, '81.2.69.142', '100.64.3.4', false, undefined).actions.map((a) => a.kind === 'alert' && a.category)).not.toContain('natIpv6');
     expect(observeWan(s, '81.2.69.142', undefined, true, undefined)).toEqual({
       state: s,
       actions: [],

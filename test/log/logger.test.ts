@@ -25,6 +25,19 @@ describe('logger', () => {
     );
   });
 
+  it('never prints a WireGuard key, registered or not, embedded in any text (keys are masked by shape, not listed)', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.string(), fc.boolean(), (before, after, register) => {
+        const key = generateKeyPair().privateKey;
+        const log = createMemoryLogger();
+        if (register) log.addSecret(key);
+        log.info(`${before}${key}${after}`);
+        expect(log.lines[0]!.includes(key)).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('masks a short secret too (a 4-digit PIN, a 5-character password)', () => {
     const log = createMemoryLogger();
     log.addSecret('4821');

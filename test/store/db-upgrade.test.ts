@@ -52,6 +52,24 @@ describe('database schema upgrades', () => {
     expect(readFileSync(path, 'utf8')).toBe(newer);
   });
 
+  it('reads the version wherever it is: first (as the bot writes it, read from the head), later or pretty-printed (a hand edit)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wgc-dbup-'));
+    const path = join(dir, 'db.json');
+    const layouts = [
+      JSON.stringify({ version: SCHEMA_VERSION + 1, peers: {} }),
+      JSON.stringify({ peers: {}, version: SCHEMA_VERSION + 1 }),
+      JSON.stringify({ version: SCHEMA_VERSION + 1, peers: {} }, null, 2),
+    ];
+    for (const text of layouts) {
+      writeFileSync(path, text);
+      await expect(prepareDatabaseFile(path)).rejects.toBeInstanceOf(ConfigError);
+    }
+    writeFileSync(path, JSON.stringify({ peers: {}, version: SCHEMA_VERSION }));
+    expect(await prepareDatabaseFile(path)).toEqual({ from: SCHEMA_VERSION });
+    writeFileSync(path, JSON.stringify({ peers: {} }));
+    expect(await prepareDatabaseFile(path)).toEqual({ from: 0, backup: `${path}.v0.bak` });
+  });
+
   it('the whole app starts on the old fixture and keeps its peers metadata', async () => {
     const first = await offlineApp();
     await first.stop();

@@ -58,6 +58,46 @@ describe('cachingJsonEncoder', () => {
     );
   });
 
+  it('a checkpoint undone puts every changed record back, and the next save is again what JSON.stringify writes (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(keyArb, valueArb, { maxKeys: 5 }),
+        fc.array(fc.record({ ops: fc.array(opArb, { maxLength: 5 }), fail: fc.boolean() }), { maxLength: 6 }),
+        (initial, batches) => {
+          const encoder = cachingJsonEncoder(['peers']);
+          const doc = encoder.track<{ version: number; peers: Record<string, unknown>; pending?: unknown }>({
+            version: 1,
+            peers: Object.assign(Object.create(null), initial),
+          });
+          for (const { ops, fail } of batches) {
+            // As JsonStore.update does: the top level by hand, the tracked dictionary's members by the checkpoint.
+            const before: unknown = JSON.parse(JSON.stringify(doc));
+            const top = { peers: doc.peers, pending: doc.pending, had: 'pending' in doc };
+            const copied = encoder.tracks(doc.peers) ? undefined : (Object.assign(Object.create(null), doc.peers) as Record<string, unknown>);
+            const point = encoder.checkpoint();
+            for (const op of ops) {
+              if (op.kind === 'set') doc.peers[op.key] = op.value;
+              else if (op.kind === 'delete') delete doc.peers[op.key];
+              else if (op.kind === 'replaceDictionary') doc.peers = Object.assign(Object.create(null), op.entries);
+              else doc.pending = op.value;
+            }
+            if (fail) {
+              point.undo();
+              doc.peers = top.peers;
+              if (copied) for (const k of Object.keys(doc.peers)) if (!Object.hasOwn(copied, k)) delete doc.peers[k];
+              if (copied) Object.assign(doc.peers, copied);
+              if (top.had) doc.pending = top.pending;
+              else delete doc.pending;
+              // The same members (a deleted one put back comes last: JSON key order may differ).
+              expect(JSON.parse(JSON.stringify(doc))).toEqual(before);
+            } else point.release();
+            expect(text(encoder.encode(doc))).toBe(JSON.stringify(doc));
+          }
+        },
+      ),
+    );
+  });
+
   it('anything that is not an object is encoded as JSON.stringify does', () => {
     const encoder = cachingJsonEncoder(['peers']);
     for (const other of [null, 3, 'x', [1, { a: 2 }], new Date(0)]) expect(text(encoder.encode(other))).toBe(JSON.stringify(other));

@@ -6,7 +6,7 @@ import type { Notifier } from '../../src/core/notifier.js';
 import type { InterfaceLiveState, PeerEntry } from '../../src/core/peer.js';
 import { replyToPlainText } from '../../src/core/reply.js';
 import { FORGET_GONE_SECONDS, TrafficService, type TrafficPeers } from '../../src/core/traffic-service.js';
-import { readRing, TIERS } from '../../src/core/traffic.js';
+import { readRing, TIERS, type TrafficStore } from '../../src/core/traffic.js';
 import { createLogger } from '../../src/log/logger.js';
 import { openTrafficStore, RING_FILE_BYTES } from '../../src/store/traffic-store.js';
 
@@ -50,7 +50,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(dir: string, peers: FakePeers, clock: { t: number }, sent: string[] = []) {
+function setup(dir: string, peers: FakePeers, clock: { t: number }, sent: string[] = [], wrap = (store: TrafficStore) => store) {
   const notifier: Notifier = {
     toAdmins: async (build) => {
       sent.push(`admins: ${replyToPlainText(build((k, p) => `${k} ${JSON.stringify(p ?? {})}`))}`);
@@ -63,7 +63,7 @@ function setup(dir: string, peers: FakePeers, clock: { t: number }, sent: string
     edit: async () => undefined,
   };
   return new TrafficService({
-    store: openTrafficStore(dir),
+    store: wrap(openTrafficStore(dir)),
     peers,
     notifier,
     logger: createLogger({ level: 'error', write: () => undefined }),
@@ -155,6 +155,47 @@ describe('traffic service with its store', () => {
     expect(files.length).toBe(1);
     expect(statSync(join(dir, files[0]!)).size).toBe(RING_FILE_BYTES);
     expect(statSync(join(dir, files[0]!)).mode & 0o777).toBe(0o600);
+  });
+
+  it('reads no ring file at start; the first flush after it rewrites only the rings that missed traffic', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'traffic-'));
+    dirs.push(dir);
+    const clock = { t: 1_800_000_000 };
+    const peers = new FakePeers();
+    peers.counters.set(KEY_A, { rx: 0, tx: 0, hs: clock.t });
+    peers.counters.set(KEY_B, { rx: 0, tx: 0, hs: clock.t });
+    let svc = setup(dir, peers, clock);
+    await svc.start();
+    await svc.sample();
+    clock.t += 60;
+    peers.counters.set(KEY_A, { rx: 700, tx: 70, hs: clock.t });
+    peers.counters.set(KEY_B, { rx: 900, tx: 90, hs: clock.t });
+    await svc.sample();
+    await svc.flush(); // both rings hold everything so far
+    clock.t += 60;
+    peers.counters.set(KEY_A, { rx: 1000, tx: 100, hs: clock.t }); // counted, saved, not flushed: then a crash
+    await svc.sample();
+
+    const calls: string[] = [];
+    const counting = (store: TrafficStore): TrafficStore => ({
+      ...store,
+      readRings: (key) => (calls.push(`read ${key[0]}`), store.readRings(key)),
+      writeRings: (key, rings) => (calls.push(`write ${key[0]}`), store.writeRings(key, rings)),
+    });
+    svc = setup(dir, peers, clock, [], counting);
+    await svc.start();
+    expect(calls).toEqual([]);
+    expect(svc.record(KEY_A)!.total).toEqual({ rx: 1000, tx: 100 });
+    await svc.flush();
+    expect(calls.sort()).toEqual(['read A', 'read B', 'write A']);
+    const sumRx = (r: Awaited<ReturnType<typeof svc.history>>) => readRing(r.rings[0]!, TIERS[0]!, clock.t - 3600, clock.t).reduce((n, p) => n + p.rx, 0);
+    expect(sumRx(await svc.history(KEY_A))).toBe(1000);
+    expect(sumRx(await svc.history(KEY_B))).toBe(900);
+    // A second restart finds the rings complete: nothing is added twice.
+    svc = setup(dir, peers, clock);
+    await svc.start();
+    await svc.flush();
+    expect(sumRx(await svc.history(KEY_A))).toBe(1000);
   });
 
   it('warns at 80 %, disables at 100 % with reason quota, and tells owner and admins', async () => {

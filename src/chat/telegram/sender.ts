@@ -9,9 +9,24 @@ import type { Reply } from '../../core/reply.js';
 import { userKey } from '../../core/user.js';
 import type { Logger } from '../../log/logger.js';
 import type { SentRef, Target } from '../adapter.js';
-import { CAPTION_LIMIT, inlineKeyboard, renderChunks, truncatePlain } from './render.js';
+import { CAPTION_LIMIT, escapeHtml, inlineKeyboard, renderChunks, truncatePlain } from './render.js';
 
 export const PLATFORM = 'telegram';
+
+/**
+ * A short text without buttons goes under the last attachment (HTML caption, the attachment's own caption
+ * after it) instead of into a message of its own: /addpeer's QR and .conf are then 2 messages, not 3, and
+ * 10 /addpeer a second stay under Telegram's 30 messages a second. Undefined when it does not fit.
+ */
+export function textAsCaption(reply: Reply, ownCaption: string | undefined): string | undefined {
+  if (!reply.attachments?.length) return undefined;
+  const own = ownCaption ? escapeHtml(truncatePlain(ownCaption, CAPTION_LIMIT)) : '';
+  const room = CAPTION_LIMIT - (own ? own.length + 2 : 0);
+  if (room <= 0) return undefined;
+  const chunks = renderChunks(reply.blocks, room);
+  if (chunks.length !== 1) return undefined;
+  return own ? `${chunks[0]}\n\n${own}` : chunks[0];
+}
 
 /** The chat a command came from: its id, and in a group the message to answer. */
 export interface TelegramOrigin {
@@ -98,7 +113,8 @@ export class TelegramSender {
 
   /**
    * Send a reply as Telegram messages: attachments first (the QR photo, then the .conf document), then
-   * the text in HTML chunks with the buttons on the last. Returns every message sent, so secret
+   * the text in HTML chunks with the buttons on the last (a short text without buttons is the last
+   * attachment's caption instead: textAsCaption). Returns every message sent, so secret
    * deliveries can be deleted later. A person who cannot be reached privately yields [].
    */
   private async deliver(
@@ -113,14 +129,21 @@ export class TelegramSender {
     // imports the .conf through Telegram's "open with").
     const protect = { protect_content: opts.privateChat || !!reply.secret };
     const steps: (() => Promise<Message>)[] = [];
-    for (const a of reply.attachments ?? []) {
+    const keyboard = this.keyboard(reply);
+    const attachments = reply.attachments ?? [];
+    const merged = keyboard ? undefined : textAsCaption(reply, attachments.at(-1)?.caption);
+    attachments.forEach((a, i) => {
       const file = new InputFile(a.data, a.name);
-      const caption = a.caption ? { caption: truncatePlain(a.caption, CAPTION_LIMIT) } : {};
+      const caption =
+        merged !== undefined && i === attachments.length - 1
+          ? { caption: merged, parse_mode: 'HTML' as const }
+          : a.caption
+            ? { caption: truncatePlain(a.caption, CAPTION_LIMIT) }
+            : {};
       if (a.kind === 'image') steps.push(() => this.api.sendPhoto(chatId, file, { ...common, ...caption, ...protect }));
       else steps.push(() => this.api.sendDocument(chatId, file, { ...common, ...caption, ...protect }));
-    }
-    const chunks = renderChunks(reply.blocks);
-    const keyboard = this.keyboard(reply);
+    });
+    const chunks = merged !== undefined ? [] : renderChunks(reply.blocks);
     if (chunks.length === 0 && keyboard) chunks.push('…');
     chunks.forEach((html, i) => {
       const last = i === chunks.length - 1;

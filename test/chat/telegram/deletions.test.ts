@@ -23,7 +23,8 @@ async function deliver(b: TelegramBot, name: string): Promise<number[]> {
   const before = b.fake.chatMessages(ALICE.id).length;
   b.fake.sendText(ALICE, `/addpeer ${name}`);
   await b.fake.until(() => b.fake.chatMessages(ALICE.id).some((m) => m.kind === 'photo' && m.file?.filename === `${name}.png`), 'the QR');
-  await b.fake.until(() => (b.fake.chatMessages(ALICE.id).length >= before + 3 ? true : undefined), 'the whole delivery');
+  // The QR, then the .conf with the text as its caption.
+  await b.fake.until(() => (b.fake.chatMessages(ALICE.id).length >= before + 2 ? true : undefined), 'the whole delivery');
   // Scheduled once it has all been sent.
   await new Promise((r) => setTimeout(r, 100));
   return b.fake

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CAPTION_LIMIT, escapeHtml, inlineKeyboard, MESSAGE_LIMIT, renderChunks, truncatePlain } from '../../../src/chat/telegram/render.js';
 import { bold, code, codeBlock, list, paragraph, type Block, type Span } from '../../../src/core/reply.js';
+import { textAsCaption } from '../../../src/chat/telegram/sender.js';
 import { parseTelegramHtml } from '../../fakes/telegram-html.js';
 
 const visible = (html: string): string => {
@@ -63,6 +64,27 @@ describe('captions and buttons', () => {
     expect(cut.length).toBeLessThanOrEqual(CAPTION_LIMIT);
     expect(cut.endsWith('…')).toBe(true);
     expect(truncatePlain('short')).toBe('short');
+  });
+
+  it('puts a short text under the last attachment (its own caption after it), within the caption limit, else not at all', () => {
+    const file = { kind: 'file' as const, name: 'a.conf', data: new Uint8Array(1), mimeType: 'text/plain' };
+    const reply = (text: string) => ({ blocks: [paragraph(bold(text))], attachments: [file] });
+    const merged = textAsCaption(reply('ready <1>'), 'Import & go')!;
+    expect(merged).toBe('<b>ready &lt;1&gt;</b>\n\nImport &amp; go');
+    const parsed = parseTelegramHtml(merged);
+    expect(parsed.ok && parsed.text).toBe('ready <1>\n\nImport & go');
+    expect(textAsCaption(reply('x'.repeat(CAPTION_LIMIT)), undefined)).toBeUndefined(); // needs a message of its own
+    expect(textAsCaption(reply('x'.repeat(CAPTION_LIMIT - 20)), 'y'.repeat(30))).toBeUndefined();
+    expect(textAsCaption({ blocks: [paragraph('no files')] }, undefined)).toBeUndefined();
+    fc.assert(
+      fc.property(fc.string({ maxLength: 1500 }), fc.option(fc.string({ maxLength: 1100 }), { nil: undefined }), (text, own) => {
+        const caption = textAsCaption(reply(text), own);
+        if (caption === undefined) return;
+        const visible = parseTelegramHtml(caption);
+        expect(visible.ok).toBe(true);
+        if (visible.ok) expect(visible.text.length).toBeLessThanOrEqual(CAPTION_LIMIT);
+      }),
+    );
   });
 
   it('keeps callback data within 64 bytes by leaving out buttons that do not fit', () => {
