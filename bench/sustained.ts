@@ -52,11 +52,12 @@ export function sustainedOptionsFrom(argv: string[], env: NodeJS.ProcessEnv, def
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const num = (v: string | undefined, fallback: number) => (v !== undefined && Number(v) > 0 ? Number(v) : fallback);
+  const churn = num(arg('churn') ?? env.BENCH_SUSTAINED_CHURN, 0);
   return {
     rate: num(arg('rate') ?? env.BENCH_SUSTAINED_RATE, defaults.rate),
     seconds: num(arg('seconds') ?? env.BENCH_SUSTAINED_SECONDS, defaults.seconds),
     ttlSeconds: num(arg('ttl') ?? env.BENCH_SUSTAINED_TTL, defaults.ttlSeconds),
-    ...(num(arg('churn') ?? env.BENCH_SUSTAINED_CHURN, 0) > 0 ? { churnSeconds: num(arg('churn') ?? env.BENCH_SUSTAINED_CHURN, 0) } : {}),
+    ...(churn > 0 ? { churnSeconds: churn } : {}),
   };
 }
 

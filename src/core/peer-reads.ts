@@ -36,8 +36,8 @@ export class PeerReads {
     return this.reads.document.index().list.length;
   }
   /**
-   * The peers that have an end (what the expiry clock watches, after every change): found from the records,
-   * so 10,000 peers without one build no views.
+   * The peers that have an end (what the expiry clock watches, after every change): 10,000 peers without one
+   * build no views, and the answer is kept until the database or the file changes.
    */
   withEnds(): PeerView[] {
     const index = this.reads.document.index();

@@ -26,7 +26,7 @@ import type { AddResult, DriftReport, PeerSettings, PeerView } from './peer-type
 export type { AddResult, DriftReport, PeerSettings, PeerView, PeerWithLive } from './peer-types.js';
 
 /** The ChangeApplier's ports (the four targets, the journal), plus: */
-export interface PeerServiceDeps extends Omit<ApplierDeps, 'now'> {
+export interface PeerServiceDeps extends Omit<ApplierDeps, 'now' | 'onCommitted'> {
   settings: PeerSettings;
   mirror?: PeerFileMirror;
   now?: () => Date;
@@ -42,10 +42,7 @@ export class PeerService extends PeerReads {
 
   constructor(private readonly deps: PeerServiceDeps) {
     super(deps, deps.now ?? (() => new Date()));
-    const onCommitted = (change: PeerChange) => {
-      deps.onCommitted?.(change);
-      for (const listener of this.committed) listener(change);
-    };
+    const onCommitted = (change: PeerChange) => this.committed.forEach((listener) => listener(change));
     this.applier = new ChangeApplier({ ...deps, now: this.now, onCommitted });
     this.follower = new FileFollower({ ...deps, now: this.now, applier: this.applier, policyPeers: () => this.policyPeers() });
   }

@@ -21,9 +21,11 @@ export interface LoggerOptions {
 }
 
 export const MASK = '***';
+/** A WireGuard key: 32 bytes in base64, 44 characters (it may start with + or /). */
+const KEY = '[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=';
 // Anywhere, also inside a longer run of base64 (masking a little too much of such a run is harmless in a log).
-const KEY_SHAPED = /[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=/g;
-const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
+const KEY_SHAPED = new RegExp(KEY, 'g');
+const WG_KEY = new RegExp(`^${KEY}$`);
 
 export function createLogger(options: LoggerOptions): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -51,7 +53,7 @@ export function createLogger(options: LoggerOptions): Logger {
       const notice = `${MASK} (line withheld: it contained a secret)`;
       return leaks(notice) ? '' : notice;
     }
-    // WireGuard keys are 44-char base64 (which may start with + or /); mask any that slipped through unregistered.
+    // Every WireGuard key, registered or not (keys are never listed: see addSecret).
     return out.replace(KEY_SHAPED, MASK);
   };
 
