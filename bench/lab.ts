@@ -1,9 +1,18 @@
 /** What the benchmarks share: a live wireguard-go interface in a private namespace, and percentiles. */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { rootWith } from '../test/helpers/netns.js';
+
+const UNIT = fileURLToPath(new URL('../../deploy/wg-chatops.service', import.meta.url));
+
+/** The Node flags the service runs the bot with (`ExecStart=/usr/bin/node FLAGS… /usr/lib/…/wg-chatops.js`), for benches of the real program. */
+export function serviceNodeFlags(unit = readFileSync(UNIT, 'utf8')): string[] {
+  const exec = /^ExecStart=(.*)$/m.exec(unit)?.[1]?.trim().split(/\s+/) ?? [];
+  return exec.slice(1).filter((a) => a.startsWith('--'));
+}
 
 /** The full path (`wg set` on a live interface) can be measured. */
 export const canUseLive = (): boolean => rootWith('wireguard-go', 'wg', 'wg-quick', 'ip');

@@ -1,32 +1,34 @@
 /**
  * Sustained load through the Telegram path: RATE /addpeer per second for SECONDS, with a short
  * SECRET_TTL_SECONDS so secret deliveries are being deleted while adds go on. Reports p95 of
- * update-in → QR-photo per minute, RSS per minute (against its value after the first minute), and
+ * update-in → QR-photo per minute, the bot's RSS per minute (against its value after the first minute), and
  * checks at the end that every message the bot sent was deleted exactly once.
  *
  * Configure with BENCH_SUSTAINED_RATE (default 10), BENCH_SUSTAINED_SECONDS (default 90 in the normal
  * bench; the issue's goal run is 1800) and BENCH_SUSTAINED_TTL (default 10), or run it alone:
  * `npm run bench:sustained -- --rate 10 --seconds 1800 --ttl 20`.
  *
- * The fake Bot API lives in this process: it drops the bytes of files it has received once the bot is
- * done with them, so RSS is the bot's, not the fake's archive. Offline interface (no `wg set`): this
- * measures the chat, database and deletion path, not wireguard-go.
+ * The bot is the real program (bin/wg-chatops.js) in a process of its own, started with the Node flags of
+ * deploy/wg-chatops.service, so its RSS is the bot's alone; the fake Bot API and this harness live here.
+ * Offline interface (no `wg set`): this measures the chat, database and deletion path, not wireguard-go.
+ * BENCH_SUSTAINED_SNAPSHOTS=120,600 makes the bot write heap snapshots at those seconds (to compare what grows).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
-import { percentile } from './lab.js';
+import { fileURLToPath } from 'node:url';
+import { percentile, serviceNodeFlags } from './lab.js';
 import { FakeBotApi } from '../test/fakes/telegram-bot-api.js';
-import { ALICE, startTelegramBot, writeServerConfig, type TelegramBot } from '../test/helpers/telegram-bot.js';
+import { ALICE, writeServerConfig } from '../test/helpers/telegram-bot.js';
 
+const BIN = fileURLToPath(new URL('../../bin/wg-chatops.js', import.meta.url));
 export interface SustainedOptions {
   rate: number;
   seconds: number;
   ttlSeconds: number;
   /**
-   * `--churn S`: each peer is revoked S seconds after its QR arrived (through PeerService, so the chat's message
+   * `--churn S`: each peer is revoked S seconds after its QR arrived (from the bot's console, so the chat's message
    * rate stays the adds'). The number of peers then levels off at about rate × S, so a growing RSS is a leak, not
    * the peers: without it RSS grows with the peers added (about 2.5 MiB per 1,000).
    */
@@ -61,19 +63,66 @@ export function sustainedOptionsFrom(argv: string[], env: NodeJS.ProcessEnv, def
   };
 }
 
-const mib = () => process.memoryUsage().rss / 2 ** 20;
+const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function benchSustained(o: SustainedOptions, progress?: (line: string) => void): Promise<SustainedResult> {
-  const iface = `wgs${randomBytes(3).toString('hex')}`;
   const dir = mkdtempSync(join(tmpdir(), 'wgc-sustained-'));
+  const iface = 'wgsustain0';
   writeServerConfig(dir, iface, 0);
+  mkdirSync(join(dir, 'data'), { mode: 0o700 });
+  const snapshotDir = join(dir, 'snapshots');
+  mkdirSync(snapshotDir);
   const fake = await FakeBotApi.start();
-  let bot: TelegramBot | undefined;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    WG_CHATOPS_ENV_FILE: '/nonexistent/.env',
+    WG_INTERFACE: iface,
+    WG_CONFIG_DIR: dir,
+    DATA_DIR: join(dir, 'data'),
+    WG_OFFLINE: 'true',
+    WG_FIREWALL: 'off',
+    WG_ENDPOINT: 'vpn.example.net',
+    PUBLIC_IP_SOURCES: 'none',
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    TELEGRAM_ADMIN_IDS: String(ALICE.id),
+    SECRET_TTL_SECONDS: String(o.ttlSeconds),
+    RATE_LIMIT_PER_MINUTE: '10000',
+    // BENCH_BOT_ENV="K=V …": more for the bot (MALLOC_ARENA_MAX=2, METRICS_LISTEN=127.0.0.1:9109 for its heap figures).
+    ...Object.fromEntries(
+      (process.env.BENCH_BOT_ENV ?? '')
+        .split(' ')
+        .filter(Boolean)
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    ),
+  };
+  const metricsAt = env.METRICS_LISTEN;
+  const heapFigures = async (): Promise<string> => {
+    if (!metricsAt) return '';
+    const text = await (await fetch(`http://${metricsAt}/metrics`)).text();
+    const mb = (name: string) => (Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20).toFixed(1);
+    return `; heap used ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')} MiB, external ${mb('nodejs_external_memory_bytes')} MiB`;
+  };
+  // BENCH_NODE_FLAGS="…": the bot's Node flags instead of the service's.
+  const nodeFlags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean) : serviceNodeFlags();
+  const flags = [...nodeFlags, '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshotDir}`];
+  // `console`: Telegram, and the console on standard input, where the churn's revokes come from (the operator on
+  // the Pi, as `pivpn -r` would be): a /revoke in a chat would add a third message per peer, and Telegram's
+  // 30 messages a second (which the bot paces itself to) would then be the bottleneck, not the bot.
+  const child = spawn(process.execPath, [...flags, BIN, 'console'], { env, cwd: dir, stdio: ['pipe', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)));
   try {
-    bot = await startTelegramBot({
-      fake,
-      live: { iface, configDir: dir },
-      env: { WG_OFFLINE: 'true', SECRET_TTL_SECONDS: String(o.ttlSeconds), RATE_LIMIT_PER_MINUTE: '10000', LOG_LEVEL: 'error' },
+    await new Promise<void>((resolve, reject) => {
+      const deadline = setTimeout(() => reject(new Error(`the bot was not ready within 60 s: ${err}`)), 60_000);
+      const poll = setInterval(() => {
+        if (!err.includes('wg-chatops ready')) return;
+        clearInterval(poll);
+        clearTimeout(deadline);
+        resolve();
+      }, 50);
+      child.once('exit', (code) => reject(new Error(`the bot exited with ${code}: ${err}`)));
     });
     fake.startedUsers.add(ALICE.id);
     const t0 = performance.now();
@@ -92,10 +141,8 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
     const revokeLater = (name: string) => {
       const timer = setTimeout(() => {
         revokes.delete(timer);
-        bot!.app.peers.revoke(name, 'bench').then(
-          () => revoked++,
-          (error: unknown) => progress?.(`  revoking ${name} failed: ${String(error)}`),
-        );
+        child.stdin.write(`/revoke ${name}\n`);
+        revoked++;
       }, o.churnSeconds! * 1000);
       revokes.add(timer);
     };
@@ -123,37 +170,50 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
       const live = fake.messages.filter((m) => !m.deleted);
       fake.messages.length = 0;
       fake.messages.push(...live.map((m) => (m.file ? { ...m, file: { ...m.file, data: Buffer.alloc(0) } } : m)));
-      bot!.logger.lines.length = 0;
     }, 200);
-    const sampler = setInterval(() => rss.push({ at: performance.now() - t0, v: mib() }), 5000);
-    // BENCH_SUSTAINED_SNAPSHOTS=120,600: heap snapshots at those seconds (to compare what grows); they stall the run a few seconds.
+    const sampler = setInterval(() => rss.push({ at: performance.now() - t0, v: rssOf(child.pid!) }), 5000);
     const snapshots = (process.env.BENCH_SUSTAINED_SNAPSHOTS ?? '')
       .split(',')
       .filter(Boolean)
-      .map((sec) => setTimeout(() => progress?.(`  heap snapshot at ${sec} s: ${writeHeapSnapshot()}`), Number(sec) * 1000));
+      .map((sec) =>
+        setTimeout(
+          () => {
+            child.kill('SIGUSR2');
+            progress?.(`  heap snapshot asked at ${sec} s (RSS ${rssOf(child.pid!).toFixed(0)} MiB), into ${snapshotDir}`);
+          },
+          Number(sec) * 1000,
+        ),
+      );
     try {
       // A steady schedule: request i goes out at i / rate seconds, whatever the bot's answers do.
       while (n < total) {
-        const due = t0 + (n / o.rate) * 1000;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        const wait = t0 + (n / o.rate) * 1000 - performance.now();
+        if (wait > 0) await sleep(wait);
         const name = `s${n}`;
         sentAt.set(name, performance.now());
         fake.sendText(ALICE, `/addpeer ${name}`);
         n++;
         if (n % Math.round(o.rate * 60) === 0)
-          progress?.(`  … ${n}/${total} sent, ${latency.length} delivered, ${o.churnSeconds ? `${revoked} revoked, ` : ''}RSS ${mib().toFixed(0)} MiB`);
+          progress?.(
+            `  … ${n}/${total} sent, ${latency.length} delivered, ${o.churnSeconds ? `${revoked} revoked, ` : ''}RSS ${rssOf(child.pid!).toFixed(0)} MiB${await heapFigures()}`,
+          );
       }
       // The last deliveries, then the last deletions (TTL, plus a sweep).
       const deadline = performance.now() + 60_000;
-      while (latency.length < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while (latency.length < total && performance.now() < deadline) await sleep(200);
       const msgDeadline = performance.now() + (o.ttlSeconds + 60) * 1000;
-      while (fake.messages.some((m) => m.chatId === ALICE.id && !m.deleted) && performance.now() < msgDeadline) await new Promise((r) => setTimeout(r, 500));
-      await new Promise((r) => setTimeout(r, 500));
+      while (fake.messages.some((m) => m.chatId === ALICE.id && !m.deleted) && performance.now() < msgDeadline) await sleep(500);
+      await sleep(500);
     } finally {
       clearInterval(watch);
       clearInterval(sampler);
       for (const t of [...snapshots, ...revokes]) clearTimeout(t);
+    }
+    if (process.env.BENCH_SUSTAINED_SNAPSHOTS) {
+      const kept = join(tmpdir(), `wgc-sustained-snapshots-${process.pid}`);
+      mkdirSync(kept, { recursive: true });
+      for (const f of readdirSync(snapshotDir)) renameSync(join(snapshotDir, f), join(kept, f));
+      progress?.(`  heap snapshots kept in ${kept}`);
     }
 
     const ids = [...sentIds];
@@ -172,7 +232,7 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
         deletions: deletionTimes.filter((t) => t >= i * 60_000 && t < (i + 1) * 60_000).length,
       });
     }
-    const afterFirst = rss.find((x) => x.at >= 60_000)?.v ?? rss[rss.length - 1]?.v ?? mib();
+    const afterFirst = rss.find((x) => x.at >= 60_000)?.v ?? rss[rss.length - 1]?.v ?? rssOf(child.pid!);
     return {
       sent: total,
       delivered: latency.length,
@@ -186,7 +246,8 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
       failedDeletes,
     };
   } finally {
-    await bot?.stop();
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode === null && child.signalCode === null ? child.once('exit', r) : r(undefined)));
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -194,7 +255,9 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
 
 export function formatSustained(o: SustainedOptions, r: SustainedResult): string[] {
   const churn = o.churnSeconds ? `, each peer revoked ${o.churnSeconds} s after its QR` : '';
-  const lines = [`Sustained Telegram /addpeer: ${o.rate}/s for ${o.seconds} s, SECRET_TTL_SECONDS=${o.ttlSeconds}${churn} (offline interface)`];
+  const lines = [
+    `Sustained Telegram /addpeer: ${o.rate}/s for ${o.seconds} s, SECRET_TTL_SECONDS=${o.ttlSeconds}${churn} (offline interface; the bot in its own process)`,
+  ];
   lines.push('  minute  adds  deletions   p50 ms   p95 ms   RSS MiB');
   for (const m of r.minutes) {
     lines.push(

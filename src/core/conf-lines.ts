@@ -8,6 +8,31 @@ export type ConfLine =
 
 /** Classifies one line (without terminator). Like wg, "#" starts a comment and names are case-insensitive (returned lowercased). */
 export function classifyLine(line: string): ConfLine {
+  return canonicalLine(line) ?? anyLine(line);
+}
+
+/** The lines PiVPN and the bot write, spelled as they write them: [key prefix, key]. */
+const CANONICAL: readonly (readonly [string, string])[] = [
+  ['PublicKey = ', 'publickey'],
+  ['AllowedIPs = ', 'allowedips'],
+  ['PresharedKey = ', 'presharedkey'],
+];
+
+/**
+ * The same answer as anyLine for the few spellings that make up almost all of a 10,000-peer file, found with
+ * one prefix comparison instead of a cut, trims and a pattern (anyLine cost 20 ms of every start there).
+ */
+function canonicalLine(line: string): ConfLine | undefined {
+  if (line === '[Peer]') return PEER_SECTION;
+  for (const [prefix, key] of CANONICAL) {
+    if (!line.startsWith(prefix)) continue;
+    const value = line.slice(prefix.length);
+    return value.includes('#') || value.trim() !== value ? undefined : { kind: 'entry', key, value };
+  }
+  return undefined;
+}
+
+function anyLine(line: string): ConfLine {
   const hash = line.indexOf('#');
   // Base64 keys, addresses and host names never contain "#", so cutting there is safe.
   const content = (hash === -1 ? line : line.slice(0, hash)).trim();
@@ -29,14 +54,19 @@ export function classifyLine(line: string): ConfLine {
 const BLANK: ConfLine = Object.freeze({ kind: 'blank' });
 const COMMENT: ConfLine = Object.freeze({ kind: 'comment' });
 const INVALID: ConfLine = Object.freeze({ kind: 'invalid' });
+const PEER_SECTION: ConfLine = Object.freeze({ kind: 'section', name: 'peer' });
 const KEY_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /** "a, b,c" → ["a", "b", "c"]; empty items dropped. */
 export function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
+  const items: string[] = [];
+  for (let start = 0; ;) {
+    const comma = value.indexOf(',', start);
+    const item = (comma === -1 ? value.slice(start) : value.slice(start, comma)).trim();
+    if (item !== '') items.push(item);
+    if (comma === -1) return items;
+    start = comma + 1;
+  }
 }
 
 /** Lines with their terminators ("\n" or "\r\n"); the last line may have none. */

@@ -87,19 +87,31 @@ function zonedMidnight(year: number, monthIndex: number, day: number, timeZone: 
 
 /** How far `timeZone`'s wall clock is ahead of UTC at instant `t` (ms); undefined = the system's zone. */
 export function offsetAt(t: number, timeZone: string | undefined): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(t));
+  const parts = wallClock(timeZone).formatToParts(new Date(t));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall - Math.floor(t / 1000) * 1000;
+}
+
+/** One formatter per zone: making one costs far more than using it (a /peers list of 10,000 ends made 10,000). */
+const clocks = new Map<string | undefined, Intl.DateTimeFormat>();
+function wallClock(timeZone: string | undefined): Intl.DateTimeFormat {
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    const numeric = 'numeric';
+    clock = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: numeric,
+      month: numeric,
+      day: numeric,
+      hour: numeric,
+      minute: numeric,
+      second: numeric,
+    });
+    clocks.set(timeZone, clock);
+  }
+  return clock;
 }
 
 /** "2026-12-31 23:59" in `timeZone`: how /peers, /status and notices show an end. */

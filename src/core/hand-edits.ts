@@ -123,7 +123,10 @@ export async function reconcileLive(
 
 function sameSet(a: string[], b: string[]): boolean {
   if (a.length !== b.length) return false;
-  if (a.length === 1) return a[0] === b[0]; // nearly every peer: no Set for it
+  // Nearly every peer: the same addresses in the same order (no Set for it).
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  if (i === a.length) return true;
   const s = new Set(a);
   return b.every((x) => s.has(x));
 }

@@ -6,9 +6,10 @@
  * is handed out behind a Proxy that notes which keys are set or deleted; when only new keys were added,
  * the bytes written last time are reused and the new records appended. Any other change (a replaced or
  * deleted record) re-assembles the dictionary from each record's cached bytes (by object identity), so
- * a record is encoded once in its life. The result is the content in consecutive chunks (one writev).
+ * a record is encoded once in its life. The result is the content in consecutive chunks (writev): the
+ * records' own cached bytes, never copied together (a copy per save of a 3,000-record trash was 1.5 MB of
+ * malloc a revoke, and the freed blocks left the heap fragmented: RSS grew while the JS heap did not).
  */
-import { appendChunks } from '../core/chunks.js';
 
 export interface JsonEncoder {
   /** Put the tracked dictionaries of `data` behind their change-noting proxies (in place). */
@@ -44,7 +45,9 @@ export function cachingJsonEncoder(dictionaries: readonly string[]): JsonEncoder
         const dict = cached.get(key);
         const body = dict?.chunks(data[key]);
         if (body) {
-          chunks.push(Buffer.from(`${separator}${JSON.stringify(key)}:{`), ...body, CLOSE);
+          chunks.push(Buffer.from(`${separator}${JSON.stringify(key)}:{`));
+          for (const chunk of body) chunks.push(chunk); // not push(...body): 100,000 arguments overflow the stack
+          chunks.push(CLOSE);
           members++;
           continue;
         }
@@ -142,8 +145,8 @@ class CachedDictionary {
       // Array-index keys sort first in an object: only Object.keys knows the order then.
       this.assemble(dict, Object.keys(dict));
     } else if (this.appended.length > 0) {
-      const added = this.entries(dict, this.appended, this.members);
-      this.body = appendChunks(this.body, added);
+      // In place: encode() copies the list into the document's chunks, so a write in flight keeps its own.
+      for (const chunk of this.entries(dict, this.appended, this.members)) this.body.push(chunk);
     }
     this.appended = [];
     this.reshaped = false;
@@ -158,7 +161,7 @@ class CachedDictionary {
 
   private assemble(dict: Record<string, unknown>, keys: string[]): void {
     this.members = 0;
-    this.body = [Buffer.concat(this.entries(dict, keys, 0))];
+    this.body = this.entries(dict, keys, 0);
   }
 
   /** Bytes of these members (`,` first unless it is the very first member); counts them in. */

@@ -4,7 +4,7 @@
  * of a request is checked first: a newline smuggled into one would add a command of its own.
  */
 import { isWireGuardKey, publicKeyFromPrivate } from '../core/keys.js';
-import { isIPv4, isIPv6, parseCidr } from '../core/ip.js';
+import { isCidr, isIPv4, isIPv6, parseCidr } from '../core/ip.js';
 import type { InterfaceLiveState, PeerLiveState } from '../core/peer.js';
 import type { LivePeer } from '../core/ports.js';
 import { isLiveEndpoint } from '../core/wg-dump.js';
@@ -67,86 +67,147 @@ export function answerErrno(answer: string): number {
 /**
  * The answer to `get=1`, as `wg show NAME dump` would tell it (see core/wg-dump.ts). The interface's private
  * key is read only to derive its public key (the answer carries no public key) and is not kept.
+ *
+ * Read in place (by character codes, no slice per line or value except the values kept): at 10,000 peers the
+ * answer has 80,000 lines and is parsed at every start; slicing and matching each line cost 60 ms there.
  */
 export function parseGetAnswer(answer: string): InterfaceLiveState {
   const errno = answerErrno(answer);
   if (errno !== 0) throw new Error(`the interface answered errno ${errno}`);
   const state: InterfaceLiveState = { privateKeyPresent: false, publicKey: '', listenPort: 0, peers: [] };
   let peer: PeerLiveState | undefined;
-  const fail = (line: number, message: string): never => {
-    throw new Error(`control socket answer line ${line}: ${message}`);
-  };
-  const count = (value: string, line: number, what: string): number => {
-    if (!/^\d{1,20}$/.test(value) || !Number.isSafeInteger(Number(value))) fail(line, `${what} is not a number`);
-    return Number(value);
-  };
   const end = answer.lastIndexOf('errno=');
-  let lineNumber = 0;
+  let line = 0;
   for (let at = 0; at < end;) {
     const next = answer.indexOf('\n', at);
-    const line = answer.slice(at, next);
-    at = next + 1;
-    lineNumber++;
-    const eq = line.indexOf('=');
-    if (eq <= 0) fail(lineNumber, 'not key=value');
-    const key = line.slice(0, eq);
-    const value = line.slice(eq + 1);
-    if (key === 'public_key') {
-      peer = { publicKey: hexKey(value, lineNumber, 'peer public key', fail), allowedIps: [], latestHandshake: 0, rxBytes: 0, txBytes: 0 };
+    line++;
+    const eq = answer.indexOf('=', at);
+    if (eq <= at || eq > next) fail(line, 'not key=value');
+    const v = eq + 1; // the value is answer[v, next); the key answer[at, eq)
+    const key = KEYS.get(answer.slice(at, eq)) ?? Key.Other;
+    if (key === Key.PublicKey) {
+      peer = { publicKey: hexKeyAt(answer, v, next) ?? fail(line, 'peer public key is not a key'), allowedIps: [], latestHandshake: 0, rxBytes: 0, txBytes: 0 };
       state.peers.push(peer);
-      continue;
-    }
-    if (!peer) {
-      if (key === 'private_key') {
+    } else if (!peer) {
+      if (key === Key.PrivateKey) {
         state.privateKeyPresent = true;
-        state.publicKey = publicKeyFromPrivate(hexKey(value, lineNumber, 'private key', fail));
-      } else if (key === 'listen_port') {
-        state.listenPort = count(value, lineNumber, 'listen port');
-        if (state.listenPort > 65535) fail(lineNumber, 'listen port out of range');
-      }
-      continue; // fwmark and anything newer
-    }
-    switch (key) {
-      case 'preshared_key':
-        if (!isHexKey(value)) fail(lineNumber, 'preshared key is not a key'); // checked, never kept
-        break;
-      case 'endpoint':
-        if (!isLiveEndpoint(value)) fail(lineNumber, 'bad endpoint');
-        peer.endpoint = value;
-        break;
-      case 'last_handshake_time_sec':
-        peer.latestHandshake = count(value, lineNumber, 'latest handshake');
-        break;
-      case 'rx_bytes':
-        peer.rxBytes = count(value, lineNumber, 'rx bytes');
-        break;
-      case 'tx_bytes':
-        peer.txBytes = count(value, lineNumber, 'tx bytes');
-        break;
-      case 'persistent_keepalive_interval': {
-        const seconds = count(value, lineNumber, 'persistent keepalive');
-        if (seconds > 65535) fail(lineNumber, 'persistent keepalive out of range');
-        if (seconds > 0) peer.persistentKeepalive = seconds;
-        else delete peer.persistentKeepalive;
-        break;
-      }
-      case 'allowed_ip':
-        try {
-          parseCidr(value);
-        } catch {
-          fail(lineNumber, 'bad allowed_ip');
+        state.publicKey = publicKeyFromPrivate(hexKeyAt(answer, v, next) ?? fail(line, 'private key is not a key'));
+      } else if (key === Key.ListenPort) {
+        state.listenPort = decimalAt(answer, v, next) ?? fail(line, 'listen port is not a number');
+        if (state.listenPort > 65535) fail(line, 'listen port out of range');
+      } // fwmark and anything newer
+    } else {
+      switch (key) {
+        case Key.AllowedIp: {
+          const value = answer.slice(v, next);
+          if (!isCidr(value)) fail(line, 'bad allowed_ip');
+          peer.allowedIps.push(value);
+          break;
         }
-        peer.allowedIps.push(value);
-        break;
-      default: // protocol_version, last_handshake_time_nsec and anything newer
+        case Key.RxBytes:
+          peer.rxBytes = decimalAt(answer, v, next) ?? fail(line, 'rx bytes is not a number');
+          break;
+        case Key.TxBytes:
+          peer.txBytes = decimalAt(answer, v, next) ?? fail(line, 'tx bytes is not a number');
+          break;
+        case Key.Handshake:
+          peer.latestHandshake = decimalAt(answer, v, next) ?? fail(line, 'latest handshake is not a number');
+          break;
+        case Key.PresharedKey:
+          if (!isHexAt(answer, v, next)) fail(line, 'preshared key is not a key'); // checked, never kept
+          break;
+        case Key.Endpoint: {
+          const value = answer.slice(v, next);
+          if (!isLiveEndpoint(value)) fail(line, 'bad endpoint');
+          peer.endpoint = value;
+          break;
+        }
+        case Key.Keepalive: {
+          const seconds = decimalAt(answer, v, next) ?? fail(line, 'persistent keepalive is not a number');
+          if (seconds > 65535) fail(line, 'persistent keepalive out of range');
+          if (seconds > 0) peer.persistentKeepalive = seconds;
+          else delete peer.persistentKeepalive;
+          break;
+        }
+        default: // protocol_version, last_handshake_time_nsec and anything newer
+      }
     }
+    at = next + 1;
   }
   return state;
 }
 
-const isHexKey = (value: string): boolean => /^[0-9a-f]{64}$/.test(value);
+const enum Key {
+  Other,
+  PublicKey,
+  PrivateKey,
+  ListenPort,
+  AllowedIp,
+  RxBytes,
+  TxBytes,
+  Handshake,
+  PresharedKey,
+  Endpoint,
+  Keepalive,
+}
 
-function hexKey(value: string, line: number, what: string, fail: (line: number, message: string) => never): string {
-  if (!isHexKey(value)) fail(line, `${what} is not a key`);
-  return Buffer.from(value, 'hex').toString('base64');
+const KEYS = new Map<string, Key>([
+  ['public_key', Key.PublicKey],
+  ['private_key', Key.PrivateKey],
+  ['listen_port', Key.ListenPort],
+  ['allowed_ip', Key.AllowedIp],
+  ['rx_bytes', Key.RxBytes],
+  ['tx_bytes', Key.TxBytes],
+  ['last_handshake_time_sec', Key.Handshake],
+  ['preshared_key', Key.PresharedKey],
+  ['endpoint', Key.Endpoint],
+  ['persistent_keepalive_interval', Key.Keepalive],
+]);
+
+function fail(line: number, message: string): never {
+  throw new Error(`control socket answer line ${line}: ${message}`);
+}
+
+/** The decimal number in text[from, to) (1 to 20 digits, a safe integer), or undefined. */
+function decimalAt(text: string, from: number, to: number): number | undefined {
+  if (to <= from || to - from > 20) return undefined;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    n = n * 10 + d;
+  }
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** 0–15 for a lowercase hex digit (the protocol's only form), else -1. */
+function nibble(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  return -1;
+}
+
+function isHexAt(text: string, from: number, to: number): boolean {
+  if (to - from !== 64) return false;
+  for (let i = from; i < to; i++) if (nibble(text.charCodeAt(i)) < 0) return false;
+  return true;
+}
+
+/** Scratch bytes for a key on its way from hex to base64; zeroed after each use (it may hold the private key). */
+const KEY_BYTES = Buffer.alloc(32);
+
+/** The 32-byte key in hex at text[from, to), in base64; undefined unless it is exactly 64 lowercase hex digits. */
+function hexKeyAt(text: string, from: number, to: number): string | undefined {
+  if (to - from !== 64) return undefined;
+  try {
+    for (let i = 0; i < 32; i++) {
+      const hi = nibble(text.charCodeAt(from + 2 * i));
+      const lo = nibble(text.charCodeAt(from + 2 * i + 1));
+      if (hi < 0 || lo < 0) return undefined;
+      KEY_BYTES[i] = (hi << 4) | lo;
+    }
+    return KEY_BYTES.toString('base64');
+  } finally {
+    KEY_BYTES.fill(0);
+  }
 }

@@ -5,6 +5,7 @@ import {
   formatIPv4,
   formatIPv6,
   isCgnatIPv4,
+  isCidr,
   isIPv4,
   isIPv6,
   isPrivateIPv4,
@@ -173,6 +174,33 @@ describe('parseCidr', () => {
         expect(parseCidr(`${formatIPv4(a4)}/${p4}`)).toEqual({ family: 4, address: a4, prefix: p4 });
         expect(parseCidr(`${formatIPv6(a6)}/${p6}`)).toEqual({ family: 6, address: a6, prefix: p6 });
       }),
+    );
+  });
+});
+
+describe('isCidr', () => {
+  it('says yes exactly where parseCidr succeeds, on valid spellings and mutations of them (property)', () => {
+    const spelling = fc.oneof(
+      fc.tuple(uint32, fc.integer({ min: 0, max: 40 })).map(([a, p]) => `${formatIPv4(a)}/${p}`),
+      fc.tuple(anyIPv6Value, fc.integer({ min: 0, max: 140 }), fc.boolean()).map(([v, p, upper]) => `${upper ? fullUpperCase(v) : formatIPv6(v)}/${p}`),
+      fc.tuple(anyIPv6Value, uint32).map(([v, a]) => `${fullUpperCase(v).slice(0, 29)}:${formatIPv4(a)}/64`),
+    );
+    const mutated = fc
+      .tuple(spelling, fc.nat(50), fc.constantFrom('', ':', '::', '0', 'g', 'G', '.', '/', '1.2', '12345', '\u0010', ' ', '00'))
+      .map(([s, at, insert]) => s.slice(0, at) + insert + s.slice(at + 1));
+    const parses = (s: string) => {
+      try {
+        parseCidr(s);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    fc.assert(
+      fc.property(fc.oneof(spelling, mutated, fc.string({ maxLength: 12 })), (s) => {
+        expect(isCidr(s)).toBe(parses(s));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

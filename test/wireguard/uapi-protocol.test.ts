@@ -2,6 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { answerErrno, isCompleteAnswer, keyToHex, parseGetAnswer, removePeerRequest, setPeerRequest } from '../../src/wireguard/uapi-protocol.js';
 import { publicKeyFromPrivate } from '../../src/core/keys.js';
+import { parseCidr } from '../../src/core/ip.js';
+import { isLiveEndpoint } from '../../src/core/wg-dump.js';
 
 const PEER = 'TrMvSoP4jYQlY6RIzBgbssQqY3vxI2Pi+y71lOWWXX0=';
 const PSK = Buffer.alloc(32, 0x5a).toString('base64');
@@ -166,4 +168,90 @@ describe('parseGetAnswer', () => {
       }),
     );
   });
+  it('reads every answer as a plain line-by-line reading does: the same state or the same error (property)', () => {
+    const line = fc.oneof(
+      fc.constantFrom(...GET_ANSWER.split('\n').filter(Boolean)),
+      fc
+        .constantFrom(
+          'public_key',
+          'allowed_ip',
+          'rx_bytes',
+          'tx_bytes',
+          'listen_port',
+          'persistent_keepalive_interval',
+          'endpoint',
+          'preshared_key',
+          'private_key',
+          'last_handshake_time_sec',
+          'x',
+        )
+        .chain((key) =>
+          fc
+            .oneof(
+              fc.stringMatching(/^[0-9]{0,22}$/),
+              fc.stringMatching(/^[0-9a-fA-F]{62,66}$/),
+              fc.constantFrom('10.6.0.9/32', '10.6.0.9/33', '203.0.113.7:1', '[fd00::1]:51820', '', '=', '9007199254740993', '65536'),
+            )
+            .map((value) => `${key}=${value}`),
+        ),
+      fc.string({ maxLength: 12 }).filter((x) => !x.includes('\n')),
+    );
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 25 }), (lines) => {
+        const answer = `${lines.join('\n')}${lines.length ? '\n' : ''}errno=0\n\n`;
+        const outcome = (read: (a: string) => unknown) => {
+          try {
+            return { state: read(answer) };
+          } catch (error) {
+            return { error: (error as Error).message };
+          }
+        };
+        expect(outcome(parseGetAnswer)).toEqual(outcome(plainReading));
+      }),
+      { numRuns: 200 },
+    );
+  });
 });
+
+/** The reference: one slice and one regex per line (what parseGetAnswer did before it read in place). */
+function plainReading(answer: string) {
+  const state = { privateKeyPresent: false, publicKey: '', listenPort: 0, peers: [] as Record<string, unknown>[] };
+  let peer: { allowedIps: string[]; [k: string]: unknown } | undefined;
+  const lines = answer.slice(0, answer.lastIndexOf('errno=')).split('\n').slice(0, -1);
+  lines.forEach((line, i) => {
+    const fail = (m: string): never => {
+      throw new Error(`control socket answer line ${i + 1}: ${m}`);
+    };
+    const eq = line.indexOf('=');
+    if (eq <= 0) fail('not key=value');
+    const [key, value] = [line.slice(0, eq), line.slice(eq + 1)];
+    const num = (what: string) => (/^\d{1,20}$/.test(value) && Number.isSafeInteger(Number(value)) ? Number(value) : fail(`${what} is not a number`));
+    const key64 = (what: string) => (/^[0-9a-f]{64}$/.test(value) ? Buffer.from(value, 'hex').toString('base64') : fail(`${what} is not a key`));
+    if (key === 'public_key') {
+      peer = { publicKey: key64('peer public key'), allowedIps: [], latestHandshake: 0, rxBytes: 0, txBytes: 0 };
+      state.peers.push(peer);
+    } else if (!peer) {
+      if (key === 'private_key') [state.privateKeyPresent, state.publicKey] = [true, publicKeyFromPrivate(key64('private key'))];
+      if (key === 'listen_port' && (state.listenPort = num('listen port')) > 65535) fail('listen port out of range');
+    } else if (key === 'preshared_key') {
+      if (!/^[0-9a-f]{64}$/.test(value)) fail('preshared key is not a key');
+    } else if (key === 'endpoint') peer.endpoint = isLiveEndpoint(value) ? value : fail('bad endpoint');
+    else if (key === 'last_handshake_time_sec') peer.latestHandshake = num('latest handshake');
+    else if (key === 'rx_bytes') peer.rxBytes = num('rx bytes');
+    else if (key === 'tx_bytes') peer.txBytes = num('tx bytes');
+    else if (key === 'persistent_keepalive_interval') {
+      const seconds = num('persistent keepalive');
+      if (seconds > 65535) fail('persistent keepalive out of range');
+      if (seconds > 0) peer.persistentKeepalive = seconds;
+      else delete peer.persistentKeepalive;
+    } else if (key === 'allowed_ip') {
+      try {
+        parseCidr(value);
+      } catch {
+        fail('bad allowed_ip');
+      }
+      peer.allowedIps.push(value);
+    }
+  });
+  return state;
+}
