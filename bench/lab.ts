@@ -14,6 +14,15 @@ export function serviceNodeFlags(unit = readFileSync(UNIT, 'utf8')): string[] {
   return exec.slice(1).filter((a) => a.startsWith('--'));
 }
 
+/** The environment the service gives the bot (its `Environment=` lines: glibc's malloc settings, NODE_ENV). */
+export function serviceEnvironment(unit = readFileSync(UNIT, 'utf8')): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of unit.matchAll(/^Environment=(.*)$/gm)) {
+    for (const kv of line[1]!.trim().split(/\s+/)) if (kv.includes('=')) env[kv.slice(0, kv.indexOf('='))] = kv.slice(kv.indexOf('=') + 1);
+  }
+  return env;
+}
+
 /** The full path (`wg set` on a live interface) can be measured. */
 export const canUseLive = (): boolean => rootWith('wireguard-go', 'wg', 'wg-quick', 'ip');
 

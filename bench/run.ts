@@ -24,7 +24,7 @@ import { wgCliInterface } from '../src/wireguard/wg-cli.js';
 import { createLogger } from '../src/log/logger.js';
 import type { PeerMeta } from '../src/core/peer.js';
 import { emptyBotData } from '../src/store/bot-db.js';
-import { canUseLive, percentile, serviceNodeFlags, startLiveInterface } from './lab.js';
+import { canUseLive, percentile, serviceEnvironment, serviceNodeFlags, startLiveInterface } from './lab.js';
 import { benchTelegramAddpeer } from './telegram-addpeer.js';
 import { rename, writeFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../src/store/atomic-file.js';
@@ -228,7 +228,7 @@ async function processStarts(env: Record<string, string>): Promise<{ processRead
   return { processReadyMs: median(runs.map((r) => r.processReadyMs)), processRss: median(runs.map((r) => r.processRss)) };
 }
 
-/** The real program (console mode, with the service's Node flags): time until it logs "ready", and its RSS then. */
+/** The real program (console mode, with the service's Node flags and environment): time until it logs "ready", and its RSS then. */
 function processStart(env: Record<string, string>): Promise<{ processReadyMs: number; processRss: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -237,7 +237,7 @@ function processStart(env: Record<string, string>): Promise<{ processReadyMs: nu
     // BENCH_NODE_FLAGS="…": the program's Node flags instead of the service's.
     const flags = process.env.BENCH_NODE_FLAGS !== undefined ? process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean) : serviceNodeFlags();
     const child = spawn(process.execPath, [...flags, ...prof, BIN, 'console'], {
-      env: { PATH: process.env.PATH, PUBLIC_IP_SOURCES: 'none', WG_CHATOPS_ENV_FILE: '/nonexistent/.env', LOG_LEVEL: 'info', ...env },
+      env: { ...serviceEnvironment(), PATH: process.env.PATH, PUBLIC_IP_SOURCES: 'none', WG_CHATOPS_ENV_FILE: '/nonexistent/.env', LOG_LEVEL: 'info', ...env },
       stdio: ['pipe', 'ignore', 'pipe'],
     });
     let err = '';

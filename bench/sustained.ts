@@ -8,7 +8,7 @@
  * bench; the issue's goal run is 1800) and BENCH_SUSTAINED_TTL (default 10), or run it alone:
  * `npm run bench:sustained -- --rate 10 --seconds 1800 --ttl 20`.
  *
- * The bot is the real program (bin/wg-chatops.js) in a process of its own, started with the Node flags of
+ * The bot is the real program (bin/wg-chatops.js) in a process of its own, started with the Node flags and environment of
  * deploy/wg-chatops.service, so its RSS is the bot's alone; the fake Bot API and this harness live here.
  * Offline interface (no `wg set`): this measures the chat, database and deletion path, not wireguard-go.
  * BENCH_SUSTAINED_SNAPSHOTS=120,600 makes the bot write heap snapshots at those seconds (to compare what grows).
@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percentile, serviceNodeFlags } from './lab.js';
+import { percentile, serviceEnvironment, serviceNodeFlags } from './lab.js';
 import { FakeBotApi } from '../test/fakes/telegram-bot-api.js';
 import { ALICE, writeServerConfig } from '../test/helpers/telegram-bot.js';
 
@@ -75,6 +75,7 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
   mkdirSync(snapshotDir);
   const fake = await FakeBotApi.start();
   const env: Record<string, string> = {
+    ...serviceEnvironment(),
     PATH: process.env.PATH ?? '',
     WG_CHATOPS_ENV_FILE: '/nonexistent/.env',
     WG_INTERFACE: iface,
@@ -89,7 +90,7 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
     TELEGRAM_ADMIN_IDS: String(ALICE.id),
     SECRET_TTL_SECONDS: String(o.ttlSeconds),
     RATE_LIMIT_PER_MINUTE: '10000',
-    // BENCH_BOT_ENV="K=V …": more for the bot (MALLOC_ARENA_MAX=2, METRICS_LISTEN=127.0.0.1:9109 for its heap figures).
+    // BENCH_BOT_ENV="K=V …": more for the bot, or the unit's own overridden (METRICS_LISTEN=127.0.0.1:9109 for its heap figures).
     ...Object.fromEntries(
       (process.env.BENCH_BOT_ENV ?? '')
         .split(' ')
