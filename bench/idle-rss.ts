@@ -14,6 +14,7 @@ import { emptyBotData } from '../src/store/bot-db.js';
 import { FAKE_SLACK_APP_TOKEN, FAKE_SLACK_BOT_TOKEN, FakeSlack } from '../test/fakes/slack-server.js';
 import { FakeBotApi } from '../test/fakes/telegram-bot-api.js';
 import { writeServerConfig } from '../test/helpers/telegram-bot.js';
+import { offlineProgramEnv } from './lab.js';
 
 const BIN = fileURLToPath(new URL('../../bin/wg-chatops.js', import.meta.url));
 const SLACK_BOT = FAKE_SLACK_BOT_TOKEN;
@@ -50,16 +51,8 @@ export async function measureIdle(c: IdleCase, settleMs = 3000): Promise<IdleRes
   const slack = c.slack ? await FakeSlack.start({ botToken: SLACK_BOT, appToken: SLACK_APP, users: [{ id: 'U0ADMIN', name: 'admin' }] }) : undefined;
   const snapshotDir = process.env.BENCH_HEAP_SNAPSHOT;
   const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    WG_CHATOPS_ENV_FILE: '/nonexistent/.env',
+    ...offlineProgramEnv(iface, dir),
     LOG_LEVEL: 'info',
-    WG_INTERFACE: iface,
-    WG_CONFIG_DIR: dir,
-    DATA_DIR: join(dir, 'data'),
-    WG_OFFLINE: 'true',
-    WG_FIREWALL: 'off',
-    WG_ENDPOINT: 'vpn.example.net',
-    PUBLIC_IP_SOURCES: 'none',
     ...(telegram ? { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_ADMIN_IDS: '1' } : {}),
     ...(slack ? { SLACK_BOT_TOKEN: SLACK_BOT, SLACK_APP_TOKEN: SLACK_APP, SLACK_ADMIN_IDS: 'U0ADMIN', SLACK_API_URL: slack.apiUrl } : {}),
   };

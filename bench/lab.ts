@@ -23,6 +23,21 @@ export function serviceEnvironment(unit = readFileSync(UNIT, 'utf8')): Record<st
   return env;
 }
 
+/** What every bench of the real program gives it: an offline interface `iface` in `dir`, no firewall, no IP lookups, no .env. */
+export function offlineProgramEnv(iface: string, dir: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    WG_CHATOPS_ENV_FILE: '/nonexistent/.env',
+    WG_INTERFACE: iface,
+    WG_CONFIG_DIR: dir,
+    DATA_DIR: join(dir, 'data'),
+    WG_OFFLINE: 'true',
+    WG_FIREWALL: 'off',
+    WG_ENDPOINT: 'vpn.example.net',
+    PUBLIC_IP_SOURCES: 'none',
+  };
+}
+
 /** The full path (`wg set` on a live interface) can be measured. */
 export const canUseLive = (): boolean => rootWith('wireguard-go', 'wg', 'wg-quick', 'ip');
 

@@ -18,7 +18,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { percentile, serviceEnvironment, serviceNodeFlags } from './lab.js';
+import { offlineProgramEnv, percentile, serviceEnvironment, serviceNodeFlags } from './lab.js';
 import { FakeBotApi } from '../test/fakes/telegram-bot-api.js';
 import { ALICE, writeServerConfig } from '../test/helpers/telegram-bot.js';
 
@@ -76,15 +76,7 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
   const fake = await FakeBotApi.start();
   const env: Record<string, string> = {
     ...serviceEnvironment(),
-    PATH: process.env.PATH ?? '',
-    WG_CHATOPS_ENV_FILE: '/nonexistent/.env',
-    WG_INTERFACE: iface,
-    WG_CONFIG_DIR: dir,
-    DATA_DIR: join(dir, 'data'),
-    WG_OFFLINE: 'true',
-    WG_FIREWALL: 'off',
-    WG_ENDPOINT: 'vpn.example.net',
-    PUBLIC_IP_SOURCES: 'none',
+    ...offlineProgramEnv(iface, dir),
     TELEGRAM_BOT_TOKEN: fake.token,
     TELEGRAM_API_ROOT: fake.apiRoot,
     TELEGRAM_ADMIN_IDS: String(ALICE.id),
