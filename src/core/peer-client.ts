@@ -73,6 +73,24 @@ export function trashItemFor(entry: PeerEntry, meta: PeerMeta | undefined, by: s
   };
 }
 
+/**
+ * /undo is for the latest revocations: at most this many wait in the trash, however many were revoked within
+ * UNDO_SECONDS (a bulk clean-up would otherwise keep thousands, in memory and in every save of the database).
+ */
+export const UNDO_KEEP = 200;
+
+/**
+ * Tokens of the oldest trash items beyond `keep`, once the trash holds a quarter more than that (so trimming is
+ * one save per `keep / 4` revokes, not one per revoke). Oldest by revocation time, then by token.
+ */
+export function trashOverflow(trash: Record<string, TrashItem>, keep: number): string[] {
+  const items = Object.values(trash);
+  if (items.length <= keep + Math.ceil(keep / 4)) return [];
+  // ISO-8601 UTC times of one format sort as text.
+  items.sort((a, b) => (a.revokedAt < b.revokedAt ? -1 : a.revokedAt > b.revokedAt ? 1 : a.token < b.token ? -1 : 1));
+  return items.slice(0, items.length - keep).map((t) => t.token);
+}
+
 /** A new peer's keys, entry and record (`keepKey`: the record keeps the client's private key, for /qr later). */
 export function newPeer(p: { name: string; owner: string; profile: string; allowedIps: string[]; keepKey: boolean; now: Date; end?: Date }): {
   entry: PeerEntry;

@@ -16,7 +16,7 @@ import { UserError, type DiskFault } from './errors.js';
 import { endChange, expireChange, recordOf, switchChange } from './expiry.js';
 import { isAddressableName, validatePeerName } from './names.js';
 import type { DisableReason, InterfaceLiveState, PeerEntry } from './peer.js';
-import { newPeer, trashItemFor } from './peer-client.js';
+import { newPeer, trashItemFor, trashOverflow, UNDO_KEEP } from './peer-client.js';
 import { profileOf, type PeerChange } from './peer-change.js';
 import { clientRoutes } from './peer-profiles.js';
 import type { PeerFileMirror } from './ports.js';
@@ -150,8 +150,20 @@ export class PeerService extends PeerReads {
         ...(this.deps.settings.undoSeconds > 0 ? { trash: item } : {}),
       });
       await this.deps.mirror?.removed(entry);
+      await this.trimTrash();
       return item;
     });
+  }
+
+  /** After the commit, so a revoke that failed and was rolled back never costs an older one its /undo. */
+  private async trimTrash(): Promise<void> {
+    const overflow = trashOverflow(this.deps.db.data.trash, UNDO_KEEP);
+    if (overflow.length === 0) return;
+    await this.deps.db
+      .update((d) => {
+        for (const token of overflow) delete d.trash[token];
+      })
+      .catch((error: unknown) => this.deps.logger.warn('trimming the /undo trash failed (tried again at the next revoke)', { error }));
   }
 
   /** Restore a revoked peer with the same keys and address. */
