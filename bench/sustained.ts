@@ -38,9 +38,12 @@ export interface SustainedOptions {
 export interface SustainedResult {
   sent: number;
   delivered: number;
-  minutes: { minute: number; p50: number; p95: number; rssMiB: number; adds: number; deletions: number }[];
+  minutes: { minute: number; p50: number; p95: number; rssMiB: number; rssMaxMiB: number; adds: number; deletions: number }[];
   rssAfterFirstMinute: number;
   rssMax: number;
+  /** The 5-s samples after minute 1 more than 10 % above its value (seconds into the run, MiB), and how many samples there were. */
+  rssOver: { at: number; v: number }[];
+  rssSamples: number;
   messages: number;
   deletedOnce: number;
   deletedTwice: number;
@@ -221,6 +224,7 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
         p50: inMinute.length ? percentile(inMinute, 50) : NaN,
         p95: inMinute.length ? percentile(inMinute, 95) : NaN,
         rssMiB: r.length ? r[r.length - 1]! : NaN,
+        rssMaxMiB: r.length ? Math.max(...r) : NaN,
         adds: inMinute.length,
         deletions: deletionTimes.filter((t) => t >= i * 60_000 && t < (i + 1) * 60_000).length,
       });
@@ -232,6 +236,8 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
       minutes,
       rssAfterFirstMinute: afterFirst,
       rssMax: Math.max(...rss.filter((x) => x.at >= 60_000).map((x) => x.v), afterFirst),
+      rssOver: rss.filter((x) => x.at >= 60_000 && x.v > afterFirst * 1.1).map((x) => ({ at: x.at / 1000, v: x.v })),
+      rssSamples: rss.filter((x) => x.at >= 60_000).length,
       messages: ids.length,
       deletedOnce: ids.filter((id) => countOf(id) === 1).length,
       deletedTwice: ids.filter((id) => countOf(id) > 1).length,
@@ -251,10 +257,10 @@ export function formatSustained(o: SustainedOptions, r: SustainedResult): string
   const lines = [
     `Sustained Telegram /addpeer: ${o.rate}/s for ${o.seconds} s, SECRET_TTL_SECONDS=${o.ttlSeconds}${churn} (offline interface; the bot in its own process)`,
   ];
-  lines.push('  minute  adds  deletions   p50 ms   p95 ms   RSS MiB');
+  lines.push('  minute  adds  deletions   p50 ms   p95 ms   RSS MiB (end, max of the 5-s samples)');
   for (const m of r.minutes) {
     lines.push(
-      `  ${String(m.minute).padStart(6)} ${String(m.adds).padStart(5)} ${String(m.deletions).padStart(10)} ${m.p50.toFixed(1).padStart(8)} ${m.p95.toFixed(1).padStart(8)} ${m.rssMiB.toFixed(0).padStart(9)}`,
+      `  ${String(m.minute).padStart(6)} ${String(m.adds).padStart(5)} ${String(m.deletions).padStart(10)} ${m.p50.toFixed(1).padStart(8)} ${m.p95.toFixed(1).padStart(8)} ${m.rssMiB.toFixed(0).padStart(9)} ${m.rssMaxMiB.toFixed(0).padStart(4)}`,
     );
   }
   const growth = ((r.rssMax - r.rssAfterFirstMinute) / r.rssAfterFirstMinute) * 100;
@@ -264,5 +270,7 @@ export function formatSustained(o: SustainedOptions, r: SustainedResult): string
   lines.push(
     `  RSS after minute 1: ${r.rssAfterFirstMinute.toFixed(0)} MiB, max after: ${r.rssMax.toFixed(0)} MiB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %; goal within 10 %)`,
   );
+  const over = r.rssOver.map((x) => `${Math.floor(x.at / 60)}:${String(Math.floor(x.at % 60)).padStart(2, '0')} ${x.v.toFixed(0)}`);
+  lines.push(`  5-s samples over +10 %: ${r.rssOver.length} of ${r.rssSamples}${over.length ? ` (${over.slice(0, 12).join(', ')})` : ''}`);
   return lines;
 }
