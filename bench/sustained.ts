@@ -229,15 +229,16 @@ export async function benchSustained(o: SustainedOptions, progress?: (line: stri
         deletions: deletionTimes.filter((t) => t >= i * 60_000 && t < (i + 1) * 60_000).length,
       });
     }
-    const afterFirst = rss.find((x) => x.at >= 60_000)?.v ?? rss[rss.length - 1]?.v ?? rssOf(child.pid!);
+    const later = rss.filter((x) => x.at >= 60_000);
+    const afterFirst = later[0]?.v ?? rss[rss.length - 1]?.v ?? rssOf(child.pid!);
     return {
       sent: total,
       delivered: latency.length,
       minutes,
       rssAfterFirstMinute: afterFirst,
-      rssMax: Math.max(...rss.filter((x) => x.at >= 60_000).map((x) => x.v), afterFirst),
-      rssOver: rss.filter((x) => x.at >= 60_000 && x.v > afterFirst * 1.1).map((x) => ({ at: x.at / 1000, v: x.v })),
-      rssSamples: rss.filter((x) => x.at >= 60_000).length,
+      rssMax: Math.max(...later.map((x) => x.v), afterFirst),
+      rssOver: later.filter((x) => x.v > afterFirst * 1.1).map((x) => ({ at: x.at / 1000, v: x.v })),
+      rssSamples: later.length,
       messages: ids.length,
       deletedOnce: ids.filter((id) => countOf(id) === 1).length,
       deletedTwice: ids.filter((id) => countOf(id) > 1).length,

@@ -60,4 +60,23 @@ describe('the trash of a running bot', () => {
     await app.dispatcher.handle(admin(`/undo ${tokens.at(-1)}`));
     expect(app.peers.get(`p${overflowAt - 1}`)).toBeDefined();
   });
+
+  it('trims a trash left over the bound (a crash between a revoke and its trim, or a failed trim) at the next revoke', async () => {
+    app = await offlineApp();
+    const left = UNDO_KEEP + 100;
+    const start = Date.now() - 3_600_000;
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString(); // not expired: only the bound removes them
+    await app.db.update((d) => {
+      for (let i = 0; i < left; i++) d.trash[`t${i}`] = { ...item(`t${i}`, new Date(start + i * 1000).toISOString()), expiresAt };
+    });
+    await app.peers.add({ name: 'last', owner: 'test:admin' });
+    const newest = (await app.peers.revoke('last', 'test:admin')).token;
+    const kept = Object.keys(app.db.data.trash);
+    expect(kept).toHaveLength(UNDO_KEEP);
+    expect(kept).toContain(newest);
+    // The oldest went: the newest UNDO_KEEP - 1 of those left, and the revoke just made.
+    expect(kept).not.toContain('t0');
+    expect(kept).not.toContain(`t${left - UNDO_KEEP}`);
+    expect(kept).toContain(`t${left - UNDO_KEEP + 1}`);
+  });
 });
