@@ -37,7 +37,7 @@ describe('deploy/', () => {
     ]) {
       expect(values(k!)).toEqual([v]);
     }
-    expect(values('ExecStart')[0]).toMatch(/^\/usr\/bin\/node --max-semi-space-size=1 \S+\/bin\/wg-chatops\.js$/);
+    expect(values('ExecStart')[0]).toMatch(/^\/usr\/bin\/node --max-semi-space-size=1 --max-old-space-size=256 \S+\/bin\/wg-chatops\.js$/);
     expect(values('ExecStart')[0]).not.toMatch(/npm/);
   });
 
