@@ -88,7 +88,7 @@ describe('wg-chatops install', () => {
     expect(files['/etc/wg-chatops/.env']!.content).toContain('WG_ENDPOINT=vpn.example.org');
     expect(files['/etc/wg-chatops/.env']!.content).not.toContain('INSTALL_');
     expect(files['/etc/systemd/system/wg-chatops.service']!.content).toContain(
-      'ExecStart=/usr/bin/node --max-semi-space-size=1 --max-old-space-size=256 /opt/wg-chatops/bin/wg-chatops.js',
+      'ExecStart=/usr/bin/node --max-semi-space-size=1 --max-old-space-size=256 --compact-on-every-full-gc /opt/wg-chatops/bin/wg-chatops.js',
     );
     // `wg-chatops doctor` works from any shell afterwards.
     expect(await readlink(join(r, 'usr/local/bin/wg-chatops'))).toBe('/opt/wg-chatops/bin/wg-chatops.js');

@@ -37,7 +37,9 @@ describe('deploy/', () => {
     ]) {
       expect(values(k!)).toEqual([v]);
     }
-    expect(values('ExecStart')[0]).toMatch(/^\/usr\/bin\/node --max-semi-space-size=1 --max-old-space-size=256 \S+\/bin\/wg-chatops\.js$/);
+    expect(values('ExecStart')[0]).toMatch(
+      /^\/usr\/bin\/node --max-semi-space-size=1 --max-old-space-size=256 --compact-on-every-full-gc \S+\/bin\/wg-chatops\.js$/,
+    );
     expect(values('ExecStart')[0]).not.toMatch(/npm/);
   });
 
