@@ -140,7 +140,9 @@ class CachedDictionary {
   /** The dictionary's members, or undefined when `value` is not the dictionary this tracks (encode it plainly). */
   chunks(value: unknown): Buffer[] | undefined {
     if (value === undefined || value !== this.proxy) return undefined;
-    const dict = value as Record<string, unknown>;
+    // Read from the dictionary behind the proxy: Object.keys through a proxy asks for every key's property
+    // descriptor (an object each), which was most of what a revoke allocated here.
+    const dict = this.target;
     if (this.reshaped || this.appended.some(isArrayIndex)) {
       // Array-index keys sort first in an object: only Object.keys knows the order then.
       this.assemble(dict, Object.keys(dict));

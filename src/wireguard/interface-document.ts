@@ -3,11 +3,11 @@
  * disk (a hand edit, `pivpn -a/-r/-off`), and changed by PeerChange values.
  *
  * Per-change work must not grow with the number of peers beyond copying bytes: the index of peers and
- * used addresses is kept up to date change by change, and an add writes the bytes written last time plus
- * the new block (reusing them spares rendering and encoding 10,000 peers again).
+ * used addresses is kept up to date change by change, and a change writes the bytes written last time with
+ * only the changed block encoded (reusing them spares rendering and encoding 10,000 peers again).
  */
 import { tunnelSubnetFromAddresses, tunnelSubnetFromCidr, usedHostAddresses, type TunnelSubnet } from '../core/allocate.js';
-import { appendChunks } from '../core/chunks.js';
+import { byteLengthOf, spliceChunks } from '../core/chunks.js';
 import { ConfigError } from '../core/errors.js';
 import { formatIPv4 } from '../core/ip.js';
 import { publicKeyFromPrivate } from '../core/keys.js';
@@ -88,7 +88,7 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
   };
 
   const write = async (next: ServerConfigDoc, edit: Edit, beforeReplace?: Promise<unknown>): Promise<void> => {
-    const chunks = contentAfter(next, edit);
+    const chunks = contentAfter(next);
     await file.write(chunks, beforeReplace);
     content = { doc: next, content: chunks };
     const old = indexed?.doc === doc ? indexed : undefined;
@@ -115,24 +115,38 @@ export function interfaceDocument(file: InterfaceConfigFile, options: DocumentOp
     indexed = { doc: next, list, byName, used };
   };
 
-  /** An add only appends segments, so the bytes last written plus the new block equal a full render. */
-  const contentAfter = (next: ServerConfigDoc, edit: Edit): Buffer[] => {
+  /**
+   * The bytes of `next`, from those last written: the segments before and after the ones that changed (an add,
+   * a remove, an enable) are the same objects, so their bytes are kept as views and only the changed segments
+   * are encoded. Rendering the whole file for each remove cost, at 10 revokes a second and 600 peers, 1.2 MB a
+   * second of strings and buffers that lived long enough to be freed only by full collections (RSS rose by
+   * several MiB once revokes began).
+   */
+  const contentAfter = (next: ServerConfigDoc): Buffer[] => {
     const previous = content;
-    if (edit.added && previous?.doc === doc && next.segments.length > previous.doc.segments.length) {
-      const head = previous.doc.segments;
-      if (head.every((segment, i) => next.segments[i] === segment)) {
-        const before = typeof previous.content === 'string' ? [Buffer.from(previous.content)] : previous.content;
-        return appendChunks(before, [
-          Buffer.from(
-            next.segments
-              .slice(head.length)
-              .map((segment) => segment.text)
-              .join(''),
-          ),
-        ]);
-      }
-    }
-    return [Buffer.from(renderServerConfig(next))];
+    if (previous?.doc !== doc) return [Buffer.from(renderServerConfig(next))];
+    const old = previous.doc.segments;
+    const now = next.segments;
+    const shortest = Math.min(old.length, now.length);
+    let head = 0;
+    while (head < shortest && old[head] === now[head]) head++;
+    let tail = 0;
+    while (tail < shortest - head && old[old.length - 1 - tail] === now[now.length - 1 - tail]) tail++;
+    const bytes = typeof previous.content === 'string' ? [Buffer.from(previous.content)] : previous.content;
+    const total = byteLengthOf(bytes);
+    const sum = (from: number, to: number) => {
+      let n = 0;
+      for (let i = from; i < to; i++) n += Buffer.byteLength(old[i]!.text);
+      return n;
+    };
+    // Counted from the nearer end: an add (at the end) costs nothing, a remove at most half the file's segments.
+    const changed = sum(head, old.length - tail);
+    const start = head <= tail ? sum(0, head) : total - sum(old.length - tail, old.length) - changed;
+    const inserted = now
+      .slice(head, now.length - tail)
+      .map((segment) => segment.text)
+      .join('');
+    return spliceChunks(bytes, start, start + changed, inserted ? [Buffer.from(inserted)] : []);
   };
 
   return {

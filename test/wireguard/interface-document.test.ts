@@ -1,11 +1,15 @@
-/** The interface document refuses a config WireGuard would misread: duplicate keys or addresses, with file:line and the fix. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+/**
+ * The interface document writes, after each change, exactly the rendering of its document (from the bytes it
+ * wrote before), and refuses a config WireGuard would misread: duplicate keys or addresses, with file:line and the fix.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { generateKeyPair } from '../../src/core/keys.js';
-import { renderPeerBlock } from '../../src/core/server-config.js';
+import { listPeers, parseServerConfig, renderPeerBlock, renderServerConfig } from '../../src/core/server-config.js';
 import { interfaceConfigFile } from '../../src/wireguard/config-file.js';
 import { interfaceDocument } from '../../src/wireguard/interface-document.js';
 import { offlineApp } from '../helpers/app.js';
@@ -69,5 +73,48 @@ describe('duplicates in the interface config', () => {
     );
     await expect(app.peers.start()).rejects.toThrow(/same PublicKey/);
     await app.stop();
+  });
+});
+
+describe('what a change writes', () => {
+  const keys = Array.from({ length: 12 }, () => generateKeyPair().publicKey);
+  type Op = { kind: 'add' | 'remove' | 'toggle'; pick: number };
+  const ops = fc.array(fc.record({ kind: fc.constantFrom<Op['kind']>('add', 'add', 'remove', 'toggle'), pick: fc.nat() }), { maxLength: 24 });
+
+  it('is the whole rendering of the new document, for any run of adds, removes, enables and disables (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(ops, fc.boolean(), async (run, accented) => {
+        // Hand-written text the bot keeps: a comment with multi-byte characters and a [Peer] without markers,
+        // so byte offsets differ from string offsets.
+        const handPeer = `# 手書きのピア — keep${accented ? ' (née)' : ''}\n[Peer]\nPublicKey = ${keys[11]}\nAllowedIPs = 10.6.0.200/32\n\n`;
+        const path = conf(handPeer + renderPeerBlock({ name: 'seed', publicKey: keys[10]!, allowedIps: ['10.6.0.100/32'], enabled: true }));
+        const document = interfaceDocument(interfaceConfigFile(path));
+        await document.load();
+        let next = 0;
+        const model = new Map<string, boolean>([['seed', true]]); // what the file must hold: name → enabled
+        for (const op of run) {
+          const peers = listPeers(document.doc);
+          if (op.kind === 'add' || peers.length === 0) {
+            if (next >= 10) continue;
+            const entry = { name: `p${next}`, publicKey: keys[next]!, allowedIps: [`10.6.0.${next + 2}/32`], enabled: true };
+            next++;
+            expect(await document.apply({ op: 'add', entry })).toBe(true);
+            model.set(entry.name, true);
+          } else {
+            const entry = peers[op.pick % peers.length]!;
+            const change = op.kind === 'remove' ? { op: 'remove' as const, entry } : { op: entry.enabled ? ('disable' as const) : ('enable' as const), entry };
+            expect(await document.apply(change)).toBe(true);
+            if (op.kind === 'remove') model.delete(entry.name);
+            else model.set(entry.name, !entry.enabled);
+          }
+          const onDisk = readFileSync(path, 'utf8');
+          expect(onDisk).toBe(renderServerConfig(document.doc));
+          expect(new Map(listPeers(parseServerConfig(onDisk)).map((p) => [p.name, p.enabled]))).toEqual(model);
+          expect(listPeers(parseServerConfig(onDisk))).toEqual(listPeers(document.doc));
+          expect(onDisk).toContain(handPeer);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });
