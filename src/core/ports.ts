@@ -13,8 +13,8 @@ export interface InterfaceConfigFile {
   /** undefined when the file does not exist. */
   read(): Promise<string | undefined>;
   /**
-   * Atomic replace, mode 0600, with these consecutive chunks as the content (an add passes the bytes
-   * written last time and the new block, so a 10,000-peer file is not encoded again).
+   * Atomic replace, mode 0600, with these consecutive chunks as the content (a change passes views of the
+   * bytes written last time around the changed block, so a 10,000-peer file is not encoded again).
    */
   write(chunks: readonly Uint8Array[], beforeReplace?: Promise<unknown>): Promise<void>;
   /** Cheap fingerprint (no read) that changes whenever the file is replaced or edited, e.g. by hand. */
